@@ -1,0 +1,206 @@
+"""The knowledge base as users see it: open the current generation, search it (lookup + hybrid), read articles."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.config import Settings, get_settings
+from assistant.errors import KnowledgeBaseMissing
+from assistant.kb.catalog import Catalog, normalize_title
+from assistant.kb.embed import get_embedder
+from assistant.kb.fusion import SearchMode, rrf
+from assistant.kb.lexical import LexicalIndex
+from assistant.kb.store import DenseStore, chroma_client, chroma_where
+from assistant.models import Article, Hit, Status
+from assistant.text.numerals import CN_NUM, cn_to_int
+
+log = logging.getLogger(__name__)
+CURRENT = "CURRENT"
+
+# 《行政处罚法》第十六条 / 行政处罚法第16条 / 行政处罚法 第十条之一 — used to look an article up directly.
+_LOOKUP = re.compile(
+    rf"《?([^《》\s，。？?、；;：:]{{2,60}}?)》?\s*第\s*({CN_NUM}|\d+)\s*条(?:之({CN_NUM}|\d+))?")
+
+
+@dataclass
+class Generation:
+    """One built knowledge base on disk: catalog, lexical index, dense collection and their metadata."""
+
+    path: Path
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def current_generation(settings: Settings) -> Generation | None:
+    """The generation CURRENT points at, or None when no knowledge base has been built."""
+    pointer = settings.kb_dir / CURRENT
+    if not pointer.exists():
+        return None
+    path = settings.kb_dir / pointer.read_text(encoding="utf-8").strip()
+    meta_path = path / "meta.json"
+    if not meta_path.exists():
+        return None
+    return Generation(path, json.loads(meta_path.read_text(encoding="utf-8")))
+
+
+class KnowledgeBase:
+    """Read side of one generation; thread-safe for concurrent searches."""
+
+    def __init__(self, generation: Generation, settings: Settings) -> None:
+        self.generation = generation
+        self.settings = settings
+        self.catalog = Catalog(generation.path / "catalog.sqlite")
+        self.lexical = LexicalIndex.load(generation.path / "lexical")
+        self.embedder_name = generation.meta.get("embedder", "none")
+        self._dense: DenseStore | None = None
+        self._dense_lock = threading.Lock()
+
+    @property
+    def fingerprint(self) -> str:
+        return self.generation.meta.get("fingerprint") or self.catalog.fingerprint()
+
+    @property
+    def dense(self) -> DenseStore | None:
+        """The dense store, opened on first use (loading the embedder takes a second)."""
+        if self.embedder_name == "none":
+            return None
+        with self._dense_lock:
+            if self._dense is None:
+                client = chroma_client(self.generation.meta.get("chroma_url"), self.generation.path / "chroma")
+                self._dense = DenseStore(client, self.generation.meta["collection"], get_embedder(self.embedder_name))
+        return self._dense
+
+    # -- lookup --------------------------------------------------------------------------------------
+
+    def article(self, instrument: str, number: int, suffix: int = 0) -> Article | None:
+        """An article by instrument name (title, short title or alias) and number."""
+        inst = self.catalog.resolve(instrument)
+        return self.catalog.get_article(inst.id, number, suffix) if inst else None
+
+    def lookup(self, query: str) -> list[Article]:
+        """Articles the query names explicitly (《行政处罚法》第十六条, 行政处罚法第16条)."""
+        out: list[Article] = []
+        for m in _LOOKUP.finditer(query):
+            name = m.group(1)
+            inst = None
+            # The title may be preceded by other words (请问行政处罚法第十六条): try the longest resolvable suffix.
+            for start in range(len(name) - 1):
+                inst = self.catalog.resolve(name[start:])
+                if inst:
+                    break
+            if not inst:
+                continue
+            art = self.catalog.get_article(inst.id, cn_to_int(m.group(2)), cn_to_int(m.group(3)) if m.group(3) else 0)
+            if art and art not in out:
+                out.append(art)
+        return out
+
+    def named_instruments(self, query: str) -> list[str]:
+        """Instrument ids whose title or alias appears in the query (longest names first, no overlaps)."""
+        q = normalize_title(query)
+        found: list[str] = []
+        taken: list[tuple[int, int]] = []
+        for alias in sorted(self.catalog.alias_map(), key=len, reverse=True):
+            if len(alias) < 3:
+                continue
+            pos = q.find(alias)
+            if pos < 0 or any(a <= pos < b or a < pos + len(alias) <= b for a, b in taken):
+                continue
+            inst = self.catalog.resolve(alias)
+            if inst and inst.id not in found:
+                found.append(inst.id)
+                taken.append((pos, pos + len(alias)))
+        return found
+
+    # -- search --------------------------------------------------------------------------------------
+
+    def search(self, query: str, k: int | None = None, *, mode: SearchMode | str = SearchMode.HYBRID,
+               level: list[str] | None = None, region: list[str] | None = None, status: list[str] | None = None,
+               instrument: list[str] | None = None) -> list[Hit]:
+        """Direct lookup first, then hybrid (lexical + dense, RRF); current versions rank above repealed ones."""
+        mode = SearchMode(mode)
+        rs = self.settings.retrieval
+        k = k or rs.k
+        n = max(rs.candidates, k)
+        filters = {"level": level, "region": region, "status": status,
+                   "instrument_id": [self.catalog.resolve(i).id for i in instrument or [] if self.catalog.resolve(i)]
+                   or (None if not instrument else ["∅"])}
+        allowed = self._allowed_ids(filters)
+        rankings: dict[str, list[str]] = {}
+        weights: dict[str, float] = {}
+        if mode in (SearchMode.HYBRID, SearchMode.LEXICAL):
+            rankings["lexical"] = [i for i, _ in self.lexical.search(query, n, allowed)]
+            weights["lexical"] = rs.lexical_weight
+            named = self.named_instruments(query)
+            if named:
+                scope = {a for iid in named for a in self._ids_of(iid)}
+                if allowed is not None:
+                    scope &= allowed
+                rankings["named"] = [i for i, _ in self.lexical.search(query, n, scope)]
+                weights["named"] = rs.lexical_weight
+        if mode in (SearchMode.HYBRID, SearchMode.DENSE) and self.dense is not None:
+            rankings["dense"] = [i for i, _ in self.dense.search(query, n, chroma_where(filters))]
+            weights["dense"] = rs.dense_weight
+        fused = rrf(rankings, weights, rs.rrf_k)
+        articles = self.catalog.get_articles([i for i, _ in fused[: n]])
+        hits: list[Hit] = []
+        for art in self.lookup(query):
+            if allowed is None or art.id in allowed:
+                hits.append(Hit(article=art, score=1.0, matched_by="lookup"))
+        seen = {h.article.id for h in hits}
+        for aid, score in fused:
+            art = articles.get(aid)
+            if art is None or aid in seen:
+                continue
+            if art.status == Status.REPEALED:
+                score *= 0.5  # findable, labelled, ranked below what is in force
+            ranks = {name: r.index(aid) + 1 for name, r in rankings.items() if aid in r}
+            hits.append(Hit(article=art, score=score, ranks=ranks, matched_by=mode.value))
+        lookups = [h for h in hits if h.matched_by == "lookup"]
+        rest = sorted((h for h in hits if h.matched_by != "lookup"), key=lambda h: -h.score)
+        return (lookups + rest)[:k]
+
+    def _ids_of(self, instrument_id: str) -> list[str]:
+        return [a.id for a in self.catalog.articles_of(instrument_id)]
+
+    def _allowed_ids(self, filters: dict) -> set[str] | None:
+        active = {k: v for k, v in filters.items() if v}
+        if not active:
+            return None
+        out = set()
+        for inst in self.catalog.instruments():
+            if "level" in active and inst.level not in active["level"]:
+                continue
+            if "region" in active and inst.region not in active["region"]:
+                continue
+            if "status" in active and inst.status not in active["status"]:
+                continue
+            if "instrument_id" in active and inst.id not in active["instrument_id"]:
+                continue
+            out.update(self._ids_of(inst.id))
+        return out
+
+
+_open: dict[str, KnowledgeBase] = {}
+_open_lock = threading.Lock()
+
+
+def open_kb(settings: Settings | None = None) -> KnowledgeBase:
+    """The current knowledge base (cached per generation); KnowledgeBaseMissing when none was built."""
+    settings = settings or get_settings()
+    gen = current_generation(settings)
+    if gen is None:
+        raise KnowledgeBaseMissing(str(settings.kb_dir))
+    key = str(gen.path)
+    with _open_lock:
+        if key not in _open:
+            _open[key] = KnowledgeBase(gen, settings)
+        return _open[key]

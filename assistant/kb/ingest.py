@@ -1,0 +1,283 @@
+"""Build or update the knowledge base safely: each ingest writes a new generation and switches to it at the end.
+
+Killing an ingest at any moment leaves CURRENT pointing at the previous, complete generation. Two ingests at
+once are serialised by an exclusive lock; the second is told so at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from assistant.config import Settings, get_settings
+from assistant.errors import FashenError, InputError, LockBusy
+from assistant.kb.base import CURRENT, Generation, current_generation
+from assistant.kb.catalog import Catalog
+from assistant.kb.embed import get_embedder
+from assistant.kb.lexical import LexicalIndex, article_document
+from assistant.kb.sources import Loaded, iter_files, load_file, load_laws_db, load_shipped
+from assistant.kb.store import DenseStore, chroma_client
+from assistant.models import Level, Status
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, int, int | None], None]  # (stage, advance, total)
+
+
+class IngestResult(BaseModel):
+    """What an ingest did."""
+
+    generation: str
+    changed: bool
+    instruments_added: int = 0
+    instruments_updated: int = 0
+    instruments_unchanged: int = 0
+    instruments: int = 0
+    articles: int = 0
+    embedded: int = 0
+    skipped: list[dict[str, str]] = Field(default_factory=list)
+    fingerprint: str = ""
+    seconds: float = 0.0
+    size_mb: float = 0.0
+
+
+@contextmanager
+def kb_lock(settings: Settings) -> Iterator[None]:
+    """Exclusive write lock on the knowledge base (released when the process dies)."""
+    settings.kb_dir.mkdir(parents=True, exist_ok=True)
+    fh = open(settings.kb_dir / ".lock", "w")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise LockBusy("另一个导入任务正在写入知识库，请等待其完成后再试。") from exc
+        yield
+    finally:
+        fh.close()
+
+
+def _dir_size_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+def _article_hash(doc: str, meta: dict) -> str:
+    return hashlib.sha1((doc + json.dumps(meta, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()[:16]
+
+
+def default_sources(settings: Settings) -> Iterator[Loaded]:
+    """laws.db first, then the shipped texts: a shipped instrument replaces laws.db's text of the same title."""
+    if settings.kb.include_laws_db:
+        yield from load_laws_db()
+    yield from load_shipped()
+
+
+class _Builder:
+    """Writes one new generation, starting from a copy of the current one."""
+
+    def __init__(self, settings: Settings, progress: Progress | None) -> None:
+        self.settings = settings
+        self.progress = progress or (lambda stage, n, total: None)
+        self.previous = current_generation(settings)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        self.path = settings.kb_dir / f"gen-{stamp}"
+        self.tmp = settings.kb_dir / f".building-{stamp}-{os.getpid()}"
+        if self.previous:
+            shutil.copytree(self.previous.path, self.tmp)
+        else:
+            self.tmp.mkdir(parents=True)
+        self.catalog = Catalog(self.tmp / "catalog.sqlite")
+        self.result = IngestResult(generation=self.path.name, changed=False)
+
+    def add(self, loaded: Iterable[Loaded]) -> None:
+        for item in loaded:
+            existed = self.catalog.get_instrument(item.instrument.id) is not None
+            if self.catalog.upsert(item.instrument, item.articles):
+                self.result.changed = True
+                if existed:
+                    self.result.instruments_updated += 1
+                else:
+                    self.result.instruments_added += 1
+            else:
+                self.result.instruments_unchanged += 1
+            self.progress("instruments", 1, None)
+
+    def finish(self) -> IngestResult:
+        embedder_name = self.settings.kb.embedder
+        prev_meta = self.previous.meta if self.previous else {}
+        chroma_url = self.settings.effective_chroma_url
+        needs_index = (self.result.changed or not self.previous or prev_meta.get("embedder") != embedder_name
+                       or prev_meta.get("chroma_url") != chroma_url)
+        if not needs_index:
+            self.catalog.close()
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.result.generation = self.previous.name
+            return self._fill(self.previous.path)
+        articles = list(self.catalog.iter_articles())
+        docs = [article_document(a.instrument_title, a.label, a.chapter, a.text) for a in articles]
+        self.progress("lexical", 0, len(articles))
+        LexicalIndex.build([a.id for a in articles], docs).save(self.tmp / "lexical")
+        self.progress("lexical", len(articles), len(articles))
+        collection = None
+        if embedder_name != "none":
+            collection = f"{self.settings.kb.collection_prefix}-{self.path.name}" if chroma_url else \
+                f"{self.settings.kb.collection_prefix}-articles"
+            self._embed(articles, docs, embedder_name, collection, chroma_url, prev_meta)
+        fingerprint = self.catalog.fingerprint()
+        meta = {"embedder": embedder_name, "collection": collection, "chroma_url": chroma_url,
+                "fingerprint": fingerprint, "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        (self.tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        self.catalog.close()
+        os.replace(self.tmp, self.path)
+        _switch(self.settings, self.path.name)
+        self._cleanup()
+        return self._fill(self.path)
+
+    def _embed(self, articles, docs, embedder_name, collection, chroma_url, prev_meta) -> None:
+        embedder = get_embedder(embedder_name)
+        client = chroma_client(chroma_url, self.tmp / "chroma")
+        if prev_meta.get("embedder") != embedder_name and not chroma_url:
+            try:  # vectors of another model are useless: start the collection afresh
+                client.delete_collection(collection)
+            except Exception:
+                pass
+        store = DenseStore(client, collection, embedder)
+        if chroma_url and prev_meta.get("collection") and prev_meta.get("embedder") == embedder_name \
+                and prev_meta.get("chroma_url") == chroma_url:
+            store.copy_from(DenseStore(client, prev_meta["collection"], embedder))
+        stored = store.hashes()
+        metas, todo = [], []
+        for i, a in enumerate(articles):
+            meta = {"level": str(a.level), "status": str(a.status), "region": a.region or "",
+                    "instrument_id": a.instrument_id}
+            meta["h"] = _article_hash(docs[i], meta)
+            metas.append(meta)
+            if stored.get(a.id) != meta["h"]:
+                todo.append(i)
+        gone = set(stored) - {a.id for a in articles}
+        if gone:
+            store.delete(sorted(gone))
+        self.progress("embed", 0, len(todo))
+        store.upsert([articles[i].id for i in todo], [docs[i] for i in todo], [metas[i] for i in todo],
+                     progress=lambda n: self.progress("embed", n, len(todo)))
+        self.result.embedded = len(todo)
+
+    def _fill(self, path: Path) -> IngestResult:
+        cat = Catalog(path / "catalog.sqlite")
+        self.result.instruments, self.result.articles = cat.counts()
+        self.result.fingerprint = cat.fingerprint()
+        cat.close()
+        self.result.size_mb = round(_dir_size_mb(path), 1)
+        return self.result
+
+    def abort(self) -> None:
+        self.catalog.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _cleanup(self) -> None:
+        """Keep the new generation and the one before it; drop older ones and stale temp dirs."""
+        keep = {self.path.name, self.previous.name if self.previous else ""}
+        for p in self.settings.kb_dir.iterdir():
+            if p.is_dir() and p.name.startswith(("gen-", ".building-")) and p.name not in keep:
+                if p.name.startswith(".building-") and p.name.endswith(f"-{os.getpid()}"):
+                    continue
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def _switch(settings: Settings, name: str) -> None:
+    """Atomically point CURRENT at a generation."""
+    tmp = settings.kb_dir / f".{CURRENT}.{os.getpid()}"
+    tmp.write_text(name, encoding="utf-8")
+    with open(tmp) as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, settings.kb_dir / CURRENT)
+
+
+def _run(settings: Settings, progress: Progress | None, work: Callable[[_Builder], None]) -> IngestResult:
+    start = time.monotonic()
+    with kb_lock(settings):
+        builder = _Builder(settings, progress)
+        try:
+            work(builder)
+            result = builder.finish()
+        except BaseException:
+            builder.abort()
+            raise
+    result.seconds = round(time.monotonic() - start, 1)
+    return result
+
+
+def ingest_default(settings: Settings | None = None, progress: Progress | None = None) -> IngestResult:
+    """Build or update the default knowledge base (laws.db + knowledge_base/sources)."""
+    settings = settings or get_settings()
+    return _run(settings, progress, lambda b: b.add(default_sources(settings)))
+
+
+def ingest_paths(paths: list[Path], *, level: Level | None = None, region: str | None = None,
+                 issuer: str | None = None, settings: Settings | None = None,
+                 progress: Progress | None = None) -> IngestResult:
+    """Add the user's files or folders; unreadable files are listed in `skipped` and the rest goes on."""
+    settings = settings or get_settings()
+    files: list[Path] = []
+    skipped: list[dict[str, str]] = []
+    for p in paths:
+        if not p.exists():
+            raise InputError(f"路径不存在：{p}。请检查路径是否正确。")
+        found, skip = iter_files(p, settings.kb.max_files)
+        files += found
+        skipped += skip
+    if not files:
+        raise InputError(f"{', '.join(map(str, paths))} 中没有可导入的文件（支持 .md .txt .docx .pdf .html）。")
+    max_bytes = int(settings.kb.max_file_mb * 2**20)
+
+    def work(b: _Builder) -> None:
+        if b.previous is None:
+            b.add(default_sources(settings))
+        loaded = []
+        for f in files:
+            try:
+                loaded.append(load_file(f, level=level, region=region, issuer=issuer, max_bytes=max_bytes))
+            except FashenError as exc:
+                skipped.append({"file": str(f), "reason": str(exc)})
+            b.progress("files", 1, len(files))
+        b.add(loaded)
+
+    result = _run(settings, progress, work)
+    result.skipped = skipped
+    return result
+
+
+def set_instrument_status(name: str, status: Status, note: str | None = None,
+                          settings: Settings | None = None) -> IngestResult:
+    """Mark an instrument repealed (or current again): it stays findable, labelled with its status."""
+    settings = settings or get_settings()
+
+    def work(b: _Builder) -> None:
+        inst = b.catalog.resolve(name)
+        if inst is None:
+            raise InputError(f"知识库中没有《{name}》。请用 `fashen kb list` 查看已收录的文件名称。")
+        b.catalog.set_status(inst.id, status, note)
+        b.result.changed = True
+        b.result.instruments_updated = 1
+
+    return _run(settings, progress=None, work=work)
+
+
+def ensure_default(settings: Settings | None = None, progress: Progress | None = None) -> Generation:
+    """The current generation, building the default knowledge base first if there is none."""
+    settings = settings or get_settings()
+    gen = current_generation(settings)
+    if gen is None:
+        ingest_default(settings, progress)
+        gen = current_generation(settings)
+    assert gen is not None
+    return gen

@@ -1,0 +1,79 @@
+"""A draft split into located clauses: one per article (第七条), or one per non-empty paragraph (第3段).
+
+Drafts with articles (at least three 第X条 at line starts) are located by article; 方案-style drafts by the
+reader's non-empty paragraphs, counted from 1 with the title and headings included (evaldata README,
+"Locations"). Lines after the last article that only sign the document (issuer, date) are not part of it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.models import Clause
+from assistant.text.structure import parse_articles
+
+MIN_ARTICLES = 3
+
+_DATE_LINE = re.compile(r"^[\d〇零○Ｏ一二三四五六七八九十]{2,4}\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$")
+_SIGNATURE_LINE = re.compile(
+    r"^[\u4e00-\u9fa5（）()]{2,30}(人民政府|办公室|局|委员会|委|办|中心|办事处|管委会|管理委员会|公司|所|院|厅|部)$")
+_MARKUP = re.compile(r"^[#>*\s\u3000]+|[*\s\u3000]+$")
+
+
+def _is_signature(line: str) -> bool:
+    line = _MARKUP.sub("", line)
+    return bool(_DATE_LINE.match(line) or _SIGNATURE_LINE.match(line))
+
+
+def _trim_signature(paragraphs: list[str]) -> list[str]:
+    out = list(paragraphs)
+    while len(out) > 1 and _is_signature(out[-1]):
+        out.pop()
+    return out
+
+
+def has_articles(text: str) -> bool:
+    """True when the draft is organised in articles (at least three 第X条 found)."""
+    return len(parse_articles(text)) >= MIN_ARTICLES
+
+
+def split_clauses(text: str, paragraphs: list[str] | None = None) -> list[Clause]:
+    """Clauses of a draft: articles when it has at least three, else the non-empty paragraphs (第N段)."""
+    articles = parse_articles(text)
+    if len(articles) >= MIN_ARTICLES:
+        clauses: list[Clause] = []
+        seen: set[str] = set()
+        for art in articles:
+            if art.label in seen:  # a repeated number (quoted text, typo) keeps its first occurrence
+                continue
+            seen.add(art.label)
+            paras = _trim_signature(art.paragraphs)
+            body = "\n".join(paras)
+            clauses.append(Clause(location=art.label, number=art.number, text=body, chapter=art.chapter,
+                                  start=art.start, end=art.end))
+        return clauses
+    if paragraphs is None:
+        paragraphs = [line for line in text.splitlines() if line.strip(" \t\u3000")]
+    clauses = []
+    pos = 0
+    n = 0
+    for para in paragraphs:
+        stripped = para.strip(" \t\u3000")
+        if not stripped:
+            continue
+        n += 1
+        found = text.find(stripped, pos)
+        start, end = (found, found + len(stripped)) if found >= 0 else (pos, pos)
+        if found >= 0:
+            pos = end
+        body = _MARKUP.sub("", stripped)
+        clauses.append(Clause(location=f"第{n}段", number=n, text=body, start=start, end=end))
+    return clauses
+
+
+def clause_at(clauses: list[Clause], location: str) -> Clause | None:
+    """The clause at a location (第七条 / 第3段), or None."""
+    for c in clauses:
+        if c.location == location:
+            return c
+    return None
