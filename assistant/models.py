@@ -59,6 +59,7 @@ class Instrument(BaseModel):
     status_note: str | None = None
     replaced_by: str | None = None
     provenance: Provenance = Field(default_factory=lambda: Provenance(source="user"))
+    tier: str | None = Field(None, description="core: central to legality review, searched with priority")
     article_count: int = 0
 
 

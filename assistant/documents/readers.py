@@ -78,6 +78,10 @@ def _size(n: float) -> str:
     return f"{n / 2**10:.1f}".removesuffix(".0") + " KB" if n >= 2**10 else f"{int(n)} 字节"
 
 
+def _too_big(name: str, size: int, limit: int) -> InputError:
+    return _fail(name, f"文件过大（{_size(size)}），超过 {_size(limit)} 的上限", "请拆分文件，或只上传正文部分")
+
+
 def safe_filename(name: str) -> str:
     """An upload's name reduced to a harmless base name: no directories, control characters or separators."""
     base = re.split(r"[\\/]", name)[-1]
@@ -130,12 +134,13 @@ def _not_text(name: str) -> InputError:
     return _fail(name, "无法识别文件编码，或不是文本文件", "请用记事本/WPS 打开后“另存为” UTF-8 编码的 .txt 再上传")
 
 
+# Control characters, replacement characters and private-use code points (where GB18030 puts
+# undefined bytes) do not occur in real documents in any number.
+_BINARY_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff]")
+
+
 def _looks_binary(text: str) -> bool:
-    # Control characters, replacement characters and private-use code points (where GB18030 puts
-    # undefined bytes) do not occur in real documents in any number.
-    bad = sum(1 for c in text if (c < " " and c not in "\t\n\r\x0b\x0c") or "\x7f" <= c < "\xa0"
-              or c == "\ufffd" or "\ue000" <= c <= "\uf8ff")
-    return bad > max(2, len(text) // 100)
+    return len(_BINARY_CHARS.findall(text)) > max(2, len(text) // 100)
 
 
 def _decode_damaged(data: bytes, name: str) -> tuple[str, str, list[str]]:
@@ -144,7 +149,8 @@ def _decode_damaged(data: bytes, name: str) -> tuple[str, str, list[str]]:
                    key=lambda pair: pair[0].count("\ufffd"))
     bad = best_try[0].count("\ufffd")
     if bad <= max(1, len(best_try[0]) // 1000):  # a damaged byte or two in an otherwise sound file
-        return best_try[0], best_try[1], [f"文件中有 {bad} 处无法按 {best_try[1]} 解码的字节，已替换为“\ufffd”；请检查原文件"]
+        text, encoding = best_try
+        return text, encoding, [f"文件中有 {bad} 处无法按 {encoding} 解码的字节，已替换为“\ufffd”；请检查原文件"]
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -182,7 +188,8 @@ def decode_text(data: bytes, name: str) -> tuple[str, str, list[str]]:
 
 def _read_text(data: bytes, name: str) -> _Extracted:
     if data.startswith(b"PK\x03\x04") or b"%PDF-" in data[:1024]:
-        raise _fail(name, f"不是文本文件（内容看起来是{_sniff(data)}）", "请检查扩展名是否正确，或另存为 UTF-8 编码的 .txt 再上传")
+        raise _fail(name, f"不是文本文件（内容看起来是{_sniff(data)}）",
+                    "请检查扩展名是否正确，或另存为 UTF-8 编码的 .txt 再上传")
     text, encoding, warnings = decode_text(data, name)
     return _Extracted(normalize(text, chrome=False), None, encoding, warnings)
 
@@ -267,13 +274,7 @@ def _read_html(data: bytes, name: str) -> _Extracted:
 
     text, encoding, warnings = _decode_html(data, name)
     try:
-        import lxml  # noqa: F401  (faster and more forgiving; html.parser is the stdlib fallback)
-
-        parser = "lxml"
-    except ImportError:
-        parser = "html.parser"
-    try:
-        soup = BeautifulSoup(text, parser)
+        soup = BeautifulSoup(text, "lxml")  # lxml is always there: python-docx depends on it
         for tag in soup(_DROP_TAGS):
             tag.decompose()
         raw = "\n".join(_html_lines(soup))
@@ -313,8 +314,8 @@ def _check_zip(data: bytes, name: str) -> None:
             for i in infos:
                 # zipfile stops inflating at the declared file_size, so these declared sizes bound the work.
                 if i.file_size > ZIP_RATIO_FLOOR and i.file_size > ZIP_MAX_RATIO * max(i.compress_size, 1):
-                    raise _fail(name, f"文档部件 {i.filename} 的压缩比超过 {ZIP_MAX_RATIO} 倍的上限（疑似压缩炸弹）",
-                                _DOCX_FIX)
+                    raise _fail(name, f"文档部件 {i.filename} 的压缩比超过 {ZIP_MAX_RATIO} 倍的上限"
+                                "（疑似压缩炸弹）", _DOCX_FIX)
             names = {i.filename for i in infos}
             if "word/document.xml" not in names:
                 raise _fail(name, "不是有效的 Word 文档（缺少正文部件 word/document.xml）", _DOCX_FIX)
@@ -327,15 +328,21 @@ def _check_zip(data: bytes, name: str) -> None:
         raise _fail(name, "Word 文档已损坏，无法读取", _DOCX_FIX) from exc
 
 
-def _skipped(el, paragraph) -> bool:
+def _inside_skipped(el, stop) -> bool:
+    """Whether `el` lies in a deletion, text box or fallback copy below `stop`."""
     parent = el.getparent()
-    if parent is None or parent.tag != W_R:  # w:tab also defines tab stops in w:pPr
-        return True
-    while parent is not None and parent is not paragraph:
+    while parent is not None and parent is not stop:
         if parent.tag in _SKIP_INSIDE:
             return True
         parent = parent.getparent()
     return False
+
+
+def _skipped(el, paragraph) -> bool:
+    parent = el.getparent()
+    if parent is None or parent.tag != W_R:  # w:tab also defines tab stops in w:pPr
+        return True
+    return _inside_skipped(el, paragraph)
 
 
 def _paragraph_text(p) -> str:
@@ -354,7 +361,8 @@ def _paragraph_text(p) -> str:
 def _table_rows(tbl) -> list[str]:
     rows = []
     for tr in tbl.iterchildren(W_TR):
-        cells = [" ".join(t for p in tc.iter(W_P) if (t := _paragraph_text(p).strip()))
+        # A cell's paragraphs (nested tables' too) make one cell; text boxes stay out as in the body.
+        cells = [" ".join(t for p in tc.iter(W_P) if not _inside_skipped(p, tc) and (t := _paragraph_text(p).strip()))
                  for tc in tr.iterchildren(W_TC)]
         if any(cells):
             rows.append(" | ".join(cells))
@@ -416,7 +424,8 @@ _PDF_FIX = "请重新导出为 PDF，或另存为 .docx/.txt 再上传"
 
 def _read_pdf(data: bytes, name: str) -> _Extracted:
     if b"%PDF-" not in data[:1024]:
-        raise _fail(name, f"扩展名是 .pdf，但内容不是 PDF 文件（看起来是{_sniff(data)}）", "请确认文件类型后再上传")
+        raise _fail(name, f"扩展名是 .pdf，但内容不是 PDF 文件（看起来是{_sniff(data)}）",
+                    "请确认文件类型；如是 Word 文档请把扩展名改为 .docx 后再上传")
     from pypdf import PdfReader
 
     try:
@@ -442,7 +451,8 @@ def _read_pdf(data: bytes, name: str) -> _Extracted:
     for i in range(count):
         # Checked between pages: one hostile page can still be slow, but the file as a whole cannot run on.
         if time.monotonic() > deadline:
-            raise _fail(name, f"PDF 解析超过 {PDF_TIME_BUDGET_S:g} 秒的时限（已读 {i}/{count} 页）", "请拆分文件，或另存为 .docx/.txt 再上传")
+            raise _fail(name, f"PDF 解析超过 {PDF_TIME_BUDGET_S:g} 秒的时限（已读 {i}/{count} 页）",
+                        "请拆分文件，或另存为 .docx/.txt 再上传")
         try:
             page_text = reader.pages[i].extract_text() or ""
         except Exception:
@@ -455,7 +465,8 @@ def _read_pdf(data: bytes, name: str) -> _Extracted:
     if failed == count:
         raise _fail(name, "PDF 文件已损坏，无法提取文字", _PDF_FIX)
     if not pages:
-        raise _fail(name, "是扫描件/图片型 PDF，无文字层，需先进行 OCR 文字识别", "请先用 OCR 软件识别为文字，另存为 .docx/.txt 后再上传")
+        raise _fail(name, "是扫描件/图片型 PDF，无文字层，需先进行 OCR 文字识别",
+                    "请先用 OCR 软件识别为文字，另存为 .docx/.txt 后再上传")
     warnings = []
     if blank:
         shown = "、".join(map(str, blank[:10])) + ("等" if len(blank) > 10 else "")
@@ -476,7 +487,7 @@ def read_document(source: Path | str | bytes, name: str | None = None, *, max_by
         data = bytes(source)
         display = safe_filename(name) if name else "上传的文件"
         if len(data) > max_bytes:
-            raise _fail(display, f"文件过大（{_size(len(data))}），超过 {_size(max_bytes)} 的上限", "请拆分文件，或只上传正文部分")
+            raise _too_big(display, len(data), max_bytes)
     else:
         path = Path(source)
         display = safe_filename(name or path.name)
@@ -485,7 +496,7 @@ def read_document(source: Path | str | bytes, name: str | None = None, *, max_by
             raise _fail(display, problem, "请检查路径后重试")
         size = path.stat().st_size
         if size > max_bytes:  # refuse before reading a huge file into memory
-            raise _fail(display, f"文件过大（{_size(size)}），超过 {_size(max_bytes)} 的上限", "请拆分文件，或只上传正文部分")
+            raise _too_big(display, size, max_bytes)
         try:
             data = path.read_bytes()
         except OSError as exc:

@@ -62,6 +62,14 @@ class KnowledgeBase:
         self.embedder_name = generation.meta.get("embedder", "none")
         self._dense: DenseStore | None = None
         self._dense_lock = threading.Lock()
+        self._core: tuple[set[str], list[str]] | None = None
+
+    def core(self) -> tuple[set[str], list[str]]:
+        """Article ids and instrument ids of the core tier (review-central and user-ingested instruments)."""
+        if self._core is None:
+            insts = [i.id for i in self.catalog.instruments() if i.tier == "core" and i.status != Status.REPEALED]
+            self._core = ({a for iid in insts for a in self._ids_of(iid)}, insts)
+        return self._core
 
     @property
     def fingerprint(self) -> str:
@@ -146,9 +154,18 @@ class KnowledgeBase:
                     scope &= allowed
                 rankings["named"] = [i for i, _ in self.lexical.search(query, n, scope)]
                 weights["named"] = rs.lexical_weight
+        core_ids, core_insts = self.core()
+        if mode in (SearchMode.HYBRID, SearchMode.LEXICAL) and core_ids:
+            scope = core_ids if allowed is None else core_ids & allowed
+            rankings["core"] = [i for i, _ in self.lexical.search(query, n, scope)]
+            weights["core"] = rs.core_weight * rs.lexical_weight
         if mode in (SearchMode.HYBRID, SearchMode.DENSE) and self.dense is not None:
             rankings["dense"] = [i for i, _ in self.dense.search(query, n, chroma_where(filters))]
             weights["dense"] = rs.dense_weight
+            if core_insts:
+                where = chroma_where({**filters, "instrument_id": filters["instrument_id"] or core_insts})
+                rankings["dense_core"] = [i for i, _ in self.dense.search(query, n, where)]
+                weights["dense_core"] = rs.core_weight * rs.dense_weight
         fused = rrf(rankings, weights, rs.rrf_k)
         articles = self.catalog.get_articles([i for i, _ in fused[: n]])
         hits: list[Hit] = []
@@ -162,6 +179,8 @@ class KnowledgeBase:
                 continue
             if art.status == Status.REPEALED:
                 score *= 0.5  # findable, labelled, ranked below what is in force
+            if art.region and art.region not in query:
+                score *= rs.other_region_factor  # another province's rule answers a local question less well
             ranks = {name: r.index(aid) + 1 for name, r in rankings.items() if aid in r}
             hits.append(Hit(article=art, score=score, ranks=ranks, matched_by=mode.value))
         lookups = [h for h in hits if h.matched_by == "lookup"]

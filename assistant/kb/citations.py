@@ -1,12 +1,11 @@
 """Citations: find every reference to a legal instrument in a text and check it against the catalog.
 
-Forms handled: 《全称》/《简称》第十六条, 〈…〉, nested 书名号 (《…〈…〉…》, 《…《…》…》), titles written without
-书名号 directly before 第X条 (行政许可法第十二条), 第十四条第二款, 第十一条第（六）项, 第十条之一, lists
-(第六十一条、第六十五条, 第十四条第一款、第二款) and ranges (第十四条至第十七条: each END is one citation; the
-articles between exist when both ends do), title-only references, and relative ones: 该法/上述法律 (the last
-named instrument), 本法/本办法/本规定… (the text itself: in a draft never looked up), 本条第二款, 前款, 前条.
-A bare 第十二条 with no instrument is the text's own article and is not a citation; a bare title with no
-article is not one either (only a title in 书名号 is: it may name a repealed instrument).
+Forms: 《全称》/《简称》第十六条, 〈…〉, nested 书名号 (《…〈…〉…》, 《…《…》…》), a title without 书名号 right before
+第X条 (行政许可法第十二条), 第十四条第二款, 第十一条第（六）项, 第十条之一, lists (第六十一条、第六十五条; 第十四条
+第一款、第二款), ranges (第十四条至第十七条 gives its two ENDS: the articles between exist when both ends do),
+《X》（以下简称《Y》）, a title alone, and relative references: 该法/上述法律 (the last instrument named), 本法/
+本办法/本规定… (the text itself; in a draft never looked up), 本条第二款, 前款, 前条. A bare 第十二条 is the text's
+own article and no citation; so is a title without 书名号 and without an article (too ambiguous in prose).
 """
 
 from __future__ import annotations
@@ -34,32 +33,46 @@ _ART = re.compile(rf"第\s*(?P<art>{_NUM})\s*条(?:\s*之\s*(?P<suf>{_NUM}))?"
 _PARA = re.compile(rf"第\s*(?P<para>{_NUM})\s*款(?:\s*{_ITEM_PART})?")
 _ITEM_ONLY = re.compile(_ITEM_PART)
 _ART_ANY = re.compile(rf"第\s*{_NUM}\s*条")
-# Comma is deliberately not a list separator: "《X》第十条，第十一条……" in a draft is usually the draft's next article.
-_SEP = re.compile(r"\s*(?P<sep>、|以及|或者|和|及|与|或|至|到|—|－|~|～)\s*")
+# No comma: in "《X》第十条，第十一条……" the second is usually the draft's own next article.
+_SEP = re.compile(r"\s*(?:、|以及|或者|和|及|与|或|至|到|—|－|~|～)\s*")
 # A version note or 文号 between title and article: 《行政处罚法》（2021年修订）第十四条, 《…》（建设部令第11号）.
 _GAP = re.compile(r"[ \t\u3000]*(?:[（(][^（）()\n]{1,40}[）)][ \t\u3000]*)?")
+_GAP_BEFORE = re.compile(r"[（(][^（）()]{1,20}[）)][ \t\u3000]*$")
 _TRAILING_NOTES = re.compile(r"(?:[（(][^（）()]*[）)])+$")
-# What a title in 书名号 must end with to be an instrument (not a certificate 《…准入证》 or a form 《…登记表》).
+# What a title in 书名号 ends with when it names an instrument (not a certificate 《…准入证》 or a form 《…表》).
 _DOC_SUFFIX = re.compile(r"(?:法|法典|条例|规定|办法|细则|规则|解释|决定|决议|意见|通知|批复|答复|纲要|措施|章程|准则|规程)$")
-_BARE_END = "法例定则释典"  # last characters of 法/条例/规定/决定/细则/解释/法典 (and 办法)
-_REL = re.compile(rf"(?P<rel>本|该|上述|前述)(?P<kind>法典|法律|法规|规章|实施细则|实施办法|法|条例|办法|规定|细则|规则|"
-                  rf"决定|解释|意见|通知|方案|措施|政策|文件)(?=\s*第\s*{_NUM}\s*条)")
-_LOCAL = re.compile(rf"本条(?=\s*第\s*(?:{_NUM}\s*款|[（(]?\s*{_NUM}\s*[）)]?\s*项))|前(?:[一二两三四五六七八九十]+)?[条款项](?!件)")
+_BARE_END = tuple("法例定则释典")  # last characters of 法/条例/规定/决定/细则/解释/法典 (and 办法)
+# 本 inside 基本法/根本法/文本… is no self-reference.
+_REL = re.compile(rf"(?P<rel>(?<![基根资成样文版副正原账范剧课书日])本|(?<!应)该|上述|前述)"
+                  rf"(?:法典|法律|法规|规章|实施细则|实施办法|法|条例|办法|规定|细则|规则|决定|解释|意见|通知|方案|"
+                  rf"措施|政策|文件)(?=\s*第\s*{_NUM}\s*条)")
+_LOCAL = re.compile(rf"本条(?:\s*第\s*(?P<para>{_NUM})\s*款)?(?:\s*{_ITEM_PART})?|前(?:[一二两三四五六七八九十]+)?[条款项](?!件)")
 _STOP = re.compile(r"依据|根据|按照|依照|遵照|参照|比照|违反|适用|执行|符合|对照|援引|引用|参考|结合|贯彻|落实|属于|即")
+_JOIN = re.compile(r"[和及与]")
+_NOT_TITLE = re.compile(r"有关|相关|上述|前述|其他|下列|以下|如下|本|该")
 _PLACE = re.compile(r"(?:[\u4e00-\u9fff]{1,8}(?:省|自治区|市|自治州|州|盟|县|旗|区|镇|乡)|中华人民共和国)$")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff〇]{2,40}$")
 _REPEALS = re.compile(r"(?:\s*[、，,和及与]?\s*(?:《[^》\n]{0,80}》|[（(][^（）()\n]{0,40}[）)]))*\s*"
                       r"(?:同时|即行|予以|一并)?(?:废止|停止执行|失效)")
+_LINE = re.compile(r"[^\n]{1,120}")
+_FIRST_LINE = re.compile(r"\S[^\n]*")
+_NOT_A_TITLE_LINE = re.compile(rf"。|{_ART_ANY.pattern}")
 _ISSUE = re.compile(r"印发《(.+)》")
+_ABBREV = re.compile(r"[ \t\u3000]*[（(]以下简称[“\"《]?([^”\"》（）()]{1,20})[”\"》]?[）)]")
 _QUOTE = re.compile(r"[ \t\u3000]*(?:的)?(?:相关)?(?:明确规定|规定|明确|指出|载明|写明)?[ \t\u3000]*[：:，,]?[ \t\u3000]*"
                     r"[“\"「『](?P<q>[^”\"」』\n]{2,3000}?)[”\"」』]")
 _ELLIPSIS = re.compile(r"……|…|\.{3,}|。{3,}")
 _NOT_TEXT = re.compile(r"[^\w]|_")
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
 _DATE = re.compile(r"(\d{4})\s*[-年.]\s*(\d{1,2})\s*[-月.]\s*(\d{1,2})")
+_IN_FORCE = re.compile(r"自(\d{4})年(\d{1,2})月(\d{1,2})日起施行")
+_REPEAL_SENTENCE = re.compile(r"废止$")
+_SENTENCES = re.compile(r"[。；]")
+_CLAIM_NOISE = re.compile(rf"《[^》]*》|第{_NUM}条|依据|根据|按照|依照|规定|的|了|应当|可以")
 
 
 class RawCitation(BaseModel):
-    """A reference as found in a text, before it is checked. `text` == source[start:end]."""
+    """A reference as found in a text, not yet checked; `text` == source[start:end]."""
 
     text: str
     start: int
@@ -69,12 +82,12 @@ class RawCitation(BaseModel):
     suffix: int = 0
     paragraph: int | None = None
     item: int | None = None
-    relative: str | None = None  # "self" (本法/本办法/本条/前款 or the text's own title) | "previous" (该法/上述法律)
+    relative: str | None = None  # "self" (本法/本办法/本条/前款, or the text's own title) | "previous" (该法/上述法律)
     quote: str | None = None
 
 
 def _core(title: str) -> str:
-    """A title without 书名号, version notes or trailing （送审稿）/（试行）: what self titles are compared by."""
+    """A title without 书名号, version notes or a trailing （送审稿）/（试行）: what self titles are compared by."""
     return _TRAILING_NOTES.sub("", normalize_title(title))
 
 
@@ -89,8 +102,7 @@ def _bracket_spans(text: str) -> list[tuple[int, int]]:
         if text[i] in "《〈":
             depth, j = 0, i
             while j < n and j - i < 200 and text[j] != "\n":
-                depth += text[j] in "《〈"
-                depth -= text[j] in "》〉"
+                depth += (text[j] in "《〈") - (text[j] in "》〉")
                 if depth == 0:
                     spans.append((i, j + 1))
                     break
@@ -107,47 +119,44 @@ def _cut(run: str) -> str:
     stops = list(_STOP.finditer(run))
     rest = run[stops[-1].end():] if stops else run
     k = rest.rfind("的")
-    if k >= 0 and "关于" not in rest[:k]:  # …的规定/…的解释 titles start with 关于
+    if k >= 0 and "关于" not in rest[:k] and len(rest) - k > 4:  # not inside 关于…的解释 or …案件的规定
         rest = rest[k + 1:]
-    for m in reversed(list(re.finditer(r"[和及与]", rest))):
+    for m in reversed(list(_JOIN.finditer(rest))):
         if _DOC_SUFFIX.search(rest[:m.start()]):  # 食品安全法和广告法: two titles; 城市市容和…条例: one
             rest = rest[m.end():]
             break
-    return re.sub(r"^(?:原|现行|新|修订后的)", "", rest)
+    return rest.removeprefix("原")
 
 
 def _bare_title(run: str, catalog: Catalog | None) -> str | None:
-    """The title at the end of `run`: the longest suffix the catalog resolves, else the heuristic cut."""
+    """The title ending `run`: the longest suffix the catalog resolves, else the heuristic cut."""
     if catalog is not None:
         for i in range(len(run) - 1):
             cand = run[i:]
             if catalog.resolve(cand):
-                left = _PLACE.search(_cut(run[:i])) if i else None
                 # 北京市优化营商环境条例 / 中华人民共和国优化营商环境条例 are not the national 优化营商环境条例.
+                left = _PLACE.search(_cut(run[:i])) if i else None
                 if left and not left.group(0).endswith("城市") and not cand.startswith(PRC):
                     cand = left.group(0) + cand
                 return cand
     title = _cut(run)
-    if len(title) < 3 or re.match(r"有关|相关|上述|前述|其他|下列|以下|如下|本|该", title):
-        return None
-    return title
+    return None if len(title) < 3 or _NOT_TITLE.match(title) else title
 
 
 def _article_group(text: str, pos: int) -> list[tuple[int, int, int, int, int | None, int | None]]:
-    """Articles cited right at `pos`: [(start, end, article, suffix, paragraph, item)] for 第X条、第Y条第Z款 …"""
-    p = _GAP.match(text, pos).end()
-    m = _ART.match(text, p)
+    """Articles cited at `pos`: [(start, end, article, suffix, paragraph, item)] for 第X条、第Y条第Z款、第W项 …"""
+    m = _ART.match(text, _GAP.match(text, pos).end())
     if not m:
         return []
     cur = (m.start(), m.end(), cn_to_int(m["art"]), _num(m["suf"]) or 0, _num(m["para"]), _num(m["item"]))
     out = [cur]
-    while (s := _SEP.match(text, out[-1][1])) is not None:
+    while s := _SEP.match(text, cur[1]):
         q = s.end()
         if m := _ART.match(text, q):
             cur = (q, m.end(), cn_to_int(m["art"]), _num(m["suf"]) or 0, _num(m["para"]), _num(m["item"]))
-        elif m := _PARA.match(text, q):
+        elif m := _PARA.match(text, q):  # 第十四条第一款、第二款: same article
             cur = (q, m.end(), cur[2], cur[3], _num(m["para"]), _num(m["item"]))
-        elif m := _ITEM_ONLY.match(text, q):
+        elif m := _ITEM_ONLY.match(text, q):  # 第十一条第（六）项、第（七）项: same 款
             cur = (q, m.end(), cur[2], cur[3], cur[4], _num(m["item"]))
         else:
             break
@@ -155,23 +164,24 @@ def _article_group(text: str, pos: int) -> list[tuple[int, int, int, int, int | 
     return out
 
 
-def extract_citations(text: str, *, self_titles: Iterable[str] = (), catalog: Catalog | None = None) -> list[RawCitation]:
-    """Every reference in `text`, in order; `self_titles` name the text itself (a draft's title, or a law's)."""
+def extract_citations(text: str, *, self_titles: Iterable[str] = (),
+                      catalog: Catalog | None = None) -> list[RawCitation]:
+    """Every reference in `text`, in order. `self_titles` name the text itself (a draft's title, or a law's own);
+    `catalog` lets a title without 书名号 be cut at the longest name it knows."""
     self_titles = [t for t in self_titles if t]
     selves = {_core(t) for t in self_titles}
-    self_title = self_titles[0] if self_titles else None
-    blocked: list[tuple[int, int]] = []
-    first = re.search(r"[^\s].*", text)
-    if first and not re.match(r"[#*\s]*第", first.group(0)) and len(first.group(0)) <= 120 and "。" not in first.group(0):
-        if issued := _ISSUE.search(first.group(0)):  # 关于印发《X》的通知: X is the document itself
+    blocked: list[tuple[int, int]] = []  # spans already taken, or never to be read (the draft's title line)
+    for line in _LINE.finditer(text):  # 关于印发《X》的通知: X is the document itself
+        if (issued := _ISSUE.search(line.group(0))) and "。" not in line.group(0):
             selves.add(_core(issued.group(1)))
-        if self_titles or issued:  # the draft's own title line names the draft, not a basis
-            blocked.append(first.span())
+            blocked.append(line.span())
+    first = _FIRST_LINE.search(text)
+    if self_titles and first and len(first.group(0)) <= 120 and not _NOT_A_TITLE_LINE.search(first.group(0)):
+        blocked.append(first.span())  # a draft's title line names the draft, not its basis
+    raws: list[RawCitation] = []
 
     def free(a: int, b: int) -> bool:
         return not any(s < b and a < e for s, e in blocked)
-
-    raws: list[RawCitation] = []
 
     def add_group(head_start: int, head_end: int, **kw) -> bool:
         group = _article_group(text, head_end)
@@ -185,41 +195,43 @@ def extract_citations(text: str, *, self_titles: Iterable[str] = (), catalog: Ca
                 raws[-1].quote = q["q"]
         return bool(group)
 
-    for s, e in _bracket_spans(text):
-        inner = text[s + 1:e - 1]
-        core = _core(inner)
-        if not free(s, e) or not _DOC_SUFFIX.search(core):
+    spans = _bracket_spans(text)
+    short: dict[str, str] = {}  # 《国有土地上房屋征收与补偿条例》（以下简称《条例》）
+    for s, e in spans:
+        if m := _ABBREV.match(text, e):
+            short[_core(m.group(1))] = text[s + 1:e - 1].strip()
+            blocked.append(m.span())
+    for s, e in spans:
+        core = _core(text[s + 1:e - 1])
+        if not free(s, e) or not (_DOC_SUFFIX.search(core) or core in short):
             continue
-        kw = {"title": inner.strip(), "relative": "self" if core in selves else None}
-        if not add_group(s, e, **kw) and not _REPEALS.match(text, e):  # the draft repealing its predecessor
+        kw = {"title": short.get(core, text[s + 1:e - 1].strip()), "relative": "self" if core in selves else None}
+        # 原《X》, 《X》同时废止: the draft replacing its predecessor, not relying on it.
+        if not add_group(s, e, **kw) and not _REPEALS.match(text, e) and text[s - 1:s] != "原":
             raws.append(RawCitation(text=text[s:e], start=s, end=e, **kw))
             blocked.append((s, e))
     for m in _REL.finditer(text):
         if free(m.start(), m.end()):
             rel = "self" if m["rel"] == "本" else "previous"
-            add_group(m.start(), m.end(), title=self_title if rel == "self" else None, relative=rel)
-    for m in _LOCAL.finditer(text):
-        if not free(m.start(), m.end()):
-            continue
-        if m.group(0) == "本条":  # 本条第二款: the lookahead guarantees a 款 or 项 follows
-            para = _PARA.match(text, m.end()) or _ITEM_ONLY.match(text, m.end())
-            if para:
-                raws.append(RawCitation(text=text[m.start():para.end()], start=m.start(), end=para.end(),
-                                        relative="self", paragraph=_num(para.groupdict().get("para")),
-                                        item=_num(para["item"])))
-                blocked.append((m.start(), para.end()))
-        else:  # 前款/前条/前两条: the text's own provisions
-            raws.append(RawCitation(text=m.group(0), start=m.start(), end=m.end(), relative="self"))
-    for m in _ART_ANY.finditer(text):
+            add_group(m.start(), m.end(), title=self_titles[0] if rel == "self" and self_titles else None,
+                      relative=rel)
+    for m in _LOCAL.finditer(text):  # 本条第二款, 前款, 前两条: the text's own provisions
+        if free(m.start(), m.end()) and m.group(0) != "本条":
+            raws.append(RawCitation(text=m.group(0), start=m.start(), end=m.end(), relative="self",
+                                    paragraph=_num(m["para"]), item=_num(m["item"])))
+    for m in _ART_ANY.finditer(text):  # titles without 书名号: 行政许可法第十二条
         if not free(m.start(), m.end()):
             continue
         window = max(0, m.start() - 60)
-        head = re.sub(r"[（(][^（）()]{1,20}[）)][ \t\u3000]*$", "", text[window:m.start()])
-        run = _CJK_RUN.search(head) if head.endswith(tuple(_BARE_END)) else None
-        title = _bare_title(run.group(0), catalog) if run else None
+        head = _GAP_BEFORE.sub("", text[window:m.start()])
+        run = _CJK_RUN.search(head) if head.endswith(_BARE_END) else None
+        if run is None:
+            continue
+        title = next((a for a in sorted(short, key=len, reverse=True) if run.group(0).endswith(a)), None)
+        title = title or _bare_title(run.group(0), catalog)
         end = window + len(head)
         if title and free(end - len(title), end):
-            add_group(end - len(title), end, title=title)
+            add_group(end - len(title), end, title=short.get(title, title))
     raws.sort(key=lambda r: r.start)
     last: str | None = None
     for r in raws:  # 该法/上述法律 = the last instrument named before it
@@ -233,17 +245,19 @@ def extract_citations(text: str, *, self_titles: Iterable[str] = (), catalog: Ca
 # -- checking --------------------------------------------------------------------------------------------------
 
 def suggest_instrument(name: str, catalog: Catalog) -> Instrument | None:
-    """The known instrument a misnamed title most likely means (prefix 中华人民共和国 added, 暂行/试行 missing)."""
+    """The known instrument a misnamed title most likely means (中华人民共和国 added, 暂行/试行 or issuer missing);
+    None when the title is simply not in the knowledge base."""
     key = normalize_title(name)
     variants = [key[len(PRC):]] if key.startswith(PRC) else []
     for suffix in ("条例", "办法", "规定"):
         if key.endswith(suffix):
             variants += [key[:-len(suffix)] + w + suffix for w in ("暂行", "试行") if w not in key]
     variants += [key.replace(w, "", 1) for w in ("暂行", "试行") if w in key]
+    if key.startswith("关于"):  # 《关于审理行政赔偿案件若干问题的规定》 without its issuer
+        variants += [issuer + key for issuer in ("最高人民法院", "国务院", "全国人民代表大会常务委员会")]
     for v in variants:
         inst = catalog.resolve(v)
-        # Only a mismatch of exactly these words: 中华人民共和国X must not map onto a title with the prefix.
-        if inst and not (key.startswith(PRC) and inst.title.startswith(PRC)):
+        if inst and not (key.startswith(PRC) and inst.title.startswith(PRC)):  # resolve() itself adds the prefix
             return inst
     return None
 
@@ -252,36 +266,39 @@ _REPEAL_INDEX: dict[tuple[str, str], dict[str, tuple[str, date | None]]] = {}
 
 
 def _repeal_clauses(catalog: Catalog) -> dict[str, tuple[str, date | None]]:
-    """Normalised title → (《X》第N条, date) from current texts' repeal clauses (…《Y》同时废止), built once."""
+    """Title → (见《X》第N条, date) from current texts' repeal clauses (…《Y》同时废止); built once per catalog state."""
     key = (str(catalog.path), catalog.fingerprint())
     if key not in _REPEAL_INDEX:
         index: dict[str, tuple[str, date | None]] = {}
         for a in catalog.iter_articles():
             if a.status != Status.CURRENT or "废止" not in a.text:
                 continue
-            when = re.search(r"自(\d{4})年(\d{1,2})月(\d{1,2})日起施行", a.text)
-            day = date(*map(int, when.groups())) if when else None
-            for sentence in re.split(r"[。；]", a.text):
-                if re.search(r"(?:同时|予以)?废止$", sentence):
+            day = date(*map(int, when.groups())) if (when := _IN_FORCE.search(a.text)) else None
+            for sentence in _SENTENCES.split(a.text):
+                if _REPEAL_SENTENCE.search(sentence):
                     for s, e in _bracket_spans(sentence):
-                        index[normalize_title(sentence[s:e])] = (f"《{a.instrument_title}》{a.label}", day)
+                        index[normalize_title(sentence[s:e])] = (f"见《{a.instrument_title}》{a.label}", day)
         _REPEAL_INDEX[key] = index
     return _REPEAL_INDEX[key]
 
 
 def _repeal_info(inst: Instrument, catalog: Catalog) -> tuple[str | None, date | None]:
-    """(what repealed it, since when): from the manifest's superseded entry, else a current repeal clause."""
+    """(what repealed it, since when): the manifest's superseded entry first, then a current repeal clause."""
+    by, since = None, None
     for iid in catalog.alias_map().get(normalize_title(inst.title), []):
         other = catalog.get_instrument(iid)
-        if other and other.status == Status.REPEALED and (other.replaced_by or other.status_note):
+        if other and other.status == Status.REPEALED:  # laws.db's copy says only 已废止; the manifest says more
             m = _DATE.search(other.status_note or "")
-            return (f"《{other.replaced_by}》" if other.replaced_by else None,
-                    date(*map(int, m.groups())) if m else None)
-    return _repeal_clauses(catalog).get(normalize_title(inst.title), (None, None))
+            by = by or (f"由《{other.replaced_by}》取代" if other.replaced_by else None)
+            since = since or (date(*map(int, m.groups())) if m else None)
+    if by is None or since is None:
+        clause_by, clause_since = _repeal_clauses(catalog).get(normalize_title(inst.title), (None, None))
+        by, since = by or clause_by, since or clause_since
+    return by, since
 
 
 def _paragraphs(article: Article) -> list[str]:
-    """款 of an article; item lines （一）… stored as separate paragraphs by some sources join their 款."""
+    """款 of an article; item lines （一）… that a source stored as paragraphs belong to the 款 before them."""
     out: list[str] = []
     for p in article.paragraphs or [article.text]:
         if out and ITEM.match(p):
@@ -298,28 +315,26 @@ def _plain(s: str) -> str:
 def _quote_matches(quote: str, source: str) -> bool:
     """The quote's parts, split at ellipses, appear in order in the source (punctuation and spacing ignored)."""
     src, pos = _plain(source), 0
-    parts = [p for p in (_plain(x) for x in _ELLIPSIS.split(quote)) if p]
-    if sum(map(len, parts)) < 4:  # too short to say anything
+    parts = [p for p in map(_plain, _ELLIPSIS.split(quote)) if p]
+    if sum(map(len, parts)) < 4:  # too short to tell anything
         return True
     for part in parts:
-        pos = src.find(part, pos)
-        if pos < 0:
+        if (pos := src.find(part, pos)) < 0:
             return False
         pos += len(part)
     return True
 
 
 def _cite(raw: RawCitation, status: CitationStatus, reason: str | None = None, **kw) -> Citation:
-    label = _label(raw.article_no, raw.suffix) if raw.article_no else None
-    fields = {"instrument": raw.title, "article": label, "article_no": raw.article_no, "paragraph": raw.paragraph,
-              "item": raw.item} | kw
+    fields = {"instrument": raw.title, "article": _label(raw.article_no, raw.suffix) if raw.article_no else None,
+              "article_no": raw.article_no, "paragraph": raw.paragraph, "item": raw.item} | kw
     return Citation(text=raw.text, verified=status == CitationStatus.VERIFIED, status=status, reason=reason,
                     start=raw.start, end=raw.end, **fields)
 
 
 def check_citation(raw: RawCitation, catalog: Catalog, *, quote: str | None = None,
                    as_of: date | None = None) -> Citation:
-    """Check one reference: the instrument exists and is in force (on `as_of`), the article/款/项 exist, the quote matches."""
+    """Check one reference: instrument known and in force (on `as_of`, default: now), article/款/项 exist, quote matches."""
     quote = quote if quote is not None else raw.quote
     if raw.relative == "self" and not (raw.title and raw.article_no and catalog.resolve(raw.title)):
         return _cite(raw, CitationStatus.SELF_REFERENCE, "本文件自身的条款，不在知识库中核对")
@@ -327,19 +342,18 @@ def check_citation(raw: RawCitation, catalog: Catalog, *, quote: str | None = No
         return _cite(raw, CitationStatus.UNKNOWN_INSTRUMENT, f"无法确定“{raw.text}”所指的文件")
     inst = catalog.resolve(raw.title)
     if inst is None:
-        near = suggest_instrument(raw.title, catalog)
-        reason = (f"没有《{normalize_title(raw.title)}》，名称有误，应为《{near.title}》" if near else
-                  f"知识库未收录《{normalize_title(raw.title)}》，无法核实（名称有误，或该文件尚未导入）")
-        return _cite(raw, CitationStatus.UNKNOWN_INSTRUMENT, reason)
+        written, near = normalize_title(raw.title), suggest_instrument(raw.title, catalog)
+        return _cite(raw, CitationStatus.UNKNOWN_INSTRUMENT,
+                     f"没有《{written}》，名称有误，应为《{near.title}》" if near else
+                     f"知识库未收录《{written}》，无法核实（名称有误，或该文件尚未导入）")
     name, label = f"《{inst.title}》", _label(raw.article_no, raw.suffix) if raw.article_no else ""
     art = catalog.get_article(inst.id, raw.article_no, raw.suffix) if raw.article_no else None
     found = {"instrument": inst.title, "quote": art.text if art else None}
     if inst.status == Status.REPEALED:
         by, since = _repeal_info(inst, catalog)
-        if not (as_of and since and as_of < since):
+        if not (as_of and since and as_of < since):  # at 备案, a document older than the repeal cited it rightly
             when = f"自{since.year}年{since.month}月{since.day}日起" if since else ""
-            return _cite(raw, CitationStatus.REPEALED, f"{name}{when}已废止" + (f"，依据或替代文件为{by}" if by else ""),
-                         **found)
+            return _cite(raw, CitationStatus.REPEALED, f"{name}{when}已废止" + (f"，{by}" if by else ""), **found)
     if inst.status == Status.AMENDED:
         return _cite(raw, CitationStatus.AMENDED, f"{name}已修改（{inst.status_note or '见现行文本'}），请核对现行条文",
                      **found)
@@ -358,7 +372,7 @@ def check_citation(raw: RawCitation, catalog: Catalog, *, quote: str | None = No
             return _cite(raw, CitationStatus.NO_SUCH_PARAGRAPH,
                          f"{name}{label}只有{int_to_cn(len(paras))}款，没有第{int_to_cn(raw.paragraph)}款", **found)
         text = found["quote"] = paras[raw.paragraph - 1]
-    if raw.item and not re.search(rf"^[ \t\u3000]*[（(]{int_to_cn(raw.item)}[）)]", text, re.M):
+    if raw.item and not re.search(rf"^\s*[（(]{int_to_cn(raw.item)}[）)]", text, re.M):  # 项 start their lines
         where = label + (f"第{int_to_cn(raw.paragraph)}款" if raw.paragraph else "")
         return _cite(raw, CitationStatus.NO_SUCH_PARAGRAPH, f"{name}{where}没有第（{int_to_cn(raw.item)}）项", **found)
     if quote and not _quote_matches(quote, art.text):
@@ -367,16 +381,13 @@ def check_citation(raw: RawCitation, catalog: Catalog, *, quote: str | None = No
 
 
 def _bigrams(text: str) -> set[str]:
-    return {seg[i:i + 2] for seg in re.findall(r"[\u4e00-\u9fff]+", text) for i in range(len(seg) - 1)}
-
-
-_CLAIM_NOISE = re.compile(rf"《[^》]*》|第{_NUM}条|依据|根据|按照|依照|规定|的|了|应当|可以")
+    return {seg[i:i + 2] for seg in _CJK.findall(text) for i in range(len(seg) - 1)}
 
 
 def claim_mismatch(claim_text: str, article_text: str, other_texts: Iterable[str] = ()) -> bool:
-    """True only when the claim clearly matches another article of the instrument and not the cited one."""
+    """True only when the claim's terms clearly match another article of the instrument and not the cited one."""
     terms = _bigrams(_CLAIM_NOISE.sub("，", claim_text))
-    if len(terms) < 4:
+    if len(terms) < 4:  # too little to judge
         return False
     cited = len(terms & _bigrams(article_text)) / len(terms)
     best = max((len(terms & _bigrams(t)) / len(terms) for t in other_texts), default=0.0)
@@ -384,18 +395,18 @@ def claim_mismatch(claim_text: str, article_text: str, other_texts: Iterable[str
 
 
 def _check_claim(c: Citation, text: str, catalog: Catalog, cache: dict[str, list[Article]]) -> Citation:
-    """Flag a verified citation whose sentence says what a different article of the same instrument says."""
+    """A verified citation whose sentence says what another article of the same instrument says is flagged."""
     inst = catalog.resolve(c.instrument or "")
-    if not (inst and c.article_no and c.quote and c.start is not None):
+    if not (inst and c.article and c.quote and c.start is not None):
         return c
     s = max(text.rfind(x, 0, c.start) for x in "。；\n") + 1
     e = min([i for i in (text.find(x, c.end) for x in "。；\n") if i >= 0] or [len(text)])
     claim = text[s:c.start] + "，" + text[c.end:e]
-    arts = cache.setdefault(inst.id, catalog.articles_of(inst.id))
-    others = [a for a in arts if a.label != c.article]
+    others = [a for a in cache.setdefault(inst.id, catalog.articles_of(inst.id)) if a.label != c.article]
     if not claim_mismatch(claim, c.quote, (a.text for a in others)):
         return c
     best = max(others, key=lambda a: len(_bigrams(claim) & _bigrams(a.text)))
+    # No status of its own: the article "says something else", like a wrong quote.
     return c.model_copy(update={"verified": False, "status": CitationStatus.QUOTE_MISMATCH,
                                 "reason": f"所述内容与《{inst.title}》{c.article}不符，更接近{best.label}"})
 
@@ -427,29 +438,29 @@ def verify_reference(catalog: Catalog, instrument: str, article_label: str | int
 
 
 def format_citation(c: Citation) -> str:
-    """《全称》第十六条第二款第三项; a title with inner 书名号 writes them as 〈〉."""
+    """《全称》第十六条第二款第三项; 书名号 inside the title are written 〈〉."""
     if not c.instrument:
         return c.text
-    title = normalize_title(c.instrument) if "《" not in c.instrument else c.instrument.strip("《》")
-    title = title.replace("《", "〈").replace("》", "〉")
-    out = f"《{title}》{c.article or ''}"
-    if c.paragraph:
-        out += f"第{int_to_cn(c.paragraph)}款"
-    if c.item:
-        out += f"第{int_to_cn(c.item)}项"
-    return out
+    title = c.instrument.strip()
+    title = title[1:-1] if title.startswith("《") and title.endswith("》") else title
+    out = f"《{title.replace('《', '〈').replace('》', '〉')}》{c.article or ''}"
+    out += f"第{int_to_cn(c.paragraph)}款" if c.paragraph else ""
+    return out + (f"第{int_to_cn(c.item)}项" if c.item else "")
 
 
 def mark_unverified(text: str, citations: Sequence[Citation]) -> str:
-    """Append 〔未核实：reason〕 after each citation that is not verified (self-references are left alone)."""
+    """Append 〔未核实：reason〕 right after each citation that is not verified (self-references are left alone)."""
     marks: list[tuple[int, str]] = []
     for c in citations:
         if c.verified or c.status == CitationStatus.SELF_REFERENCE:
             continue
-        end = c.end if c.end is not None and text[c.start:c.end] == c.text else (
-            text.find(c.text) + len(c.text) if c.text and c.text in text else None)
-        if end is not None:
-            marks.append((end, f"〔未核实：{c.reason or '无法核实'}〕"))
+        if c.start is not None and c.end is not None and text[c.start:c.end] == c.text:
+            end = c.end
+        elif c.text and (at := text.find(c.text)) >= 0:  # offsets from another text: find it by its wording
+            end = at + len(c.text)
+        else:
+            continue
+        marks.append((end, f"〔未核实：{c.reason or '无法核实'}〕"))
     for end, mark in sorted(marks, key=lambda m: m[0], reverse=True):
         text = text[:end] + mark + text[end:]
     return text

@@ -157,7 +157,7 @@ def load_shipped(sources_dir: Path | None = None) -> Iterator[Loaded]:
             id=title, title=title, short_title=entry.get("short_title"), aliases=aliases.get(title, []),
             level=Level(entry["level"]), issuer=entry.get("issuer"), region=entry.get("region"),
             promulgation_date=_date(entry.get("promulgation_date")), effective_date=_date(entry.get("effective_date")),
-            status=parse_status(entry.get("status")),
+            status=parse_status(entry.get("status")), tier=entry.get("tier"),
             provenance=Provenance(source="knowledge_base", path=entry["file"], repository=prov.get("repository"),
                                   commit=prov.get("commit"), sha256=prov.get("sha256"), note=prov.get("path")),
         )
@@ -204,7 +204,7 @@ def load_file(path: Path, *, level: Level | None = None, region: str | None = No
     doc = read_document(path, max_bytes=max_bytes)
     name = title or _title_of(doc.text, path.stem)
     inst = Instrument(
-        id=f"user:{name}", title=name, level=level or guess_level(name), issuer=issuer, region=region,
+        id=f"user:{name}", title=name, level=level or guess_level(name), issuer=issuer, region=region, tier="core",
         provenance=Provenance(source="user", path=str(path.resolve()), sha256=doc.sha256),
     )
     parsed = parse_text(doc.text)

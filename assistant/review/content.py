@@ -1,0 +1,624 @@
+"""Content checks (C.*): a few parameterised functions the rule files in knowledge_base/rules name.
+
+- `pattern`: triggers / exceptions (regexes) matched sentence by sentence, with the PRIMER §3 exceptions that
+  need the knowledge base: a cited article that itself sets the measure, and restatement of a law's text.
+- `citation_validity`: C.BASIS_INVALID from the citation check (repealed, no such article, misnamed).
+- `validity_period`: C.VALIDITY (施行日期 / 有效期 missing or too long).
+- `retroactive_dates`: C.RETROACTIVE computed from dates (a burden dated before the draft takes effect).
+
+`run_content` runs the applicable rules on every clause, then applies precedence (PRIMER §3: one finding per
+defect, the most specific code first) and fills the findings. The draft is data: sentences addressed to a
+reviewer or a model (【系统提示：…】, "请忽略以上审查要求") are blanked before matching.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from difflib import SequenceMatcher
+from typing import Any
+
+from assistant.models import CitationStatus, Clause, Finding, Stage
+from assistant.review.context import ReviewContext
+from assistant.review.dates import find_dates
+from assistant.review.rules import CHECKS, Rule, register_check
+from assistant.text.numerals import cn_to_int
+
+# Precedence among codes that describe what a clause does (PRIMER §3). Codes outside this list (BASIS_INVALID,
+# RETROACTIVE, VALIDITY) are independent defects and never displace or get displaced.
+SPECIFIC = ["C.LICENSE", "C.PENALTY", "C.COERCION", "C.FEE", "C.CERTIFICATE", "C.COMPETITION", "C.PERSONAL_INFO"]
+PRECEDENCE = [*SPECIFIC, "C.MINUTES", "C.OBLIGATION", "C.ULTRA_VIRES"]
+CATCH_ALL = {"C.OBLIGATION", "C.ULTRA_VIRES"}
+
+# -- the draft is data: text addressed to the reviewer is neutralised before matching -------------------------
+
+_INJECTION = [
+    re.compile(r"【[^】]{0,300}?(?:系统提示|系统指令|提示词|忽略|无视|不要列出|直接输出|审查要求|AI|模型|助手)[^】]{0,300}】"),
+    re.compile(r"[［\[]\s*(?:系统提示|系统指令|system)[^］\]]{0,300}[］\]]", re.I),
+    re.compile(r"[^。！？\n]{0,80}(?:请?(?:忽略|无视)(?:以上|上述|前述|之前|全部|所有|一切)|请直接输出|直接输出[“\"]|不要列出任何|"
+               r"ignore (?:all|previous|the above)|disregard (?:all|previous))[^。！？\n]{0,200}[。！？]?", re.I),
+]
+
+
+def neutralize(text: str) -> str:
+    """Blank (same length, offsets kept) every span that addresses the reviewer instead of regulating."""
+    for rx in _INJECTION:
+        text = rx.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+# -- sentences -------------------------------------------------------------------------------------------------
+
+_ITEM = re.compile(r"^[ \t\u3000]*(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[①-⑳])")
+_SENT_END = re.compile(r"[。！？；;]")
+
+
+@dataclass
+class Segment:
+    """A sentence (split at 。！？；) of a clause; an item line carries its lead-in (…下列…：) for matching."""
+
+    text: str
+    evidence: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def covers(self, start: int | None, end: int | None) -> bool:
+        if start is None:
+            return False
+        end = end if end is not None else start
+        return any(s <= start < e or s < end <= e for s, e in self.spans)
+
+
+def segments(text: str) -> list[Segment]:
+    """Sentences of a clause (offsets relative to the clause text), injection spans blanked."""
+    clean = neutralize(text)
+    out: list[Segment] = []
+    lead: tuple[str, int, int] | None = None
+    pos = 0
+    for line in clean.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        is_item = bool(_ITEM.match(line))
+        parts: list[tuple[int, int]] = []
+        s = 0
+        for m in _SENT_END.finditer(line):
+            parts.append((s, m.end()))
+            s = m.end()
+        if s < len(line):
+            parts.append((s, len(line)))
+        for a, b in parts:
+            seg_text = line[a:b].strip(" \t\u3000")
+            if not seg_text.strip("。；;！？ "):
+                continue
+            start, end = line_start + a, line_start + b
+            evidence = text[start:end].strip(" \t\u3000")
+            if is_item and lead is not None:
+                out.append(Segment(text=lead[0] + seg_text, evidence=f"{text[lead[1]:lead[2]].strip()}……{evidence}",
+                                   spans=[(lead[1], lead[2]), (start, end)]))
+            else:
+                out.append(Segment(text=seg_text, evidence=evidence, spans=[(start, end)]))
+        if not is_item:
+            last = line.rstrip(" \t\u3000")
+            if last.endswith(("：", ":")):
+                a = parts[-1][0] if parts else 0
+                lead = (line[a:].strip(" \t\u3000"), line_start + a, line_start + len(line))
+            else:
+                lead = None
+    return out
+
+
+def _segments_of(clause: Clause, ctx: ReviewContext) -> list[Segment]:
+    return ctx.memo(f"seg:{clause.location}", lambda: segments(clause.text))
+
+
+# -- amounts ---------------------------------------------------------------------------------------------------
+
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*(万)?\s*元")
+
+
+def amounts(text: str) -> list[float]:
+    """Sums of money in yuan (五百元, 2000元, 5万元, 一万元)."""
+    out = []
+    for m in _AMOUNT.finditer(text):
+        num, wan = m.group(1), m.group(2)
+        try:
+            value = float(num) if num[0].isdigit() else float(cn_to_int(num))
+        except ValueError:
+            continue
+        out.append(value * (10000 if wan else 1))
+    return out
+
+
+# -- compiled rule parameters ----------------------------------------------------------------------------------
+
+def _rx(patterns: Any) -> list[re.Pattern[str]]:
+    if not patterns:
+        return []
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    return [re.compile(p) for p in patterns]
+
+
+@dataclass
+class PatternParams:
+    triggers: list[re.Pattern[str]]
+    match_exceptions: list[re.Pattern[str]]
+    window: tuple[int, int]
+    require: list[re.Pattern[str]]
+    require_any: list[re.Pattern[str]]
+    exceptions: list[re.Pattern[str]]
+    clause_exceptions: list[re.Pattern[str]]
+    draft_require: list[re.Pattern[str]]
+    issuers: set[str]
+    cited_measure: bool
+    measures: list[tuple[re.Pattern[str], re.Pattern[str]]]
+    check_amount: bool
+    cite_reference: bool
+    restatement: float
+    overrides: set[str]
+
+
+_PARAMS: dict[str, PatternParams] = {}
+
+
+def pattern_params(rule: Rule) -> PatternParams:
+    """Compile (once) the params of a `pattern` rule."""
+    key = rule.id + json.dumps(rule.params, sort_keys=True, ensure_ascii=False, default=str)
+    if key not in _PARAMS:
+        p = rule.params
+        window = p.get("window") or [0, 0]
+        _PARAMS[key] = PatternParams(
+            triggers=_rx(p.get("triggers")),
+            match_exceptions=_rx(p.get("match_exceptions")),
+            window=(int(window[0]), int(window[1])),
+            require=_rx(p.get("require")),
+            require_any=_rx(p.get("require_any")),
+            exceptions=_rx(p.get("exceptions")),
+            clause_exceptions=_rx(p.get("clause_exceptions")),
+            draft_require=_rx(p.get("draft_require")),
+            issuers=set(p.get("issuers") or []),
+            cited_measure=bool(p.get("cited_measure", False)),
+            measures=[(re.compile(m["draft"]), re.compile(m["law"])) for m in p.get("measures") or []],
+            check_amount=bool(p.get("check_amount", False)),
+            cite_reference=bool(p.get("cite_reference", True)),
+            restatement=float(p.get("restatement", 0) or 0),
+            overrides=set(p.get("overrides") or []),
+        )
+    return _PARAMS[key]
+
+
+# -- the PRIMER §3 exceptions that need the knowledge base ------------------------------------------------------
+
+_LAW_LIKE = re.compile(r"(法|法典|条例|决定)$|(规定|办法|细则)$")
+_LOCAL_NAME = re.compile(r"^[\u4e00-\u9fa5]{1,10}(省|自治区|市|县|区|旗|镇|乡)(?!政府)")
+_REFERENCE = re.compile(r"(依照|按照|依据|根据|适用)[^。；]{0,6}《")
+
+
+def _law_like_unknown(title: str | None, seg_text: str) -> bool:
+    """An instrument missing from the knowledge base that reads like a law, 行政法规 or 部门规章 (benefit of doubt)."""
+    if not title:
+        return False
+    if _LOCAL_NAME.match(title):
+        return False
+    if re.search(r"(法|法典|条例)$", title):
+        return True
+    # 部门规章 carry an order number: 《公共租赁住房管理办法》（住房和城乡建设部令第11号）
+    return bool(re.search(re.escape(title) + r"》[（(][^）)]*令第", seg_text))
+
+
+def cited_measure_ok(p: PatternParams, seg: Segment, clause: Clause, ctx: ReviewContext) -> bool:
+    """Exception 1: the sentence names a law/法规/规章 article that sets the measure, not widened.
+
+    A citation the knowledge base cannot confirm (no such article, repealed) also counts: that defect is
+    C.BASIS_INVALID's, reported by its own rule."""
+    cits = [c for c in ctx.cited_articles(clause) if seg.covers(c.start, c.end)]
+    if not cits:
+        return False
+    wanted = [(d, law) for d, law in p.measures if d.search(seg.text)]
+    draft_max = max(amounts(seg.text), default=0.0)
+    for c in cits:
+        status = c.status
+        if status == CitationStatus.SELF_REFERENCE:
+            continue
+        inst = ctx.instrument(c.instrument)
+        if inst is not None and getattr(inst, "level", None) in ("规范性文件", "内部制度", "其他") \
+                and inst.status != "已废止":
+            continue
+        if status == CitationStatus.UNKNOWN_INSTRUMENT or inst is None:
+            if p.cite_reference and _law_like_unknown(c.instrument, seg.text):
+                return True
+            continue
+        if status in (CitationStatus.NO_SUCH_ARTICLE, CitationStatus.NO_SUCH_PARAGRAPH, CitationStatus.REPEALED,
+                      CitationStatus.AMENDED) or inst.status == "已废止":
+            return True
+        if c.article_no is None:
+            if not p.cite_reference:
+                continue
+            texts = [a.text for a in ctx.catalog.articles_of(inst.id)] if ctx.catalog is not None else []
+        else:
+            art = ctx.article_text(inst.title, c.article_no)
+            if art is None:
+                return True
+            texts = [art]
+        joined = "\n".join(texts)
+        if all(law.search(joined) for _, law in wanted):
+            if p.check_amount and draft_max and c.article_no is not None:
+                law_amounts = amounts(joined)
+                if law_amounts and draft_max > max(law_amounts):
+                    continue
+            return True
+    return False
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"[^\u4e00-\u9fa5]", "", text)
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _named_instruments(ctx: ReviewContext) -> list[Any]:
+    """Instruments the draft names anywhere (its 根据… clause and citations), resolved in the catalog."""
+    def compute() -> list[Any]:
+        seen, out = set(), []
+        for clause in ctx.clauses:
+            for c in ctx.cited_articles(clause):
+                inst = ctx.instrument(c.instrument)
+                if inst is not None and inst.id not in seen and inst.article_count:
+                    seen.add(inst.id)
+                    out.append(inst)
+        return out
+    return ctx.memo("named-instruments", compute)
+
+
+def restates_law(seg: Segment, ctx: ReviewContext, threshold: float) -> bool:
+    """Exception 2: the sentence restates an article of a law/法规 the draft names (bigram containment)."""
+    if ctx.catalog is None or threshold <= 0:
+        return False
+    mine = _bigrams(seg.text)
+    if len(mine) < 6:
+        return False
+    for inst in _named_instruments(ctx):
+        index = ctx.memo(f"bigrams:{inst.id}", lambda inst=inst: [
+            _bigrams(p) for a in ctx.catalog.articles_of(inst.id) for p in (a.paragraphs or [a.text])])
+        for grams in index:
+            if grams and len(mine & grams) / len(mine) >= threshold:
+                return True
+    return False
+
+
+# -- findings --------------------------------------------------------------------------------------------------
+
+def make_finding(rule: Rule, clause: Clause, evidence: str | None, detail: str | None = None) -> Finding:
+    """A finding of `rule` at `clause`, with the rule's bases, message and fix."""
+    explanation = rule.message.strip()
+    if detail:
+        explanation = f"{explanation}（{detail}）"
+    return Finding(code=rule.code, location=clause.location, severity=rule.severity, title=rule.title,
+                   evidence=evidence, basis=list(rule.resolved_basis), explanation=explanation,
+                   suggestion=(rule.suggestion or "").strip() or None, source=f"rule:{rule.id}")
+
+
+def _first_match(p: PatternParams, text: str) -> re.Match[str] | None:
+    for rx in p.triggers:
+        for m in rx.finditer(text):
+            a, b = max(0, m.start() - p.window[0]), min(len(text), m.end() + p.window[1])
+            if any(x.search(text[a:b]) for x in p.match_exceptions):
+                continue
+            return m
+    return None
+
+
+@register_check("pattern", "content")
+def check_pattern(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+    """Trigger regexes per sentence, minus exceptions (sentence, clause, cited measure, restatement)."""
+    p = pattern_params(rule)
+    if p.issuers and ctx.issuer_kind not in p.issuers:
+        return []
+    if p.draft_require and not all(rx.search(ctx.dossier.draft_text) for rx in p.draft_require):
+        return []
+    clean_clause = neutralize(clause.text)
+    if any(rx.search(clean_clause) for rx in p.clause_exceptions):
+        return []
+    for seg in _segments_of(clause, ctx):
+        m = _first_match(p, seg.text)
+        if m is None:
+            continue
+        if not all(rx.search(seg.text) for rx in p.require):
+            continue
+        if p.require_any and not any(rx.search(seg.text) for rx in p.require_any):
+            continue
+        if any(rx.search(seg.text) for rx in p.exceptions):
+            continue
+        if p.cited_measure and cited_measure_ok(p, seg, clause, ctx):
+            continue
+        if p.restatement and restates_law(seg, ctx, p.restatement):
+            continue
+        return [make_finding(rule, clause, seg.evidence, f"触发表述：“{m.group(0)}”")]
+    return []
+
+
+# -- C.BASIS_INVALID -----------------------------------------------------------------------------------------
+
+_REPEAL_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _repeal_date(inst: Any) -> date | None:
+    m = _REPEAL_DATE.search(inst.status_note or "") if inst is not None else None
+    return date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def _near_title(ctx: ReviewContext, name: str) -> str | None:
+    """A knowledge-base title the unknown `name` is a slip of (extra 中华人民共和国, missing 暂行, one character)."""
+    if ctx.catalog is None or len(name) < 6 or _LOCAL_NAME.match(name):
+        return None
+    if name.startswith("中华人民共和国"):
+        inst = ctx.instrument(name[len("中华人民共和国"):])
+        if inst is not None:
+            return inst.title
+    titles = ctx.memo("kb-titles", lambda: [i.title for i in ctx.catalog.instruments()
+                                              if i.level in ("法律", "行政法规", "宪法", "司法解释")])
+    bare = name.removeprefix("中华人民共和国")
+    best, score = None, 0.0
+    for t in titles:
+        tb = t.removeprefix("中华人民共和国")
+        if abs(len(tb) - len(bare)) > 2:
+            continue
+        r = SequenceMatcher(None, bare, tb).ratio()
+        if r > score:
+            best, score = t, r
+    return best if best and score >= 0.88 else None
+
+
+@register_check("citation_validity", "content")
+def check_citation_validity(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+    """Repealed instruments, articles that do not exist, misnamed titles (PRIMER §5)."""
+    problems: list[str] = []
+    evidence = None
+    checks = set(rule.params.get("report") or ["repealed", "no_article", "misnamed", "amended"])
+    clean = neutralize(clause.text)
+    for c in ctx.cited_articles(clause):
+        if c.status == CitationStatus.SELF_REFERENCE or c.start is None:
+            continue
+        if clean[c.start:c.end].strip() == "":
+            continue  # inside an injected sentence
+        inst = ctx.instrument(c.instrument)
+        problem = None
+        if inst is not None and (inst.status == "已废止" or c.status == CitationStatus.REPEALED):
+            repealed_on = _repeal_date(inst)
+            issued = ctx.issue_date
+            if ctx.dossier.stage == Stage.FILING and repealed_on and issued and issued < repealed_on:
+                continue  # cited the then-valid law: a 清理 reminder, not a defect
+            if "repealed" in checks:
+                by = f"，已由《{inst.replaced_by}》取代" if inst.replaced_by else ""
+                when = f"（{repealed_on.isoformat()}）" if repealed_on else ""
+                problem = f"《{inst.title}》已废止{when}{by}"
+        elif c.status in (CitationStatus.NO_SUCH_ARTICLE, CitationStatus.NO_SUCH_PARAGRAPH) and "no_article" in checks:
+            problem = c.reason or f"{c.text}所引条款不存在"
+        elif c.status == CitationStatus.AMENDED and "amended" in checks:
+            problem = c.reason or f"{c.text}已修改"
+        elif c.status == CitationStatus.QUOTE_MISMATCH and "mismatch" in checks:
+            problem = c.reason or f"{c.text}与条文内容不符"
+        elif c.status == CitationStatus.UNKNOWN_INSTRUMENT and "misnamed" in checks:
+            near = _near_title(ctx, (c.instrument or "").strip("《》"))
+            if near:
+                problem = f"《{c.instrument}》名称有误，应为《{near}》"
+        if problem:
+            problems.append(problem)
+            if evidence is None:
+                evidence = _sentence_at(clause.text, c.start)
+    if not problems:
+        return []
+    return [make_finding(rule, clause, evidence, "；".join(dict.fromkeys(problems)))]
+
+
+def _sentence_at(text: str, offset: int | None) -> str:
+    for seg in segments(text):
+        if offset is not None and seg.covers(offset, offset + 1):
+            return seg.evidence
+    return text.strip()
+
+
+# -- C.VALIDITY ------------------------------------------------------------------------------------------------
+
+_DATE = r"[\d〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日"
+_START = re.compile(rf"自\s*({_DATE}|(?:印发|发布|公布|签发|下发|通过)之日)\s*起[^。；]{{0,8}}?(施行|实施|执行|试行|生效)")
+_VALID_YEARS = re.compile(r"有效期(?:为|限为|限)?\s*(\d+|[一二两三四五六七八九十]+)\s*(年|个月)")
+_VALID_UNTIL = re.compile(rf"有效期(?:自[^。；]{{0,20}})?(?:至|到|截至|截止(?:到|至)?)\s*({_DATE})")
+_LONG_TERM = re.compile(r"长期有效|永久有效|有效期(?:为)?长期")
+_STATEMENT = re.compile(rf"{_START.pattern}|有效期|长期有效")
+
+
+def _add_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def _add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    try:
+        return d.replace(year=d.year + y, month=m + 1)
+    except ValueError:
+        return (d.replace(year=d.year + y, month=m + 1, day=1) + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+
+
+def _num(s: str) -> int:
+    return int(s) if s.isdigit() else cn_to_int(s.replace("两", "二"))
+
+
+def validity_statement(ctx: ReviewContext) -> tuple[Clause | None, dict[str, Any]]:
+    """The clause stating 施行/有效期 (the last one that does) and what it says."""
+    def compute():
+        for clause in reversed(ctx.clauses):
+            text = neutralize(clause.text)
+            if not _STATEMENT.search(text):
+                continue
+            info: dict[str, Any] = {"text": text}
+            m = _START.search(text)
+            if m:
+                info["start_text"] = m.group(0)
+                info["trial"] = m.group(2) == "试行"
+                if m.group(1).endswith("之日"):
+                    info["start"] = ctx.issue_date
+                    info["start_known"] = True
+                else:
+                    ds = find_dates(m.group(1))
+                    info["start"] = ds[0].value if ds else None
+                    info["start_known"] = True
+            if _LONG_TERM.search(text):
+                info["long_term"] = True
+            mu = _VALID_UNTIL.search(text)
+            if mu:
+                ds = find_dates(mu.group(1))
+                info["until"] = ds[0].value if ds else None
+            my = _VALID_YEARS.search(text)
+            if my:
+                n = _num(my.group(1))
+                info["months"] = n * 12 if my.group(2) == "年" else n
+            return clause, info
+        return (ctx.clauses[-1] if ctx.clauses else None), {}
+    return ctx.memo("validity-statement", compute)
+
+
+@register_check("validity_period", "content")
+def check_validity_period(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+    """施行日期 and 有效期 stated, 有效期 within the limit (暂行/试行 shorter)."""
+    target, info = validity_statement(ctx)
+    if target is None or target.location != clause.location:
+        return []
+    provisional = ctx.provisional or info.get("trial", False)
+    limit = ctx.validity_max_years_provisional if provisional else ctx.validity_max_years
+    kind = "暂行、试行文件" if provisional else "规范性文件"
+    evidence = _statement_evidence(clause, ctx)
+    if not info:
+        return [make_finding(rule, clause, None, "未规定施行日期和有效期")]
+    problems = []
+    if not info.get("start_known"):
+        problems.append("未规定施行日期")
+    if info.get("long_term"):
+        problems.append("规定“长期有效”，未设定有效期")
+    elif "months" in info:
+        if info["months"] > limit * 12:
+            years = info["months"] / 12
+            shown = f"{years:g}年" if info["months"] % 12 == 0 else f"{info['months']}个月"
+            problems.append(f"有效期{shown}，超过{kind}最长{limit}年的要求")
+    elif info.get("until"):
+        start = info.get("start") or ctx.reference_date
+        if start and info["until"] > _add_years(start, limit):
+            problems.append(f"有效期至{info['until'].isoformat()}，超过{kind}最长{limit}年的要求")
+    else:
+        problems.append("未规定有效期")
+    if not problems:
+        return []
+    return [make_finding(rule, clause, evidence, "；".join(problems))]
+
+
+def _statement_evidence(clause: Clause, ctx: ReviewContext) -> str:
+    for seg in _segments_of(clause, ctx):
+        if _STATEMENT.search(seg.text):
+            return seg.evidence
+    return clause.text.strip()
+
+
+# -- C.RETROACTIVE from dates --------------------------------------------------------------------------------
+
+_DATED = re.compile(rf"(?:自|从|于|对)?\s*({_DATE})\s*(?:起|以来|以后|之后|开始|后|至今)")
+
+
+@register_check("retroactive_dates", "content")
+def check_retroactive_dates(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+    """A burden dated before the draft takes effect; or a 施行日期 before the draft is adopted/issued."""
+    p = rule.params
+    burden = _rx(p.get("burden"))
+    favour = _rx(p.get("favourable"))
+    target, info = validity_statement(ctx)
+    effective = info.get("start") if info.get("start_known") and info.get("start") else None
+    reference = ctx.reference_date
+    # (1) an explicit earlier date attached to a burden in this clause
+    start_text = info.get("start_text") if target is not None and target.location == clause.location else None
+    for seg in _segments_of(clause, ctx):
+        if start_text and start_text in seg.text and not any(rx.search(seg.text) for rx in burden):
+            continue
+        if not any(rx.search(seg.text) for rx in burden):
+            continue
+        if any(rx.search(seg.text) for rx in favour):
+            continue
+        limit = effective or reference
+        for m in _DATED.finditer(seg.text):
+            ds = find_dates(m.group(1))
+            if ds and limit and ds[0].value < limit:
+                return [make_finding(rule, clause, seg.evidence,
+                                     f"{ds[0].value.isoformat()}早于施行日期{limit.isoformat()}，对当事人不利")]
+    # (2) the 施行日期 itself precedes the adoption/issue (or the review) of a burdensome draft
+    if target is not None and target.location == clause.location and effective and reference \
+            and effective < reference and p.get("check_effective", True):
+        draft_burden = _rx(p.get("draft_burden"))
+        if any(rx.search(neutralize(ctx.dossier.draft_text)) for rx in draft_burden):
+            return [make_finding(rule, clause, _statement_evidence(clause, ctx),
+                                 f"施行日期{effective.isoformat()}早于{('印发日期' if ctx.issue_date else '审查日期')}"
+                                 f"{reference.isoformat()}")]
+    return []
+
+
+# -- running ---------------------------------------------------------------------------------------------------
+
+def applicable(rule: Rule, ctx: ReviewContext) -> bool:
+    """A content rule applies to this document type and stage."""
+    return (rule.check in CHECKS and CHECKS[rule.check][0] == "content"
+            and ctx.doc_type in rule.applies_to and ctx.dossier.stage in rule.stages)
+
+
+def run_rule(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+    """One rule on one clause (used by the rule self-tests)."""
+    return CHECKS[rule.check][1](rule, clause, ctx)
+
+
+def _overrides(rule_by_id: dict[str, Rule], f: Finding) -> set[str]:
+    rule = rule_by_id.get(f.source.removeprefix("rule:"))
+    return set(rule.params.get("overrides") or []) if rule else set()
+
+
+def resolve_precedence(found: list[Finding], rule_by_id: dict[str, Rule]) -> list[Finding]:
+    """One finding per code; one code per sentence (most specific first); catch-alls yield to specific codes."""
+    by_code: dict[str, Finding] = {}
+    for f in found:
+        by_code.setdefault(f.code, f)
+    kept = list(by_code.values())
+    # explicit overrides: a rule may displace named codes on the same sentence
+    drop: set[int] = set()
+    for i, f in enumerate(kept):
+        for j, g in enumerate(kept):
+            if i != j and g.code in _overrides(rule_by_id, f) and g.evidence == f.evidence:
+                drop.add(j)
+    kept = [f for k, f in enumerate(kept) if k not in drop]
+    rank = {c: i for i, c in enumerate(PRECEDENCE)}
+    ordered = sorted((f for f in kept if f.code in rank), key=lambda f: rank[f.code])
+    out: list[Finding] = []
+    seen_evidence: set[str] = set()
+    has_specific = any(f.code in SPECIFIC for f in ordered)
+    for f in ordered:
+        if f.evidence in seen_evidence:
+            continue
+        if f.code in CATCH_ALL and has_specific:
+            continue
+        seen_evidence.add(f.evidence or "")
+        out.append(f)
+    out.extend(f for f in kept if f.code not in rank)
+    return out
+
+
+def run_content(rules: list[Rule], ctx: ReviewContext) -> list[Finding]:
+    """Every applicable content rule on every clause, with precedence and one finding per code and location."""
+    active = [r for r in rules if applicable(r, ctx)]
+    rule_by_id = {r.id: r for r in active}
+    findings: list[Finding] = []
+    for clause in ctx.clauses:
+        found: list[Finding] = []
+        for rule in active:
+            found.extend(run_rule(rule, clause, ctx))
+        findings.extend(resolve_precedence(found, rule_by_id))
+    return findings
+

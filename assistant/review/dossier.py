@@ -1,0 +1,222 @@
+"""Load what a reviewer receives: a case folder (case.json) or a draft file with its materials.
+
+A material that cannot be read is recorded in `Dossier.unreadable` as {file, reason} and the rest is still
+reviewed; a draft that cannot be read is an InputError. The document type, title, issuer and review date are
+inferred from the draft and materials when not given.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+from assistant.documents.readers import read_document
+from assistant.errors import InputError
+from assistant.models import DocType, Dossier, Material, Stage
+from assistant.review.materials import classify_material
+from assistant.review.procedure_facts import signature_date
+from assistant.text.structure import parse_articles
+
+_STAGES = {"审核": Stage.REVIEW, "review": Stage.REVIEW, "审查": Stage.REVIEW, "合法性审核": Stage.REVIEW,
+           "备案": Stage.FILING, "filing": Stage.FILING, "备案审查": Stage.FILING}
+_TYPES = {"normative": DocType.NORMATIVE, "规范性文件": DocType.NORMATIVE, "行政规范性文件": DocType.NORMATIVE,
+          "major_decision": DocType.MAJOR_DECISION, "重大行政决策": DocType.MAJOR_DECISION, "major": DocType.MAJOR_DECISION}
+
+_MARKUP = re.compile(r"^[#>*\s\u3000]+|[*\s\u3000]+$")
+_DOC_NO = re.compile(r"〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|﹝\d{4}﹞\d+号")
+_NOTICE = re.compile(r"关于(?:印发|发布|公布|转发)《(.+?)》的(?:通知|决定|公告)")
+_DRAFT_MARK = re.compile(r"^[（(](?:送审稿|征求意见稿|草案|修订草案|代拟稿|讨论稿|审议稿|试行|暂行)[）)]$")
+_TITLE_END = re.compile(r"(办法|规定|细则|方案|措施|意见|通知|政策|规则|决定|规划|标准|制度|公告|计划|条例|纲要|指引|守则)"
+                        r"(?:[（(][^）)]{1,8}[）)])*$")
+_ORG = re.compile(r"^[\u4e00-\u9fa5（）()]{2,40}?(?:人民政府(?:办公室|办公厅)?|街道办事处|局|委员会|办公室|管理委员会|管委会|中心|厅|所)$")
+_PLACE = re.compile(r"^(.{1,14}?(?:省|自治区|市|自治州|州|盟|县|自治县|旗|区|镇|乡|街道))")
+_LONE_DATE = re.compile(r"^[\d〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$")
+
+MAJOR_WORDS = r"方案|规划|决策|征收补偿|补偿安置|价格调整|调价|选址|重大项目|建设项目|实施计划"
+NORMATIVE_WORDS = r"办法|规定|细则|意见|通知|措施|规则|决定|政策|守则|指引|标准"
+
+
+def _lines(text: str) -> list[str]:
+    return [s for s in (_MARKUP.sub("", ln) for ln in (text or "").splitlines()) if s]
+
+
+def infer_title(text: str) -> str:
+    """The draft's title: the 关于印发《…》的通知 inner title, or the first title-like line (+ 送审稿 mark)."""
+    lines = _lines(text)[:15]
+    for line in lines:
+        m = _NOTICE.search(line)
+        if m:
+            return m.group(1)
+    for i, line in enumerate(lines):
+        if line.endswith("文件") or _DOC_NO.search(line) or line.startswith("第") or len(line) > 60:
+            continue
+        if _TITLE_END.search(line):
+            nxt = lines[i + 1] if i + 1 < len(lines) else ""
+            return line + nxt if _DRAFT_MARK.match(nxt) else line
+    return lines[0][:60] if lines else "（未命名文件）"
+
+
+def infer_issuer(title: str, text: str) -> str | None:
+    """The issuer: the 落款, a header line (××文件), "××关于…" in the title, else the place in the title."""
+    lines = _lines(text)
+    tail = lines[-4:]
+    for i, line in enumerate(tail):
+        nxt = tail[i + 1] if i + 1 < len(tail) else ""
+        if _ORG.match(line) and (not nxt or _LONE_DATE.match(nxt)):
+            return line
+    for line in lines[:4]:
+        if line.endswith("文件") and _ORG.match(line[:-2]):
+            return line[:-2]
+        if line.endswith("规范性文件") and _ORG.match(line[:-5]):
+            return line[:-5]
+        if _ORG.match(line):
+            return line
+        m = re.match(r"^(.{2,40}?)关于", line)
+        if m and _ORG.match(m.group(1)):
+            return m.group(1)
+    m = re.match(r"^(.{2,40}?)关于", title or "")
+    if m and _ORG.match(m.group(1)):
+        return m.group(1)
+    m = _PLACE.match(title or "")
+    if m:
+        place = m.group(1)
+        return place + ("办事处" if place.endswith("街道") else "人民政府")
+    return None
+
+
+def detect_doc_type(title: str, text: str) -> tuple[DocType, str]:
+    """normative or major_decision, with the reason (shown in the report as "detected")."""
+    t = title or ""
+    m = _NOTICE.search(t)
+    if m:
+        t = m.group(1)
+    t = re.sub(r"[（(][^）)]*[）)]$", "", t)
+    articles = len(parse_articles(text or "")) >= 3
+    major = re.search(MAJOR_WORDS, t)
+    normative = re.search(NORMATIVE_WORDS, t)
+    if major and not (normative and normative.start() > major.start()):
+        return DocType.MAJOR_DECISION, f"标题含“{major.group(0)}”，按重大行政决策审查"
+    if normative:
+        shape = "按条文组织" if articles else "未按条文组织"
+        return DocType.NORMATIVE, f"标题含“{normative.group(0)}”且{shape}，按行政规范性文件审查"
+    if articles:
+        return DocType.NORMATIVE, "草案按条文组织，按行政规范性文件审查"
+    return DocType.NORMATIVE, "未能从标题判断文件类型，按行政规范性文件审查（可用 --type 指定）"
+
+
+def _read_material(path: Path, shown: str) -> tuple[Material | None, dict[str, str] | None]:
+    try:
+        doc = read_document(path)
+    except InputError as exc:
+        return Material(name=shown, kinds=[], error=str(exc)), {"file": shown, "reason": str(exc)}
+    except Exception as exc:  # a reader bug must not stop the review of the other materials
+        reason = f"无法读取（{type(exc).__name__}: {exc}）"
+        return Material(name=shown, kinds=[], error=reason), {"file": shown, "reason": reason}
+    return Material(name=shown, kinds=classify_material(shown, doc.text), text=doc.text), None
+
+
+def review_date_of(draft_text: str, materials: list[Material]) -> date:
+    """The latest signing date in the materials (and the draft's own 落款), else today."""
+    dates: list[date] = []
+    for m in materials:
+        if m.text:
+            d = signature_date(m.text)
+            if d:
+                dates.append(d)
+    for line in _lines(draft_text)[-4:]:
+        if _LONE_DATE.match(line):
+            d = signature_date(line)
+            if d:
+                dates.append(d)
+    return max(dates) if dates else date.today()
+
+
+def _parse_stage(value) -> Stage:
+    if isinstance(value, Stage):
+        return value
+    key = str(value or "审核").strip()
+    if key in _STAGES:
+        return _STAGES[key]
+    raise InputError(f"审查阶段“{key}”无效：可用的值为 审核、备案。")
+
+
+def _parse_type(value) -> DocType | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, DocType):
+        return value
+    key = str(value).strip()
+    if key in _TYPES:
+        return _TYPES[key]
+    raise InputError(f"文件类型“{key}”无效：可用的值为 normative（行政规范性文件）、major_decision（重大行政决策）。")
+
+
+def _build(draft: Path, draft_shown: str, materials: list[tuple[Path, str]], *, doc_type, stage, issuer,
+           title) -> Dossier:
+    try:
+        doc = read_document(draft)
+    except InputError as exc:
+        raise InputError(f"草案无法读取：{exc}") from exc
+    mats: list[Material] = []
+    unreadable: list[dict[str, str]] = []
+    for path, shown in materials:
+        m, bad = _read_material(path, shown)
+        mats.append(m)
+        if bad:
+            unreadable.append(bad)
+    title = title or infer_title(doc.text)
+    detected = False
+    dtype = _parse_type(doc_type)
+    if dtype is None:
+        dtype, _ = detect_doc_type(title, doc.text)
+        detected = True
+    return Dossier(
+        title=title, draft_name=draft_shown, draft_text=doc.text, paragraphs=list(doc.paragraphs),
+        doc_type=dtype, doc_type_detected=detected, stage=_parse_stage(stage),
+        issuer=issuer or infer_issuer(title, doc.text), review_date=review_date_of(doc.text, mats),
+        materials=mats, unreadable=unreadable,
+    )
+
+
+def load_case(case_dir: Path) -> Dossier:
+    """A case folder: case.json names the draft, the materials, the type, the stage, the issuer and the title."""
+    case_dir = Path(case_dir)
+    if not case_dir.is_dir():
+        raise InputError(f"找不到案件文件夹：{case_dir}。请检查路径。")
+    spec_file = case_dir / "case.json"
+    if not spec_file.is_file():
+        raise InputError(
+            f"文件夹 {case_dir.name} 中没有 case.json。请添加 case.json（写明 draft、materials、doc_type、stage），"
+            "或直接指定草案文件：fashen review 草案.docx -m 起草说明.docx -m 征求意见情况.docx")
+    try:
+        spec = json.loads(spec_file.read_text(encoding="utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{spec_file.name} 不是有效的 JSON（{exc}）。请修正后重试。") from exc
+    if not isinstance(spec, dict):
+        raise InputError(f"{spec_file.name} 应当是一个 JSON 对象（{{\"draft\": …, \"materials\": […]}}）。")
+    draft_name = spec.get("draft")
+    if not draft_name:
+        candidates = sorted(p for p in case_dir.glob("draft.*") if p.is_file())
+        if not candidates:
+            raise InputError(f"{spec_file.name} 没有写明草案（\"draft\"），文件夹中也没有 draft.* 文件。")
+        draft_name = candidates[0].name
+    draft = case_dir / draft_name
+    if not draft.is_file():
+        raise InputError(f"{spec_file.name} 写明的草案 {draft_name} 不存在。请检查文件名。")
+    names = spec.get("materials")
+    if names is None:
+        folder = case_dir / "materials"
+        names = [str(p.relative_to(case_dir)) for p in sorted(folder.iterdir()) if p.is_file()] if folder.is_dir() else []
+    materials = [(case_dir / n, Path(n).name) for n in names]
+    return _build(draft, Path(draft_name).name, materials, doc_type=spec.get("doc_type"), stage=spec.get("stage"),
+                  issuer=spec.get("issuer"), title=spec.get("title"))
+
+
+def load_files(draft: Path, materials: list[Path], *, doc_type: DocType | str | None = None,
+               stage: Stage | str = Stage.REVIEW, issuer: str | None = None, title: str | None = None) -> Dossier:
+    """A draft file and its material files (`fashen review draft.docx -m 起草说明.docx …`)."""
+    draft = Path(draft)
+    return _build(draft, draft.name, [(Path(p), Path(p).name) for p in materials], doc_type=doc_type, stage=stage,
+                  issuer=issuer, title=title)

@@ -1,0 +1,426 @@
+"""What a dossier's materials show about its procedures, computed once and shared by the P.* checks.
+
+Every fact keeps the words it rests on, so a finding can say precisely what is missing or inadequate
+("征求意见期间为2026年8月3日至8月12日，共10日，少于30日").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from assistant.models import DocType, Dossier, Material, Stage
+from assistant.review.context import IssuerKind, issuer_kind
+from assistant.review.dates import (HolidayCalendar, Window, extract_windows, find_dates, fmt, holiday_calendar,
+                                    sentence_of, working_days)
+from assistant.review.materials import Vocabulary, classify_material, kind_label, load_vocabulary
+
+_SENT = re.compile(r"[^。；;！？\n]+")
+_QUOTED = re.compile(r"《([^《》]+)》")
+_DRAFT_MARK = re.compile(r"[（(](?:送审稿|征求意见稿|草案|修订草案|代拟稿|讨论稿|审议稿|试行|暂行)[）)]")
+_PLACE = re.compile(r"^.{1,12}?(?:省|自治区|市|自治州|州|盟|县|自治县|旗|区|镇|乡|街道)")
+_LONE_DATE = re.compile(r"^[\s#>*\u3000]*([\d〇零○Ｏ一二三四五六七八九十]{4}\s*年[^，。；]{1,8}[日号])[\s*\u3000]*$")
+
+
+def _any(patterns, text: str) -> re.Match | None:
+    for p in patterns:
+        m = re.search(p, text)
+        if m:
+            return m
+    return None
+
+
+def sentences(text: str) -> list[str]:
+    """The text cut at 。；！？ and line ends."""
+    return [s.strip() for s in _SENT.findall(text or "") if s.strip()]
+
+
+def negated(sentence: str, keyword_at: int, negation: str) -> bool:
+    """Whether a negation word stands before the keyword within its clause (，、 break clauses)."""
+    start = max(sentence.rfind("，", 0, keyword_at), sentence.rfind(",", 0, keyword_at), -1) + 1
+    return re.search(negation, sentence[start:keyword_at]) is not None
+
+
+def signature_date(text: str) -> date | None:
+    """The 落款 date: the last line that is only a date, before any 附 (attachment) line; else the last date."""
+    lines = (text or "").splitlines()
+    last = None
+    for line in lines:
+        stripped = line.strip(" \t\u3000#>*")
+        if stripped.startswith("附") and last is not None:
+            break
+        m = _LONE_DATE.match(line)
+        if m:
+            ds = find_dates(m.group(1))
+            if ds:
+                last = ds[0].value
+    if last is None:
+        ds = find_dates(text or "")
+        last = ds[-1].value if ds else None
+    return last
+
+
+def core_title(title: str) -> str:
+    """The draft's name without 送审稿/征求意见稿 marks and markdown."""
+    t = re.sub(r"^[#>*\s\u3000]+|[*\s\u3000]+$", "", title or "")
+    m = re.search(r"关于(?:印发|发布|公布)《(.+?)》的(?:通知|决定|公告)", t)
+    if m:
+        t = m.group(1)
+    return _DRAFT_MARK.sub("", t).strip()
+
+
+def mentions_title(text: str, title: str) -> bool:
+    """Whether a text speaks of the draft: its title (with or without the place name), or a close 《…》."""
+    core = core_title(title)
+    if not core:
+        return False
+    plain = _DRAFT_MARK.sub("", text or "")
+    if core in plain:
+        return True
+    short = _PLACE.sub("", core)
+    if len(short) >= 4 and short in plain:
+        return True
+    bigrams = {core[i:i + 2] for i in range(len(core) - 1)}
+    for q in _QUOTED.findall(plain):
+        qb = {q[i:i + 2] for i in range(len(q) - 1)}
+        if bigrams and len(bigrams & qb) / len(bigrams) >= 0.6:
+            return True
+    return False
+
+
+@dataclass
+class Verdict:
+    """A yes/no fact with the words it rests on."""
+
+    value: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CommentWindow:
+    """A public-comment window found in a material."""
+
+    window: Window
+    material: str
+    sentence: str
+
+    @property
+    def days(self) -> int:
+        return self.window.days
+
+
+@dataclass
+class Meeting:
+    """A set of minutes (会议纪要) and what it shows."""
+
+    material: str
+    bodies: list[str]
+    right_body: bool
+    wrong_bodies: list[str]
+    mentions_draft: bool
+    decided: bool
+    when: date | None
+
+
+@dataclass
+class ProcedureFacts:
+    """Everything the P.* checks need, derived once from the dossier."""
+
+    dossier: Dossier
+    doc_type: DocType
+    stage: Stage
+    issuer_kind: IssuerKind
+    materials: list[Material]
+    operators: Verdict
+    internal: Verdict
+    public_windows: list[CommentWindow]
+    public_without_dates: list[str]
+    targeted: list[str]
+    adoption: Verdict
+    deferral: list[str]
+    short_reason: str | None
+    calendar: HolidayCalendar
+    vocab: Vocabulary
+
+    # -- helpers -----------------------------------------------------------------------------------------
+
+    def of_kind(self, *kinds: str) -> list[Material]:
+        return [m for m in self.materials if any(k in m.kinds for k in kinds)]
+
+    def names(self, mats: list[Material]) -> str:
+        return "、".join(f"《{_stem(m.name)}》" for m in mats)
+
+    def listing(self) -> str:
+        """What the materials are, for a message: 《送审函》（送审函/请示/报告）."""
+        if not self.materials:
+            return "未附任何材料"
+        return "、".join(f"《{_stem(m.name)}》" for m in self.materials)
+
+    @property
+    def best_window(self) -> CommentWindow | None:
+        if not self.public_windows:
+            return None
+        return max(self.public_windows, key=lambda w: (w.days, w.window.end))
+
+    def statement(self, keyword_patterns: list[str], *, kinds: tuple[str, ...] | None = None,
+                  exclude_kinds: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
+        """Sentences in materials naming a procedure: (positive, negated)."""
+        neg = self.vocab.statements.get("negation", "未|没有")
+        pos_s: list[str] = []
+        neg_s: list[str] = []
+        for m in self.materials:
+            if kinds is not None and not any(k in m.kinds for k in kinds):
+                continue
+            if any(k in m.kinds for k in exclude_kinds):
+                continue
+            for s in sentences(m.text):
+                for p in keyword_patterns:
+                    hit = re.search(p, s)
+                    if hit:
+                        (neg_s if negated(s, hit.start(), neg) else pos_s).append(s)
+                        break
+        return pos_s, neg_s
+
+    def count_days(self, w: Window) -> tuple[int, int, list[int]]:
+        """(calendar days, working days, years without holiday data)."""
+        wd, unknown = working_days(w.start, w.end, self.calendar)
+        return w.days, wd, unknown
+
+    def meetings(self) -> list[Meeting]:
+        bodies = self.vocab.statements.get("bodies", {})
+        right = _right_bodies(self.issuer_kind, self.doc_type, bodies)
+        all_bodies = sorted({b for v in bodies.values() for b in v}, key=len, reverse=True)
+        wrong_words = self.vocab.statements.get("not_collective", [])
+        deliberation = self.vocab.statements.get("deliberation", [])
+        out = []
+        for m in self.of_kind("collective"):
+            text = m.text or ""
+            found = [b for b in all_bodies if re.search(b, text)]
+            ok = any(re.search(b, text) for b in right)
+            wrong = [w for w in wrong_words if re.search(w, text)]
+            out.append(Meeting(
+                material=m.name, bodies=found, right_body=ok, wrong_bodies=wrong,
+                mentions_draft=mentions_title(text, self.dossier.title),
+                decided=_any(deliberation, text) is not None, when=_first_date(text),
+            ))
+        return out
+
+
+def _stem(name: str) -> str:
+    return re.sub(r"\.(md|txt|docx|doc|html?|pdf)$", "", name.rsplit("/", 1)[-1], flags=re.IGNORECASE)
+
+
+def _first_date(text: str) -> date | None:
+    ds = find_dates(text or "")
+    return ds[0].value if ds else None
+
+
+def _right_bodies(kind: IssuerKind, doc_type: DocType, bodies: dict[str, list[str]]) -> list[str]:
+    if kind == IssuerKind.GOVERNMENT:
+        return bodies.get("government", [])
+    if kind == IssuerKind.TOWN:
+        return bodies.get("town", [])
+    if kind == IssuerKind.DEPARTMENT:
+        return bodies.get("department", [])
+    return sorted({b for v in bodies.values() for b in v})
+
+
+# --- subject detectors ----------------------------------------------------------------------------
+
+def _count(patterns, text: str) -> tuple[int, list[str]]:
+    n, hits = 0, []
+    for p in patterns:
+        c = len(re.findall(p, text))
+        if c:
+            n += c
+            hits.append(p)
+    return n, hits
+
+
+def detect_operators(title: str, text: str, materials: list[Material], vocab: Vocabulary) -> Verdict:
+    """Whether the draft concerns 经营者经济活动 (公平竞争审查条例 第二条), with the words that show it."""
+    spec = vocab.subjects.get("operators", {})
+    body = f"{title}\n{text}"
+    strong = [p for p in spec.get("strong", []) if re.search(p, body)]
+    n_actor, actors = _count(spec.get("actors", []), body)
+    n_act, acts = _count(spec.get("activities", []), body)
+    affirm_fc = []
+    affirm_other = []
+    denial = []
+    for m in materials:
+        for s in sentences(m.text):
+            if _any(spec.get("denial", []), s):
+                denial.append(s)
+            elif _any(spec.get("affirm", []), s) and not re.search(r"不涉及", s):
+                (affirm_fc if "fair_competition" in m.kinds else affirm_other).append(s)
+    reasons: list[str] = []
+    if strong:
+        reasons.append("草案涉及" + "、".join(strong))
+    if n_actor:
+        reasons.append("草案提及" + "、".join(actors))
+    value = bool(strong) or n_actor >= 3 or (n_actor >= 1 and n_act >= 3)
+    if affirm_fc:
+        value = True
+        reasons.append("公平竞争审查材料载明：" + affirm_fc[0][:60])
+    elif affirm_other and (n_actor or n_act):
+        n_actor += 2
+        value = value or n_actor >= 3 or n_act >= 3
+    if denial and value and not strong and n_actor < 5 and not affirm_fc:
+        value = False
+        reasons.append("材料载明：" + denial[0][:60])
+    return Verdict(value, reasons)
+
+
+def detect_internal(title: str, text: str, vocab: Vocabulary) -> Verdict:
+    """Internal management rules (no public comment, no fair-competition review)."""
+    spec = vocab.subjects.get("internal", {})
+    m = _any(spec.get("title", []), core_title(title))
+    if m:
+        return Verdict(True, [f"标题含“{m.group(0)}”"])
+    m = _any(spec.get("text", []), text)
+    public = re.search(r"公民|法人|其他组织|经营者|企业|群众|居民|村民|申请人|市场主体", text)
+    if m and not public:
+        return Verdict(True, [f"草案规定“{m.group(0)}”"])
+    return Verdict(False, [])
+
+
+# --- public comment ---------------------------------------------------------------------------------
+
+_COMMENT_WORD = re.compile(r"征求意见|意见征集|征集意见|公示|公告|听取意见")
+_SKIP_FOR_WINDOWS = ("risk", "expert", "hearing", "legality_review", "fair_competition", "collective", "cost_audit",
+                     "funding", "sign_off", "filing_report", "consultation_reply")
+
+
+def _public_windows(materials: list[Material], vocab: Vocabulary) -> tuple[list[CommentWindow], list[str], list[str]]:
+    st = vocab.statements
+    public_cues = st.get("public_cues", [])
+    targeted_cues = st.get("targeted_cues", [])
+    not_periods = st.get("not_comment_periods", [])
+    windows: list[CommentWindow] = []
+    without_dates: list[str] = []
+    targeted: list[str] = []
+    for m in materials:
+        if any(k in m.kinds for k in _SKIP_FOR_WINDOWS) and "comment_report" not in m.kinds:
+            continue
+        text = m.text or ""
+        lines = text.splitlines()
+        found_here = False
+        for w in extract_windows(text):
+            sent = sentence_of(text, w.span)
+            if _any(not_periods, sent[:max(0, sent.find(w.snippet[:6])) + 1] or sent) and not _any(
+                    [r"公开征求", r"征求.{0,4}意见"], sent):
+                continue
+            public = _any(public_cues, sent) is not None
+            if not public and _COMMENT_WORD.search(sent) and not _any(targeted_cues, sent):
+                # "征求意见时间：2026年8月1日至8月20日" with the channel on the next line
+                line_no = text.count("\n", 0, w.span[0])
+                near = "\n".join(lines[max(0, line_no - 2):line_no + 3])
+                public = _any(public_cues, near) is not None
+            if public:
+                windows.append(CommentWindow(w, m.name, sent))
+                found_here = True
+            elif _any(targeted_cues, sent):
+                targeted.append(sent)
+        for s in sentences(text):
+            if found_here:
+                break
+            if re.search(r"公开征求|向社会.{0,6}征求|门户网站.{0,20}征求|张贴.{0,20}征求|公示", s) and not find_dates(s):
+                neg = st.get("negation", "未")
+                hit = re.search(r"公开征求|向社会|门户网站|张贴|公示", s)
+                if hit and not negated(s, hit.start(), neg):
+                    without_dates.append(s)
+        for s in sentences(text):
+            if _any(targeted_cues, s) and re.search(r"意见", s) and not _any(public_cues, s) and s not in targeted:
+                targeted.append(s)
+    return windows, without_dates, targeted
+
+
+def _adoption(materials: list[Material], windows: list[CommentWindow], vocab: Vocabulary) -> tuple[Verdict, list[str]]:
+    st = vocab.statements
+    sources = [m for m in materials if "comment_report" in m.kinds]
+    names = {w.material for w in windows}
+    sources += [m for m in materials if m.name in names and m not in sources]
+    found: list[str] = []
+    deferral: list[str] = []
+    for m in sources:
+        for s in sentences(m.text):
+            if re.search(r"审核意见|审查意见|法律意见|合法性", s):
+                continue
+            if _any(st.get("adoption", []), s):
+                found.append(s)
+            elif _any(st.get("deferral", []), s):
+                deferral.append(s)
+    return Verdict(bool(found), found[:3]), deferral[:2]
+
+
+# --- construction -------------------------------------------------------------------------------------
+
+def build_facts(dossier: Dossier, *, settings: Any = None, vocab: Vocabulary | None = None) -> ProcedureFacts:
+    """Derive the procedure facts of a dossier (materials are classified here when they have no kinds)."""
+    vocab = vocab or load_vocabulary()
+    materials = []
+    for m in dossier.materials:
+        if m.error:
+            continue
+        kinds = m.kinds or classify_material(m.name, m.text)
+        materials.append(m if m.kinds else m.model_copy(update={"kinds": kinds}))
+    review = getattr(settings, "review", None)
+    extra = getattr(review, "holidays_file", None) if review is not None else None
+    calendar = holiday_calendar(extra)
+    title = dossier.title or ""
+    text = dossier.draft_text or ""
+    windows, without_dates, targeted = _public_windows(materials, vocab)
+    adoption, deferral = _adoption(materials, windows, vocab)
+    reason = None
+    for m in materials:
+        for s in sentences(m.text):
+            if re.search(r"征求意见|公示|公告", s) and _any(vocab.statements.get("short_period_reason", []), s):
+                reason = s
+                break
+    return ProcedureFacts(
+        dossier=dossier,
+        doc_type=dossier.doc_type or DocType.NORMATIVE,
+        stage=dossier.stage,
+        issuer_kind=issuer_kind(dossier.issuer),
+        materials=materials,
+        operators=detect_operators(title, text, materials, vocab),
+        internal=detect_internal(title, text, vocab),
+        public_windows=windows,
+        public_without_dates=without_dates,
+        targeted=targeted,
+        adoption=adoption,
+        deferral=deferral,
+        short_reason=reason,
+        calendar=calendar,
+        vocab=vocab,
+    )
+
+
+def facts_for(ctx: Any) -> ProcedureFacts:
+    """The facts of a review context, computed once (cached through ctx.memo when the context offers it)."""
+    settings = getattr(ctx, "settings", None)
+    if hasattr(ctx, "memo"):
+        return ctx.memo("procedure_facts", lambda: build_facts(ctx.dossier, settings=settings))
+    cached = getattr(ctx, "_procedure_facts", None)
+    if cached is None:
+        cached = build_facts(ctx.dossier, settings=settings)
+        try:
+            setattr(ctx, "_procedure_facts", cached)
+        except (AttributeError, TypeError):
+            pass
+    return cached
+
+
+def describe_window(facts: ProcedureFacts, cw: CommentWindow) -> str:
+    """"2026年8月3日至8月12日，共10日（6个工作日）"."""
+    days, wd, unknown = facts.count_days(cw.window)
+    note = ""
+    if unknown:
+        note = f"；{'、'.join(map(str, unknown))}年的法定节假日安排未收录，工作日按周末计算"
+    return f"{cw.window.describe()}，共{days}日（{wd}个工作日{note}）"
+
+
+__all__ = ["ProcedureFacts", "build_facts", "facts_for", "describe_window", "mentions_title", "signature_date",
+           "sentences", "negated", "core_title", "kind_label", "fmt"]
