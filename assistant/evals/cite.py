@@ -21,7 +21,7 @@ _VERSION = r"(?:[（(][^（）()]{0,20}[）)])?"
 _CHAIN = re.compile(rf"\s*(?:、|，|,|和|及|以及|与|或者|或|至)\s*(?=第)")
 _REFERENCE = re.compile(rf"^(.*?)\s*(第\s*(?:{CN_NUM}|\d+)\s*条(?:之(?:{CN_NUM}|\d+))?)\s*$")
 # A bare title without 书名号: the shortest run of CJK characters ending in an instrument word.
-_BARE = re.compile(rf"([\u4e00-\u9fff]{{2,40}}?(?:法典|法|条例|规定|办法|细则|解释|决定|规则))\s*{_VERSION}\s*{ARTICLE}")
+_BARE = re.compile(rf"([\u4e00-\u9fff]{{2,40}}?(?:法典|法|条例|规定|办法|细则|解释|决定|规则))\s*{_VERSION}\s*的?\s*{ARTICLE}")
 _LEADING_WORDS = ("根据", "依据", "依照", "按照", "参照", "对照", "违反", "适用", "援引", "引用", "见", "按", "依", "据",
                   "即", "如", "和", "及", "与", "或", "是", "的", "在", "对")
 _CITING_VERBS = ("根据", "依据", "依照", "按照", "参照", "对照", "违反", "适用", "援引", "引用")
@@ -197,7 +197,7 @@ class Resolver:
         if not names:
             return None
         alts = "|".join(re.escape(n) for n in names)
-        return re.compile(rf"({alts})\s*{_VERSION}\s*{ARTICLE}")
+        return re.compile(rf"({alts})\s*{_VERSION}\s*的?\s*{ARTICLE}")
 
     def extract(self, text: str, *, carry_forward: bool = False) -> list[Ref]:
         """Every article reference in `text`, in order.

@@ -55,13 +55,17 @@ def history_path(settings: Settings | None = None) -> Path:
 
 
 class History:
-    """The run history; one short-lived connection per call, so the CLI and the app can share the file."""
+    """The run history; one short-lived connection per call, so the CLI and the app can share the file.
+    With create=False a missing file reads as an empty history and is not created."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, create: bool = True) -> None:
         self.path = Path(path) if path else history_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as c:
-            c.executescript(SCHEMA)
+        self.exists = self.path.is_file()
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as c:
+                c.executescript(SCHEMA)
+            self.exists = True
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=10)
@@ -84,11 +88,15 @@ class History:
 
     def suites(self) -> list[str]:
         """Suites with at least one run."""
+        if not self.exists:
+            return []
         with self._connect() as c:
             return [r[0] for r in c.execute("SELECT DISTINCT suite FROM runs ORDER BY suite")]
 
     def runs(self, suite: str | None = None, limit: int | None = None) -> list[HistoryRun]:
         """Runs, oldest first (the last `limit` of them when limit is given)."""
+        if not self.exists:
+            return []
         q = "SELECT * FROM runs" + (" WHERE suite=?" if suite else "") + " ORDER BY started_at DESC, run_id DESC"
         args: list = [suite] if suite else []
         if limit:

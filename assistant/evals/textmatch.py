@@ -10,8 +10,8 @@ from assistant.evals.metrics import lcs_substring_len
 from assistant.text.numerals import CN_NUM_CHARS, cn_to_int
 
 # Everything that is not a letter, digit or CJK character is dropped (punctuation, spaces, 、，。；：“” …),
-# except % which a normalised 百分之十 turns into.
-_DROP = re.compile(r"[^\w%‰]|_", re.UNICODE)
+# except % which a normalised 百分之十 turns into, and a decimal point (0.05%).
+_DROP = re.compile(r"(?<!\d)\.|\.(?!\d)|[^\w%‰.]|_")
 _PERCENT = re.compile(rf"(百|千|万)分之([{CN_NUM_CHARS}点\d.]+)")
 _NUMERAL_RUN = re.compile(rf"[{CN_NUM_CHARS}]+")
 _ARABIC_WAN = re.compile(r"(\d+(?:\.\d+)?)万")

