@@ -27,8 +27,8 @@ from assistant.answer.question import Kind, Question
 from assistant.kb.catalog import PRC
 from assistant.models import Article, Hit, Status
 
-POOL_K = 40  # hybrid hits taken into the pool
-FOCUS_K = 15  # lexical hits taken from each instrument the question points at
+POOL_K = 40
+FOCUS_K = 15
 FOCUS_INSTRUMENTS = 3
 
 WEIGHTS = {"rrf": 1.0, "terms": 1.0, "affinity": 0.35, "focus": 0.35, "kind": 0.15, "boiler": -0.5}

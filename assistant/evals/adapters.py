@@ -36,8 +36,13 @@ def import_attr(module: str, attr: str, *, purpose: str) -> Any:
 
 
 def open_kb(settings: Settings) -> Any:
-    """The knowledge base: `assistant.kb.open_kb(settings)` (an object with .search and .catalog)."""
-    return import_attr("assistant.kb", "open_kb", purpose="评测知识库检索")(settings)
+    """The knowledge base: `assistant.kb.open_kb(settings)` (an object with .search and .catalog);
+    `assistant.kb.base.open_kb` while the package does not re-export it."""
+    try:
+        fn = import_attr("assistant.kb", "open_kb", purpose="评测知识库检索")
+    except SystemUnavailable:
+        fn = import_attr("assistant.kb.base", "open_kb", purpose="评测知识库检索")
+    return fn(settings)
 
 
 def retriever(ctx: RunContext) -> Callable[[str, int], list[Any]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from assistant.text.numerals import CN_NUM
 
 _RECITE = re.compile(rf"^(.*?)(第\s*(?:{CN_NUM}|\d+)\s*条(?:之(?:{CN_NUM}|\d+))?)的内容是")
 _ANSWER_PREFIX = re.compile(r"^\s*答案\s*[:：]\s*")
+LAWBENCH_DATE = "2023-11-13"  # the commit the data was copied from (evaldata/lawbench/README.md)
 
 
 def read_json_array(path: Path) -> list[dict[str, Any]]:
@@ -65,21 +67,28 @@ def load_recitation(path: Path) -> list[EvalCase]:
 
 
 def prepare_recitation(cases: list[EvalCase], ctx: RunContext) -> list[EvalCase]:
-    """Skip the items whose law or article the knowledge base lacks."""
+    """Skip the items whose law or article the knowledge base lacks; flag laws revised after LawBench's date
+    (`-o asof=YYYY-MM-DD`, default the LawBench commit 2023-11-13): their text is a different version."""
     if ctx.catalog is None:
         ctx.notes.append("未连接知识库目录：未核对覆盖率，全部条目计分。")
         return cases
+    asof = date.fromisoformat(str(ctx.config.options.get("asof", LAWBENCH_DATE)))
     resolver = resolver_of(ctx)
     out = []
     for c in cases:
         title, n, s = c.input["title"], c.input["number"], c.input["suffix"]
         inst = resolver.instrument(title)
         skip = None
+        meta = dict(c.meta)
         if inst is None:
             skip = f"知识库未收录该法：{title}"
         elif resolver.article(title, n, s) is None:
             skip = f"知识库中《{inst.title}》没有该条"
-        out.append(c.model_copy(update={"skip": skip}))
+        else:
+            revised = getattr(inst, "promulgation_date", None)
+            meta["revised_after_lawbench"] = bool(revised and revised > asof)
+        out.append(c.model_copy(update={"skip": skip, "meta": meta}))
+    ctx.notes.append(f"exact_match_unrevised 只计知识库版本公布于 {asof} 之前的法律：之后修订的法律条文与 LawBench 版本不同。")
     return out
 
 
@@ -131,6 +140,8 @@ def metrics_recitation(items: list[ItemResult]) -> dict[str, float | None]:
            for k in ("exact_match", "quote_contained", "rouge_l", "quote_recall", "not_found", "wrong_article")}
     out["wrong_article_rate"] = out.pop("wrong_article")
     out["not_found_rate"] = out.pop("not_found")
+    same = [it for it in scored if not it.meta.get("revised_after_lawbench")]
+    out["exact_match_unrevised"] = mean(it.scores.get("exact_match") for it in same)
     out["coverage"] = len(scored) / len(items) if items else None
     return out
 
@@ -138,9 +149,15 @@ def metrics_recitation(items: list[ItemResult]) -> dict[str, float | None]:
 def breakdowns_recitation(items: list[ItemResult]) -> dict[str, dict[str, dict[str, Any]]]:
     scored = [it for it in items if not it.skipped]
     laws = sorted({str(it.meta.get("law")) for it in scored})
-    return {"per_law": {law: {"items": len(sub), "exact_match": mean(i.scores.get("exact_match") for i in sub),
-                              "rouge_l": mean(i.scores.get("rouge_l") for i in sub)}
-                        for law in laws for sub in [[i for i in scored if str(i.meta.get("law")) == law]]}}
+
+    def row(sub: list[ItemResult]) -> dict[str, Any]:
+        return {"items": len(sub), "exact_match": mean(i.scores.get("exact_match") for i in sub),
+                "rouge_l": mean(i.scores.get("rouge_l") for i in sub)}
+
+    versions = {"unrevised": [i for i in scored if not i.meta.get("revised_after_lawbench")],
+                "revised_after_lawbench": [i for i in scored if i.meta.get("revised_after_lawbench")]}
+    return {"per_version": {k: row(v) for k, v in versions.items() if v},
+            "per_law": {law: row([i for i in scored if str(i.meta.get("law")) == law]) for law in laws}}
 
 
 # -- 3-2 / 3-8 cited articles --------------------------------------------------------------------------
@@ -217,7 +234,7 @@ def system_ask(ctx: RunContext):
     return lambda case: ask(case.input["question"])
 
 
-RECITATION_PRIMARY = ("exact_match", "rouge_l", "coverage", "wrong_article_rate")
+RECITATION_PRIMARY = ("exact_match_unrevised", "exact_match", "rouge_l", "coverage", "wrong_article_rate")
 RECITATION_LOWER = frozenset({"wrong_article_rate", "not_found_rate"})
 CITED_PRIMARY = ("gold_citation_recall", "citation_precision", "fabricated_citation_rate", "rouge_l")
 CITED_LOWER = frozenset({"fabricated_citation_rate"})

@@ -42,6 +42,8 @@ from assistant.evals.qa import answer_text
 from assistant.evals.textmatch import normalize_for_match, phrase_found
 
 PROJECT_SUITES_DIR = PROJECT_ROOT / "evals" / "suites"
+# What a suite's system needs, as module:attribute; "a|b" means either will do.
+KB = "assistant.kb:open_kb|assistant.kb.base:open_kb"
 
 
 def builtin_suites() -> dict[str, Suite]:
@@ -51,48 +53,48 @@ def builtin_suites() -> dict[str, Suite]:
             name="retrieval-stard", description="STARD 开发集：普通人的法律问题 → 法条（映射到本知识库，报告覆盖率）",
             data="stard", load=retrieval.load_stard, prepare=retrieval.prepare, system=retrieval.system,
             score=retrieval.score_query, metrics=retrieval.metrics, breakdowns=retrieval.breakdowns,
-            primary=retrieval.STARD_PRIMARY, requires=("assistant.kb:open_kb",),
+            primary=retrieval.STARD_PRIMARY, requires=(KB,),
         ),
         Suite(
             name="retrieval-qa", description="qa-admin：法审人员的问题 → 标准答案条文（Recall@k、MRR@10）",
             data="qa-admin/dev.jsonl", load=retrieval.load_qa_admin, prepare=retrieval.prepare,
             system=retrieval.system, score=retrieval.score_query, metrics=retrieval.metrics,
-            breakdowns=retrieval.breakdowns, primary=retrieval.QA_PRIMARY, requires=("assistant.kb:open_kb",),
+            breakdowns=retrieval.breakdowns, primary=retrieval.QA_PRIMARY, requires=(KB,),
         ),
         Suite(
             name="review", description="合法性审查：按问题代码的精确率/召回率、干净条款误报、逐案差异",
             data="review/cases", load=review.load_cases, system=review.system, score=review.score_case,
             metrics=review.metrics, breakdowns=review.breakdowns, primary=review.PRIMARY,
             lower_is_better=review.LOWER_IS_BETTER,
-            requires=("assistant.kb:open_kb", "assistant.review.dossier:load_case", "assistant.review.engine:review"),
+            requires=(KB, "assistant.review.dossier:load_case", "assistant.review.engine:review"),
         ),
         Suite(
             name="qa", description="qa-admin 问答：标准条文召回、引用精确率、虚构引用率、必答要点、陷阱题",
             data="qa-admin/dev.jsonl", load=qa.load_cases, prepare=qa.prepare, system=qa.system,
             score=qa.score_case, metrics=qa.metrics, breakdowns=qa.breakdowns, primary=qa.PRIMARY,
             lower_is_better=qa.LOWER_IS_BETTER, llm=True,
-            requires=("assistant.kb:open_kb", "assistant.answer:ask"),
+            requires=(KB, "assistant.answer:ask"),
         ),
         Suite(
             name="citations", description="引用核验：存在的条文应通过、不存在的条文（陷阱题、超出末条）必须拒绝",
             data="qa-admin/dev.jsonl", load=citations.load_cases, prepare=citations.prepare,
             system=citations.system, score=citations.score_case, metrics=citations.metrics,
             breakdowns=citations.breakdowns, primary=citations.PRIMARY, lower_is_better=citations.LOWER_IS_BETTER,
-            requires=("assistant.kb:open_kb", "assistant.kb.citations:verify_reference"),
+            requires=(KB, "assistant.kb.citations:verify_reference"),
         ),
         Suite(
             name="lawbench-1-1", description="LawBench 1-1 法条背诵：从知识库逐字引出被问的条文（目标 ≥ 0.95）",
             data="lawbench/zero_shot/1-1.json", load=lawbench.load_recitation, prepare=lawbench.prepare_recitation,
             system=lawbench.system_recitation, score=lawbench.score_recitation, metrics=lawbench.metrics_recitation,
             breakdowns=lawbench.breakdowns_recitation, primary=lawbench.RECITATION_PRIMARY,
-            lower_is_better=lawbench.RECITATION_LOWER, requires=("assistant.kb:open_kb",),
+            lower_is_better=lawbench.RECITATION_LOWER, requires=(KB,),
         ),
         *[
             Suite(
                 name=f"lawbench-{task}", description=desc, data=f"lawbench/zero_shot/{task}.json",
                 load=lawbench.loader_cited(task), prepare=lawbench.prepare_cited, system=lawbench.system_ask,
                 score=lawbench.score_cited, metrics=lawbench.metrics_cited, primary=lawbench.CITED_PRIMARY,
-                lower_is_better=lawbench.CITED_LOWER, llm=True, requires=("assistant.kb:open_kb", "assistant.answer:ask"),
+                lower_is_better=lawbench.CITED_LOWER, llm=True, requires=(KB, "assistant.answer:ask"),
             )
             for task, desc in (("3-2", "LawBench 3-2 场景法条预测：回答引用的条文对照标准答案（召回、精确、虚构率）"),
                                ("3-8", "LawBench 3-8 法律咨询：回答及其法律依据对照标准答案（召回、精确、虚构率）"))
@@ -101,7 +103,7 @@ def builtin_suites() -> dict[str, Suite]:
             name="lexeval", description="LexEval 1-2 条文内容选择：按条号从知识库查条文，选出正确内容",
             data="lexeval/1_2.json", load=lexeval.load_cases, prepare=lexeval.prepare, system=lexeval.system,
             score=lexeval.score_case, metrics=lexeval.metrics, breakdowns=lexeval.breakdowns,
-            primary=lexeval.PRIMARY, requires=("assistant.kb:open_kb",),
+            primary=lexeval.PRIMARY, requires=(KB,),
         ),
     ]
     return {s.name: s for s in suites}
@@ -293,14 +295,13 @@ def load_registry(extra_dirs: Iterable[Path] = (), settings: Settings | None = N
 
 def system_status(suite: Suite) -> list[str]:
     """The modules/functions a suite needs that cannot be imported now (empty when it can run)."""
-    missing = []
-    for req in suite.requires:
+    def importable(req: str) -> bool:
         module, _, attr = req.partition(":")
         try:
             mod = importlib.import_module(module)
         except Exception:
-            missing.append(req.replace(":", "."))
-            continue
-        if attr and not hasattr(mod, attr):
-            missing.append(req.replace(":", "."))
-    return missing
+            return False
+        return not attr or hasattr(mod, attr)
+
+    return [req.split("|")[0].replace(":", ".") for req in suite.requires
+            if not any(importable(alt) for alt in req.split("|"))]

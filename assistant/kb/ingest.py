@@ -25,7 +25,7 @@ from assistant.errors import FashenError, InputError, LockBusy
 from assistant.kb.base import CURRENT, Generation, current_generation
 from assistant.kb.catalog import Catalog
 from assistant.kb.embed import get_embedder
-from assistant.kb.lexical import LexicalIndex, article_document
+from assistant.kb.lexical import INDEX_VERSION, LexicalIndex, article_document
 from assistant.kb.sources import Loaded, iter_files, load_file, load_laws_db, load_shipped
 from assistant.kb.store import DenseStore, chroma_client
 from assistant.models import Level, Status
@@ -116,7 +116,7 @@ class _Builder:
         prev_meta = self.previous.meta if self.previous else {}
         chroma_url = self.settings.effective_chroma_url
         needs_index = (self.result.changed or not self.previous or prev_meta.get("embedder") != embedder_name
-                       or prev_meta.get("chroma_url") != chroma_url)
+                       or prev_meta.get("chroma_url") != chroma_url or prev_meta.get("lexical_version") != INDEX_VERSION)
         if not needs_index:
             self.catalog.close()
             shutil.rmtree(self.tmp, ignore_errors=True)
@@ -134,6 +134,7 @@ class _Builder:
             self._embed(articles, docs, embedder_name, collection, chroma_url, prev_meta)
         fingerprint = self.catalog.fingerprint()
         meta = {"embedder": embedder_name, "collection": collection, "chroma_url": chroma_url,
+                "lexical_version": INDEX_VERSION,
                 "fingerprint": fingerprint, "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         (self.tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         self.catalog.close()

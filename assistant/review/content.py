@@ -62,12 +62,14 @@ class Segment:
     text: str
     evidence: str
     spans: list[tuple[int, int]] = field(default_factory=list)
+    sentence: list[tuple[int, int]] = field(default_factory=list)  # the whole 。-sentence (；-parts joined)
 
-    def covers(self, start: int | None, end: int | None) -> bool:
+    def covers(self, start: int | None, end: int | None, *, whole_sentence: bool = False) -> bool:
         if start is None:
             return False
         end = end if end is not None else start
-        return any(s <= start < e or s < end <= e for s, e in self.spans)
+        spans = self.sentence if whole_sentence and self.sentence else self.spans
+        return any(s <= start < e or s < end <= e for s, e in spans)
 
 
 def segments(text: str) -> list[Segment]:
@@ -83,23 +85,31 @@ def segments(text: str) -> list[Segment]:
             continue
         is_item = bool(_ITEM.match(line))
         parts: list[tuple[int, int]] = []
-        s = 0
+        sentences: list[tuple[int, int]] = []
+        s = sent = 0
         for m in _SENT_END.finditer(line):
             parts.append((s, m.end()))
             s = m.end()
+            if m.group(0) in "。！？":
+                sentences.append((sent, m.end()))
+                sent = m.end()
         if s < len(line):
             parts.append((s, len(line)))
+        if sent < len(line):
+            sentences.append((sent, len(line)))
         for a, b in parts:
             seg_text = line[a:b].strip(" \t\u3000")
             if not seg_text.strip("。；;！？ "):
                 continue
             start, end = line_start + a, line_start + b
+            sa, sb = next(((x, y) for x, y in sentences if x <= a < y), (a, b))
+            sentence = [(line_start + sa, line_start + sb)]
             evidence = text[start:end].strip(" \t\u3000")
             if is_item and lead is not None:
                 out.append(Segment(text=lead[0] + seg_text, evidence=f"{text[lead[1]:lead[2]].strip()}……{evidence}",
-                                   spans=[(lead[1], lead[2]), (start, end)]))
+                                   spans=[(lead[1], lead[2]), (start, end)], sentence=[(lead[1], lead[2]), *sentence]))
             else:
-                out.append(Segment(text=seg_text, evidence=evidence, spans=[(start, end)]))
+                out.append(Segment(text=seg_text, evidence=evidence, spans=[(start, end)], sentence=sentence))
         if not is_item:
             last = line.rstrip(" \t\u3000")
             if last.endswith(("：", ":")):
@@ -159,8 +169,10 @@ class PatternParams:
     cite_reference: bool
     restatement: float
     overrides: set[str]
+    skip_definitions: bool
 
 
+_DEFINITION = re.compile(r"^[ \t\u3000]*(本[^，。；]{0,8}(所称|中的|所指)|前款所称|本条所称)")
 _PARAMS: dict[str, PatternParams] = {}
 
 
@@ -186,6 +198,7 @@ def pattern_params(rule: Rule) -> PatternParams:
             cite_reference=bool(p.get("cite_reference", True)),
             restatement=float(p.get("restatement", 0) or 0),
             overrides=set(p.get("overrides") or []),
+            skip_definitions=bool(p.get("skip_definitions", True)),
         )
     return _PARAMS[key]
 
@@ -214,7 +227,7 @@ def cited_measure_ok(p: PatternParams, seg: Segment, clause: Clause, ctx: Review
 
     A citation the knowledge base cannot confirm (no such article, repealed) also counts: that defect is
     C.BASIS_INVALID's, reported by its own rule."""
-    cits = [c for c in ctx.cited_articles(clause) if seg.covers(c.start, c.end)]
+    cits = [c for c in ctx.cited_articles(clause) if seg.covers(c.start, c.end, whole_sentence=True)]
     if not cits:
         return False
     wanted = [(d, law) for d, law in p.measures if d.search(seg.text)]
@@ -322,6 +335,8 @@ def check_pattern(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Findin
     if any(rx.search(clean_clause) for rx in p.clause_exceptions):
         return []
     for seg in _segments_of(clause, ctx):
+        if p.skip_definitions and _DEFINITION.match(seg.text):
+            continue
         m = _first_match(p, seg.text)
         if m is None:
             continue

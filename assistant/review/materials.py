@@ -97,7 +97,8 @@ def _titles(name: str, text: str) -> list[str]:
     stem = re.sub(r"^\d+[-_.、\s]*", "", stem)  # "01-起草说明"
     out = [stem]
     head = heading_of(text)
-    if head and head != stem and len(head) <= 120:
+    # The first line is a title only when it reads like one (not a sentence of the body).
+    if head and head != stem and len(head) <= 80 and "。" not in head and not head.endswith(("；", "：", ":")):
         out.append(head)
     # The quoted draft title may say anything (征求意见稿, 送审稿): it is not the material's title.
     return [_QUOTED.sub("《》", t) for t in out]

@@ -13,6 +13,7 @@ from typing import Any
 
 from assistant.models import Basis, DocType, Finding, Severity, Stage
 from assistant.review.context import IssuerKind
+from assistant.review.dates import find_dates
 from assistant.review.procedure_facts import (ProcedureFacts, describe_window, facts_for, mentions_title, negated,
                                               sentences, signature_date)
 from assistant.review.rules import CHECKS, Rule, RuleSet, register_check
@@ -216,6 +217,7 @@ def check_fair_competition(rule: Rule, ctx: Any) -> list[Finding]:
         return [finding]
     # No review form: a conclusion stated in another material (起草说明: "已开展，结论为可以出台") is accepted.
     pos, neg = f.statement([r"公平竞争审查"])
+    pos.sort(key=len, reverse=True)  # the sentence that says what was done, not a bare heading
     for s in pos:
         if any(re.search(p, s) for p in conclusion) and not re.search(r"无需|不需要|不涉及", s):
             return []
@@ -234,12 +236,11 @@ def check_fair_competition(rule: Rule, ctx: Any) -> list[Finding]:
 # --- P.LEGALITY_REVIEW (备案) ----------------------------------------------------------------------------
 
 def _issue_date(f: ProcedureFacts):
-    """The 印发 date: "于2026年4月20日印发" in a material or the draft, else the issued draft's 落款."""
+    """The 印发 date stated in the issued text or the filing report ("于2026年4月20日印发"), else None."""
     for text in [f.dossier.draft_text] + [m.text for m in f.of_kind("filing_report")]:
         for s in sentences(text or ""):
             m = re.search(r"于?([^，。；]{6,16}日)(?:印发|发布|公布)", s)
             if m:
-                from assistant.review.dates import find_dates
                 ds = find_dates(m.group(1))
                 if ds:
                     return ds[0].value

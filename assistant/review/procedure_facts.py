@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from difflib import SequenceMatcher
 from typing import Any
 
 from assistant.models import DocType, Dossier, Material, Stage
@@ -72,7 +73,8 @@ def core_title(title: str) -> str:
 
 
 def mentions_title(text: str, title: str) -> bool:
-    """Whether a text speaks of the draft: its title (with or without the place name), or a close 《…》."""
+    """Whether a text speaks of the draft: its title (with or without the place name), a close 《…》, or a long
+    common stretch of the name ("审议通过了物业服务管理实施细则")."""
     core = core_title(title)
     if not core:
         return False
@@ -85,9 +87,12 @@ def mentions_title(text: str, title: str) -> bool:
     bigrams = {core[i:i + 2] for i in range(len(core) - 1)}
     for q in _QUOTED.findall(plain):
         qb = {q[i:i + 2] for i in range(len(q) - 1)}
-        if bigrams and len(bigrams & qb) / len(bigrams) >= 0.6:
+        inter = len(bigrams & qb)
+        if bigrams and (inter / len(bigrams) >= 0.6 or (qb and inter >= 5 and inter / len(qb) >= 0.8)):
             return True
-    return False
+    need = min(8, max(4, len(short) - 2))
+    match = SequenceMatcher(None, short, plain, autojunk=False).find_longest_match(0, len(short), 0, len(plain))
+    return match.size >= need
 
 
 @dataclass
@@ -162,7 +167,10 @@ class ProcedureFacts:
     def best_window(self) -> CommentWindow | None:
         if not self.public_windows:
             return None
-        return max(self.public_windows, key=lambda w: (w.days, w.window.end))
+        # The comment report is the evidence; an 起草说明 or cover letter only retells it.
+        reports = {m.name for m in self.of_kind("comment_report")}
+        primary = [w for w in self.public_windows if w.material in reports] or self.public_windows
+        return max(primary, key=lambda w: (w.days, w.window.end))
 
     def statement(self, keyword_patterns: list[str], *, kinds: tuple[str, ...] | None = None,
                   exclude_kinds: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
@@ -311,8 +319,9 @@ def _public_windows(materials: list[Material], vocab: Vocabulary,
         found_here = False
         for w in extract_windows(text, default_year):
             sent = sentence_of(text, w.span)
-            if _any(not_periods, sent[:max(0, sent.find(w.snippet[:6])) + 1] or sent) and not _any(
-                    [r"公开征求", r"征求.{0,4}意见"], sent):
+            # "监审期间：2023年至2025年", "评估时间：…": a period of something else, unless the sentence is about comment
+            before = sent[:max(0, sent.find(w.snippet))]
+            if _any(not_periods, before) and not re.search(r"征求.{0,4}意见", sent):
                 continue
             public = _any(public_cues, sent) is not None
             if not public and _COMMENT_WORD.search(sent) and not _any(targeted_cues, sent):

@@ -1,0 +1,163 @@
+"""Conversations: the turns so far, and how a follow-up question is read in their light.
+
+Rules, in order (simple on purpose, each one a pattern a user types):
+
+1. **This article** — 该条 / 这条 / 此条 / 本条 / 该款 / 上述条款, or a bare 第二款 / 第三项 with no 第N条 before
+   it: the article the previous answer cited first (and the 款 asked for): 该条第二款呢 → 《…》第N条第二款.
+2. **That instrument** — 该法 / 这部法 / 该条例 / 上述法律 … 第N条, or a bare 第N条 with no title (那第十条呢):
+   the instrument the previous answer cited first: 该法第十条 → 《…》第十条.
+3. **A new subject for the same question** — a short follow-up (那规章呢？, 如果是镇政府呢, 换成地方性法规呢):
+   the previous question with its subject of the same class (kinds of instrument, bodies, measures)
+   replaced by the new one; when no subject of that class is found, the follow-up is added to the
+   previous question so that retrieval still sees the topic.
+
+Anything else is a new question and is read on its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field
+
+from assistant.models import Answer
+from assistant.text.numerals import CN_NUM, cn_to_int, int_to_cn
+
+MAX_TURNS = 50
+
+_NUM = rf"(?:{CN_NUM}|\d+)"
+_THIS_ARTICLE = re.compile(r"(?:该|这|此|本|上述|前述|刚才那|那)(?:一)?(?:个)?条(?:款|文)?(?![例件])|该款|这款|此款|上一条")
+_BARE_PARA = re.compile(rf"^(?:那|那么|那个|那它的)?\s*(?P<para>第\s*{_NUM}\s*款)(?:\s*(?P<item>第\s*[（(]?\s*{_NUM}\s*[)）]?\s*项))?")
+_PARA_ANY = re.compile(rf"第\s*(?P<n>{_NUM})\s*款")
+_THAT_INSTRUMENT = re.compile(r"(?:该|这|此|本|上述|前述|那)(?:部|个)?(?:法律|法规|规章|法典|法|条例|规定|办法|细则|解释|决定)"
+                              rf"(?=\s*(?:的)?\s*第\s*{_NUM}\s*条)")
+_BARE_ARTICLE = re.compile(rf"(?<![法例定则释典》\w])第\s*{_NUM}\s*条")
+_FOLLOW_UP = re.compile(r"^(?:那|那么|那如果|如果是|如果|要是|换成|改成|改为|假如是|假如|若是|对于|至于|还有)|呢[？?！!。.]*$")
+_TRIM = re.compile(r"^(?:那么|那如果|那|如果是|如果|要是|换成|改成|改为|假如是|假如|若是|对于|至于|还有)|(?:的话)?呢?[？?！!。.\s]*$")
+MAX_FOLLOW_UP_CHARS = 24
+
+# Subjects a follow-up may swap, by class: 那规章呢 replaces a kind of instrument, 镇政府呢 a body.
+SUBJECT_CLASSES: dict[str, list[str]] = {
+    "instrument": ["地方政府规章", "部门规章", "地方性法规", "行政法规", "自治条例", "单行条例", "规范性文件", "红头文件",
+                   "规章", "法律", "文件", "会议纪要"],
+    "body": ["国务院", "省政府", "省人民政府", "市政府", "市人民政府", "县政府", "县人民政府", "区政府", "镇政府", "乡政府",
+             "乡镇政府", "乡镇人民政府", "街道办事处", "街道办", "街道", "村委会", "居委会", "司法局", "市场监管局", "城管",
+             "公安机关", "部门"],
+    "measure": ["行政拘留", "罚款", "警告", "通报批评", "没收违法所得", "吊销许可证件", "吊销营业执照", "责令停产停业",
+                "行政许可", "许可", "审批", "查封", "扣押", "冻结", "强制执行", "收费", "保证金", "证明事项"],
+}
+
+
+class CitedArticle(BaseModel):
+    """An article an answer cited."""
+
+    instrument: str
+    article: str  # 第十六条
+    paragraph: int | None = None
+
+
+class Turn(BaseModel):
+    """One question and its answer."""
+
+    question: str = Field(description="as the user typed it")
+    resolved: str = Field(description="as it was understood (follow-ups rewritten)")
+    answer: str
+    cited: list[CitedArticle] = Field(default_factory=list)
+    found: bool = True
+
+    @property
+    def instruments(self) -> list[str]:
+        return list(dict.fromkeys(c.instrument for c in self.cited))
+
+
+class Conversation(BaseModel):
+    """The turns of one chat; `ask(question, history=conversation)` reads follow-ups with it and records the turn."""
+
+    turns: list[Turn] = Field(default_factory=list)
+
+    def record(self, question: str, resolved: str, answer: Answer) -> Turn:
+        """Add a turn (the oldest are dropped beyond MAX_TURNS)."""
+        cited = [CitedArticle(instrument=c.instrument, article=c.article, paragraph=c.paragraph)
+                 for c in answer.citations if c.instrument and c.article]
+        turn = Turn(question=question, resolved=resolved, answer=answer.answer, cited=cited, found=answer.found)
+        self.turns.append(turn)
+        del self.turns[:-MAX_TURNS]
+        return turn
+
+    def last_article(self) -> CitedArticle | None:
+        """The article the latest answer that cited anything cited first."""
+        for t in reversed(self.turns):
+            if t.cited:
+                return t.cited[0]
+        return None
+
+    def last_instrument(self) -> str | None:
+        art = self.last_article()
+        return art.instrument if art else None
+
+    def last_question(self) -> str | None:
+        return self.turns[-1].resolved if self.turns else None
+
+    def clear(self) -> None:
+        self.turns.clear()
+
+
+def resolve_follow_up(text: str, conversation: Conversation | None) -> tuple[str, str | None]:
+    """(the question as understood, a note saying how) — the note is None when nothing was rewritten."""
+    if not conversation or not conversation.turns or not text:
+        return text, None
+    art = conversation.last_article()
+    if art is not None:
+        cite = f"《{art.instrument}》{art.article}"
+        m = _THIS_ARTICLE.search(text)
+        if m:
+            rest = text[m.end():]
+            para = _PARA_ANY.match(rest.lstrip())
+            out = text[:m.start()] + cite + rest
+            if not para and art.paragraph and "款" not in text:
+                out = text[:m.start()] + cite + f"第{int_to_cn(art.paragraph)}款" + rest
+            return out, f"“{m.group(0)}”按上文理解为{cite}"
+        m = _BARE_PARA.match(text)
+        if m:
+            out = cite + text[m.start("para"):]
+            return out, f"按上文理解为{cite}{_norm_para(m.group('para'))}"
+        m = _THAT_INSTRUMENT.search(text)
+        if m:
+            return text[:m.start()] + f"《{art.instrument}》" + text[m.end():], \
+                f"“{m.group(0)}”按上文理解为《{art.instrument}》"
+        m = _BARE_ARTICLE.search(text)
+        if m and "《" not in text and len(text) <= MAX_FOLLOW_UP_CHARS:
+            return text[:m.start()] + f"《{art.instrument}》" + text[m.start():], \
+                f"“{m.group(0)}”按上文理解为《{art.instrument}》{_norm_article(m.group(0))}"
+    previous = conversation.last_question()
+    if previous and len(text) <= MAX_FOLLOW_UP_CHARS and _FOLLOW_UP.search(text):
+        fragment = _TRIM.sub("", text).strip("，, ")
+        if not fragment:
+            return text, None
+        swapped = _swap_subject(previous, fragment)
+        if swapped:
+            return swapped, f"按上文理解为：{swapped}"
+        joined = f"{previous} {fragment}"
+        return joined, f"结合上文理解为：{joined}"
+    return text, None
+
+
+def _swap_subject(previous: str, fragment: str) -> str | None:
+    for terms in SUBJECT_CLASSES.values():
+        new = next((t for t in terms if t in fragment), None)
+        if new is None:
+            continue
+        old = next((t for t in terms if t in previous and t != new and t not in new), None)
+        if old is not None:
+            return previous.replace(old, new, 1)
+    return None
+
+
+def _norm_para(text: str) -> str:
+    m = _PARA_ANY.search(text)
+    return f"第{int_to_cn(cn_to_int(m.group('n')))}款" if m else text
+
+
+def _norm_article(text: str) -> str:
+    m = re.search(rf"({_NUM})", text)
+    return f"第{int_to_cn(cn_to_int(m.group(1)))}条" if m else text

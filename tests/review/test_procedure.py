@@ -1,0 +1,285 @@
+"""Procedure checks (P.*) on hand-made dossiers: what the materials show, and what they do not."""
+
+from datetime import date
+
+import pytest
+
+from assistant.models import DocType, Dossier, Material, Stage
+from assistant.review.context import ReviewContext
+from assistant.review.materials import classify_material
+from assistant.review.procedure import run_procedure
+from assistant.review.rules import load_rules
+
+MARKET_DRAFT = """某县农贸市场管理办法（送审稿）
+第一条　为了规范农贸市场经营秩序，维护经营者和消费者合法权益，制定本办法。
+第二条　本办法适用于本县农贸市场的开办、经营及其监督管理。
+第三条　市场开办者应当建立经营者档案，经营者应当亮照经营。
+第四条　市场开办者收取摊位费，应当明码标价。
+第五条　本办法自2026年12月1日起施行，有效期五年。
+"""
+
+WELFARE_DRAFT = """某县城乡居民临时救助办法（送审稿）
+第一条　为了保障困难群众基本生活，根据《社会救助暂行办法》，制定本办法。
+第二条　本县户籍居民因突发事件导致基本生活陷入困境的，可以申请临时救助。
+第三条　申请人向户籍所在地乡镇人民政府提出申请，乡镇人民政府应当及时审核。
+第四条　临时救助标准由县民政局会同县财政局确定并公布。
+第五条　本办法自2026年12月1日起施行，有效期五年。
+"""
+
+NOTE = ("关于《{title}》的起草说明\n一、必要性。群众反映问题较多，有必要制定。\n二、合法性。依据《中华人民共和国食品安全法》等制定。\n"
+        "三、主要内容。共五条，规定了适用范围和管理措施。\n某县市场监督管理局\n2026年9月5日")
+FAIR_OK = ("公平竞争审查表\n政策措施名称：某县农贸市场管理办法\n审查机关：某县市场监督管理局（会同起草单位）\n"
+           "审查结论：经审查，未发现排除、限制竞争内容，可以出台。")
+
+
+@pytest.fixture(scope="module")
+def rules(catalog):
+    return load_rules(catalog=catalog)
+
+
+def dossier(draft=MARKET_DRAFT, materials=(), *, doc_type=DocType.NORMATIVE, stage=Stage.REVIEW,
+            issuer="某县人民政府", title=None) -> Dossier:
+    title = title or draft.splitlines()[0]
+    mats = [Material(name=n, text=t, kinds=classify_material(n, t)) for n, t in materials]
+    return Dossier(title=title, draft_name="draft.md", draft_text=draft,
+                   paragraphs=[ln for ln in draft.splitlines() if ln.strip()], doc_type=doc_type, stage=stage,
+                   issuer=issuer, review_date=date(2026, 9, 30), materials=mats)
+
+
+def run(rules, d, catalog=None):
+    findings, reminders = run_procedure(rules, ReviewContext.build(d, catalog))
+    return {f.code: f for f in findings}, reminders
+
+
+def comment(period: str, adoption: str = "共收到意见7条，采纳3条，未采纳4条（理由见附表）。") -> tuple[str, str]:
+    return ("公开征求意见情况说明.md",
+            f"{period}，在某县人民政府门户网站公开征求意见。\n{adoption}\n某县市场监督管理局\n2026年9月10日")
+
+
+COMPLETE_MARKET = [("起草说明.md", NOTE.format(title="某县农贸市场管理办法")),
+                   comment("2026年8月1日至8月31日"), ("公平竞争审查表.md", FAIR_OK)]
+
+
+def test_complete_dossier_has_no_procedure_findings(rules):
+    found, reminders = run(rules, dossier(materials=COMPLETE_MARKET))
+    assert found == {}
+    assert reminders and all(r.code == "R.AFTER_DECISION" and r.severity == "reminder" for r in reminders)
+
+
+def test_no_draft_note_only_a_cover_letter(rules):
+    mats = [("送审函.md", "县司法局：现将《某县农贸市场管理办法（送审稿）》报送你局，请予审核。附件：送审稿"), *COMPLETE_MARKET[1:]]
+    found, _ = run(rules, dossier(materials=mats))
+    assert set(found) == {"P.DRAFT_NOTE"}
+    assert "送审函" in found["P.DRAFT_NOTE"].explanation
+
+
+def test_period_too_short_when_operators_are_concerned(rules):
+    mats = [COMPLETE_MARKET[0], comment("2026年8月3日至8月12日"), COMPLETE_MARKET[2]]
+    found, _ = run(rules, dossier(materials=mats))
+    assert set(found) == {"P.PUBLIC_COMMENT"}
+    text = found["P.PUBLIC_COMMENT"].explanation
+    assert "2026年8月3日至8月12日" in text and "共10日" in text and "少于30日" in text
+    assert any(b.article == "第六十二条" and b.paragraph == 2 for b in found["P.PUBLIC_COMMENT"].basis)
+
+
+def test_deadline_form_of_the_window(rules):
+    mats = [COMPLETE_MARKET[0], ("征求意见情况.md", "2026年8月3日，我局在县政府网站发布征求意见稿，征求意见截止日期为2026年8月12日。"
+                                              "收到意见2条，均已采纳。"), COMPLETE_MARKET[2]]
+    found, _ = run(rules, dossier(materials=mats))
+    assert set(found) == {"P.PUBLIC_COMMENT"} and "共10日" in found["P.PUBLIC_COMMENT"].explanation
+
+
+def test_seven_working_days_without_operators_and_holidays_count(rules):
+    note = ("起草说明.md", NOTE.format(title="某县城乡居民临时救助办法"))
+    # 9/28-10/9: 12 calendar days but only 5 working days (国庆 10/1-10/7)
+    found, _ = run(rules, dossier(WELFARE_DRAFT, [note, comment("2026年9月28日至10月9日")]))
+    assert set(found) == {"P.PUBLIC_COMMENT"}
+    assert "5个工作日" in found["P.PUBLIC_COMMENT"].explanation and "少于7个工作日" in found["P.PUBLIC_COMMENT"].explanation
+    # 8/10-8/25: 12 working days: enough; no operators, so no fair-competition review either
+    found, _ = run(rules, dossier(WELFARE_DRAFT, [note, comment("2026年8月10日至8月25日")]))
+    assert found == {}
+
+
+def test_no_adoption_statement(rules):
+    mats = [COMPLETE_MARKET[0], comment("2026年8月1日至9月1日", "上述意见我局将在下一步修改完善中统筹研究考虑。"),
+            COMPLETE_MARKET[2]]
+    found, _ = run(rules, dossier(materials=mats))
+    assert set(found) == {"P.PUBLIC_COMMENT"}
+    assert "统筹研究考虑" in found["P.PUBLIC_COMMENT"].explanation
+
+
+def test_no_comments_received_is_an_answer(rules):
+    mats = [COMPLETE_MARKET[0], comment("2026年8月1日至9月1日", "征求意见期间未收到意见。"), COMPLETE_MARKET[2]]
+    assert run(rules, dossier(materials=mats))[0] == {}
+
+
+def test_letters_to_departments_are_not_public_comment(rules):
+    mats = [COMPLETE_MARKET[0], COMPLETE_MARKET[2],
+            ("部门意见征求及采纳情况.md", "2026年7月14日，我局书面征求了县发改局、县财政局等12个单位意见。截至2026年7月31日，"
+                                  "共收到书面反馈15份，采纳10条，未采纳5条。")]
+    found, _ = run(rules, dossier(materials=mats))
+    assert set(found) == {"P.PUBLIC_COMMENT"}
+    assert "未向社会公开征求意见" in found["P.PUBLIC_COMMENT"].explanation
+    assert "书面征求" in found["P.PUBLIC_COMMENT"].explanation
+
+
+def test_a_symposium_with_a_few_firms_is_not_a_public_notice(rules):
+    mats = [COMPLETE_MARKET[0], COMPLETE_MARKET[2],
+            ("征求意见情况.md", "2026年8月5日，召开3家市场开办企业座谈会征求意见，收到意见6条，采纳4条。")]
+    found, _ = run(rules, dossier(materials=mats))
+    assert set(found) == {"P.PUBLIC_COMMENT"}
+
+
+def test_fair_competition_review_without_conclusion(rules):
+    table = "公平竞争审查表\n政策措施名称：某县农贸市场管理办法\n审查情况：正在对照审查标准逐项审查。\n审查结论："
+    mats = [*COMPLETE_MARKET[:2], ("公平竞争审查表.md", table)]
+    found, _ = run(rules, dossier(materials=mats))
+    assert set(found) == {"P.FAIR_COMPETITION"}
+    assert found["P.FAIR_COMPETITION"].title == "公平竞争审查未作出审查结论"
+    assert {b.article for b in found["P.FAIR_COMPETITION"].basis} == {"第十七条", "第十八条"}
+
+
+def test_fair_competition_missing_for_operators_not_for_welfare(rules):
+    found, _ = run(rules, dossier(materials=COMPLETE_MARKET[:2]))
+    assert set(found) == {"P.FAIR_COMPETITION"}
+    assert any(b.article == "第十四条" for b in found["P.FAIR_COMPETITION"].basis)  # a government's document
+    note = ("起草说明.md", NOTE.format(title="某县城乡居民临时救助办法"))
+    assert run(rules, dossier(WELFARE_DRAFT, [note, comment("2026年8月1日至8月31日")]))[0] == {}
+
+
+def test_internal_rules_need_no_public_comment(rules):
+    draft = ("某县民政局机关考勤管理办法\n第一条　为加强机关工作人员考勤管理，制定本办法。\n第二条　本办法适用于本局机关工作人员。\n"
+             "第三条　工作人员应当按时上下班。\n第四条　本办法自印发之日起施行。")
+    found, _ = run(rules, dossier(draft, [("起草说明.md", NOTE.format(title="某县民政局机关考勤管理办法"))],
+                                  issuer="某县民政局"))
+    assert found == {}
+
+
+FILED = [*COMPLETE_MARKET,
+         ("合法性审核意见书.md", "某县司法局关于《某县农贸市场管理办法（送审稿）》的合法性审核意见书\n县市场监督管理局：你局报送的送审稿收悉。"
+                          "经审核，第八条建议删除。\n审核结论：修改后合法。\n某县司法局\n2026年9月20日\n附：上述意见已全部采纳（县市场监督管理局）。"),
+         ("县政府常务会议纪要.md", "某县人民政府常务会议纪要\n2026年9月25日，县长主持召开县人民政府第12次常务会议，副县长出席。"
+                          "会议审议通过了《某县农贸市场管理办法（送审稿）》。")]
+
+
+def test_filing_stage_complete(rules):
+    assert run(rules, dossier(materials=FILED, stage=Stage.FILING))[0] == {}
+
+
+def test_review_stage_never_reports_legality_or_collective(rules):
+    found, _ = run(rules, dossier(materials=COMPLETE_MARKET, stage=Stage.REVIEW))
+    assert not {"P.LEGALITY_REVIEW", "P.COLLECTIVE"} & set(found)
+    found, _ = run(rules, dossier(materials=[], stage=Stage.REVIEW))
+    assert not {"P.LEGALITY_REVIEW", "P.COLLECTIVE"} & set(found)
+
+
+def test_filing_without_minutes(rules):
+    mats = [*FILED[:4], ("备案报告.md", "县人大常委会：现将经县人民政府研究同意后印发的《某县农贸市场管理办法》报送备案。")]
+    found, _ = run(rules, dossier(materials=mats, stage=Stage.FILING))
+    assert set(found) == {"P.COLLECTIVE"}
+    assert "研究同意" in found["P.COLLECTIVE"].explanation and "常务会议" in found["P.COLLECTIVE"].explanation
+
+
+def test_filing_with_a_topical_meeting_only(rules):
+    minutes = ("县政府专题会议纪要.md", "某县人民政府专题会议纪要\n2026年9月25日，副县长主持召开专题会议，研究《某县农贸市场管理办法》。"
+                                 "会议同意该办法。")
+    found, _ = run(rules, dossier(materials=[*FILED[:4], minutes], stage=Stage.FILING))
+    assert set(found) == {"P.COLLECTIVE"} and "专题会议" in found["P.COLLECTIVE"].explanation
+
+
+def test_minutes_silent_on_the_draft(rules):
+    minutes = ("县政府常务会议纪要.md", "某县人民政府常务会议纪要\n2026年9月25日，县长主持召开第12次常务会议。"
+                                 "会议审议通过了《某县2027年财政预算草案》和《某县河道管理办法》。")
+    found, _ = run(rules, dossier(materials=[*FILED[:4], minutes], stage=Stage.FILING))
+    assert set(found) == {"P.COLLECTIVE"} and "未记载审议本文件" in found["P.COLLECTIVE"].explanation
+
+
+def test_department_document_needs_its_office_meeting(rules):
+    signoff = ("发文稿纸.md", "发文稿纸\n拟稿：某科\n核稿：法规科\n分管领导意见：同意\n签发：同意印发。")
+    found, _ = run(rules, dossier(materials=[*FILED[:4], signoff], stage=Stage.FILING, issuer="某县市场监督管理局"))
+    assert set(found) == {"P.COLLECTIVE"} and "发文稿纸" in found["P.COLLECTIVE"].explanation
+    minutes = ("局务会议纪要.md", "2026年9月25日，局长主持召开局务会议，班子成员出席。会议审议通过《某县农贸市场管理办法（送审稿）》。")
+    found, _ = run(rules, dossier(materials=[*FILED[:4], minutes], stage=Stage.FILING, issuer="某县市场监督管理局"))
+    assert found == {}
+
+
+def test_legality_opinion_dated_after_the_meeting(rules):
+    late = ("合法性审核意见书.md", FILED[3][1].replace("2026年9月20日", "2026年9月28日"))
+    found, _ = run(rules, dossier(materials=[*FILED[:3], late, FILED[4]], stage=Stage.FILING))
+    assert set(found) == {"P.LEGALITY_REVIEW"}
+    assert "晚于2026年9月25日" in found["P.LEGALITY_REVIEW"].explanation
+
+
+def test_legality_opinion_ignored(rules):
+    ignored = ("合法性审核意见书.md", FILED[3][1].split("\n附")[0])
+    minutes = ("县政府常务会议纪要.md", FILED[4][1] + "由起草单位结合县司法局审核意见修改完善后印发。")
+    found, _ = run(rules, dossier(materials=[*FILED[:3], ignored, minutes], stage=Stage.FILING))
+    assert set(found) == {"P.LEGALITY_REVIEW"} and "未见落实" in found["P.LEGALITY_REVIEW"].explanation
+
+
+def test_no_legality_opinion_or_only_a_reply_to_a_consultation(rules):
+    found, _ = run(rules, dossier(materials=[*FILED[:3], FILED[4]], stage=Stage.FILING))
+    assert set(found) == {"P.LEGALITY_REVIEW"}
+    reply = ("县司法局关于征求意见的复函.md", "县市场监督管理局：你局征求意见的函收悉。经研究，我局无意见。")
+    found, _ = run(rules, dossier(materials=[*FILED[:3], reply, FILED[4]], stage=Stage.FILING))
+    assert set(found) == {"P.LEGALITY_REVIEW"} and "复函" in found["P.LEGALITY_REVIEW"].explanation
+
+
+# --- major decisions ------------------------------------------------------------------------------
+
+WATER_DRAFT = "某县城区居民生活用水价格调整方案（送审稿）\n一、调整范围\n城区居民生活用水。\n二、调整标准\n第一阶梯水价由2.60元调整为3.10元。"
+WATER_NOTE = ("决策草案说明.md", "一、调整的必要性。价格与成本倒挂。\n二、调整方案。第一阶梯调整为3.10元。\n三、履行程序情况。"
+                               "2026年7月15日至8月16日在县政府门户网站公开征求意见。")
+WATER_COMMENT = ("公开征求意见情况.md", "2026年7月15日至8月16日，在县政府门户网站公开征求意见，收到意见64条，采纳21条，未采纳43条。")
+WATER_FAIR = ("公平竞争审查意见.md", "审查结论：未发现排除、限制竞争内容，可以出台。")
+WATER_RISK = ("社会稳定风险评估报告.md", "一、风险点。二、防范化解措施。三、评估结论：风险等级为低风险。")
+WATER_EXPERT = ("专家论证意见.md", "专家组认为方案可行。专家签名：甲、乙、丙")
+WATER_HEARING = ("听证报告.md", "听证主持人：某某。听证参加人15名。听证笔录已经听证参加人确认签字。")
+
+
+def major(materials, draft=WATER_DRAFT):
+    return dossier(draft, materials, doc_type=DocType.MAJOR_DECISION)
+
+
+def test_public_utility_price_needs_hearing_and_experts(rules):
+    complete = [WATER_NOTE, WATER_COMMENT, WATER_FAIR, WATER_RISK, WATER_EXPERT, WATER_HEARING]
+    assert run(rules, major(complete))[0] == {}
+    note = (WATER_NOTE[0], WATER_NOTE[1] + "因时间较紧，未单独组织专家论证；拟不再召开价格听证会。")
+    found, _ = run(rules, major([note, WATER_COMMENT, WATER_FAIR, WATER_RISK]))
+    assert set(found) == {"P.EXPERT", "P.HEARING"}
+    assert "拟不再召开价格听证会" in found["P.HEARING"].explanation
+    assert any(b.instrument == "中华人民共和国价格法" and b.article == "第二十三条" for b in found["P.HEARING"].basis)
+
+
+def test_major_decision_participation_period(rules):
+    short = ("公示情况说明.md", "2026年8月18日至8月27日，在县政府门户网站对方案进行公示，公示期10天。收到意见46条，"
+                           "已对提出意见的村民上门做好解释工作。")
+    mats = [WATER_NOTE, short, WATER_FAIR, WATER_RISK, WATER_EXPERT, WATER_HEARING]
+    found, _ = run(rules, major(mats))
+    assert set(found) == {"P.PUBLIC_PARTICIPATION"}
+    text = found["P.PUBLIC_PARTICIPATION"].explanation
+    assert "共10日" in text and "少于30日" in text and "采纳情况" in text
+
+
+def test_urgency_explains_a_shorter_major_decision_period(rules):
+    urgent = ("公开征求意见情况.md", "因情况紧急，征求意见期限为15日：2026年8月1日至8月15日在县政府网站公开征求意见，收到意见5条，采纳2条。")
+    mats = [WATER_NOTE, urgent, WATER_FAIR, WATER_RISK, WATER_EXPERT, WATER_HEARING]
+    assert run(rules, major(mats))[0] == {}
+
+
+def test_expropriation_with_majority_objection_needs_hearing_and_risk(rules):
+    draft = "某区旧城区改建项目房屋征收补偿方案（送审稿）\n第一条　为保障旧城区改建顺利实施，制定本方案。\n第二条　征收范围内被征收人612户。\n第三条　补偿方式为货币补偿或者房屋产权调换。"
+    note = ("起草说明.md", "一、项目背景。危旧房屋集中。\n二、依据。《国有土地上房屋征收与补偿条例》。\n三、主要内容。共三条。")
+    notice = ("征求意见情况公告.md", "征求意见期限为2026年6月20日至7月21日，在区政府门户网站公布。共有351户（占被征收人总数的57.4%）"
+                                "认为补偿方案不符合条例规定。\n采纳情况：已采纳评估机构协商选定的意见。")
+    found, _ = run(rules, major([note, notice, ("论证会纪要.md", "与会专家经论证认为方案可行。")], draft=draft))
+    assert set(found) == {"P.HEARING", "P.RISK"}
+    assert any(b.article == "第十一条" for b in found["P.HEARING"].basis)
+    assert any(b.article == "第十二条" for b in found["P.RISK"].basis)
+
+
+def test_a_plain_major_decision_needs_no_expert_risk_or_hearing(rules):
+    draft = "某县城乡居民基本医疗保险补助调整实施方案（送审稿）\n一、补助对象\n全县参保居民。\n二、补助标准\n每人每年增加30元。"
+    note = ("决策草案说明.md", "一、必要性。提高保障水平。\n二、主要内容。提高补助标准。")
+    cm = ("公开征求意见情况.md", "2026年7月1日至7月31日在县政府网站公开征求意见，未收到意见。")
+    assert run(rules, major([note, cm], draft=draft))[0] == {}
