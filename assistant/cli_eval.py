@@ -246,6 +246,7 @@ def _run_with_progress(suite, config: RunConfig, *, quiet: bool) -> RunReport:
 # -- history ------------------------------------------------------------------------------------------------
 
 _SPARKS = "▁▂▃▄▅▆▇█"
+TABLE_RUNS = 6
 
 
 def sparkline(values: list[float | None]) -> str:
@@ -264,6 +265,7 @@ def history_cmd(
     suite: Annotated[str, typer.Argument(help="套件名")],
     metric: Annotated[list[str] | None, typer.Option("--metric", "-m", help="要显示的指标（默认主要指标）")] = None,
     last: Annotated[int, typer.Option("--last", help="最近 N 次运行")] = 20,
+    ci: Annotated[bool, typer.Option("--ci", help="同时显示 95% 置信区间半宽")] = False,
     format: FormatOpt = "text",
 ) -> None:
     """显示一个套件历次运行的指标。"""
@@ -278,21 +280,26 @@ def history_cmd(
         out_console.print_json(json.dumps({"suite": suite, "runs": [r.model_dump(mode="json") for r in runs]},
                                           ensure_ascii=False))
         return
-    table = Table(title=f"{suite} 历次运行")
-    for col in ("时间 (UTC)", "代码", "知识库", "嵌入", "后端", "计分项", *names):
-        table.add_column(col, justify="right" if col in names else "left")
-    for r in runs:
-        cells = []
-        for n in names:
-            m = r.metrics.get(n)
-            cells.append("–" if m is None else fmt(m.value) + (f" [dim]±{(m.ci_high - m.ci_low) / 2:.3f}[/dim]"
-                                                               if m.ci_low is not None and m.ci_high is not None else ""))
-        table.add_row(f"{r.started_at:%Y-%m-%d %H:%M}", (r.git_commit or "–")[:8] + ("*" if r.git_dirty else ""),
-                      r.kb_fingerprint or "–", r.embedder or "–", r.backend or "–",
-                      str(r.items_scored if r.items_scored is not None else "–"), *cells)
-    out_console.print(table)
+    # Metrics as rows, runs as columns (the last few), a sparkline over all of them: fits a terminal.
+    shown = runs[-TABLE_RUNS:]
+    table = Table(title=f"{suite}：最近 {len(runs)} 次运行" + ("（± 为 95% 置信区间半宽）" if ci else ""))
+    table.add_column("指标", no_wrap=True)
+    table.add_column("趋势", no_wrap=True)
+    for r in shown:
+        head = f"{r.started_at:%m-%d %H:%M}\n{(r.git_commit or '–')[:7]}{'*' if r.git_dirty else ''}\n{(r.kb_fingerprint or '–')[:8]}"
+        if len({x.embedder for x in runs}) > 1 or len({x.backend for x in runs}) > 1:
+            head += f"\n{r.embedder or '–'}/{r.backend or '–'}"
+        table.add_column(head, justify="right", no_wrap=True)
     for n in names:
-        out_console.print(f"{n}: {sparkline([r.metrics[n].value if n in r.metrics else None for r in runs])}", highlight=False)
+        cells = []
+        for r in shown:
+            m = r.metrics.get(n)
+            half = (m.ci_high - m.ci_low) / 2 if m and m.ci_low is not None and m.ci_high is not None else None
+            cells.append("–" if m is None else fmt(m.value) + (f" ±{half:.3f}" if ci and half is not None else ""))
+        table.add_row(n, sparkline([r.metrics[n].value if n in r.metrics else None for r in runs]), *cells)
+    table.add_row("n", "", *(str(r.items_scored if r.items_scored is not None else "–") for r in shown))
+    out_console.print(table)
+    out_console.print("[dim]列：时间 (UTC) / 代码提交（* 有未提交改动）/ 知识库指纹[/dim]")
 
 
 # -- report -------------------------------------------------------------------------------------------------

@@ -205,6 +205,38 @@ class Ranker:
             c.score = sum(WEIGHTS.get(k, 0.0) * v for k, v in f.items()) + (10.0 if "lookup" in f else 0.0)
 
 
+# Words of asking that happen to be frequent in statutes (办法, 直接, 要求…): no evidence of a legal topic.
+_NOT_DOMAIN = {"办法", "怎么办", "直接", "要求", "可以", "不能", "能否", "应当", "问题", "情况", "需要", "什么", "有关", "相关",
+               "规定", "一般", "其他", "我们", "他们", "这个", "那个", "时候", "现在", "今天", "明天", "为什么"}
+DOMAIN_MIN = 5.0  # log-odds above which a word is a word of the law rather than of everyday talk
+
+
+def domain_score(kb, text: str) -> float | None:
+    """How strongly the question's words belong to the knowledge base rather than everyday language: the
+    highest log-odds of a word's article frequency in the knowledge base over its frequency in jieba's
+    general dictionary. None when the index does not expose document frequencies (then do not judge)."""
+    from assistant.kb.lexical import query_tokens
+
+    try:
+        model = kb.lexical.model
+        indptr, vocab, n = model.scores["indptr"], model.vocab_dict, int(model.scores["num_docs"])
+        import jieba
+
+        freq, total = jieba.dt.FREQ, jieba.dt.total or 1
+    except (AttributeError, KeyError, TypeError, ImportError):
+        return None
+    best = float("-inf")
+    for t in set(query_tokens(text)):  # also initialises jieba's dictionary
+        tid = vocab.get(t)
+        if len(t) < 2 or t in _NOT_DOMAIN or tid is None or tid + 1 >= len(indptr):
+            continue
+        df = int(indptr[tid + 1] - indptr[tid])
+        if df < 2:
+            continue
+        best = max(best, math.log((df + 1) / n) - math.log((jieba.dt.FREQ.get(t, 0) + 1) / total))
+    return best
+
+
 def _kind_match(kinds: set[Kind], text: str) -> float:
     relevant = [k for k in kinds if k in _KIND_IN_ARTICLE]
     if not relevant:

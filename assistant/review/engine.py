@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from assistant.models import Basis, DocType, Dossier, Finding, ReviewReport, Severity
+from assistant.config import get_settings
+from assistant.models import Basis, DocType, Dossier, Finding, ReviewReport, Severity, Stage
 from assistant.review.clauses import split_clauses
 from assistant.review.context import ReviewContext
 from assistant.review.dossier import detect_doc_type
@@ -47,8 +48,13 @@ def _sort(findings: list[Finding], clause_order: dict[str, int]) -> list[Finding
 def review(dossier: Dossier, *, catalog: Any = None, rules: RuleSet | None = None, settings: Any = None) -> ReviewReport:
     """Review a dossier: split the draft, run content and procedure rules, and return the report."""
     notices: list[str] = []
+    if settings is None:
+        settings = get_settings()
     if rules is None:
         rules = load_rules(catalog=catalog)
+    # Callers may have set the type or stage as plain strings (model_copy does not validate).
+    dossier = dossier.model_copy(update={
+        "doc_type": DocType(dossier.doc_type) if dossier.doc_type else None, "stage": Stage(dossier.stage)})
     if catalog is None:
         notices.append("未提供知识库：法律依据未逐条核实，引用核查不可用。")
     detected = dossier.doc_type is None or dossier.doc_type_detected

@@ -1,0 +1,323 @@
+"""Pure rendering helpers for the pages: no Streamlit here, so each is tested on its own.
+
+Everything that reaches HTML from a draft, a finding or a citation is escaped with `html.escape`: drafts
+and uploaded materials are untrusted text.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from assistant.models import Answer, Citation, Clause, Finding, ReviewReport, Severity
+
+SEVERITY_LABEL = {Severity.ERROR: "严重", Severity.WARNING: "提示", Severity.REMINDER: "提醒"}
+DOC_TYPE_LABEL = {"normative": "行政规范性文件", "major_decision": "重大行政决策"}
+# The material kinds (knowledge_base/rules/materials.yaml) that show each procedure was followed.
+PROCEDURE_KINDS = {
+    "P.DRAFT_NOTE": ["draft_note"], "P.PUBLIC_COMMENT": ["comment_report"], "P.PUBLIC_PARTICIPATION": ["comment_report"],
+    "P.FAIR_COMPETITION": ["fair_competition"], "P.EXPERT": ["expert"], "P.RISK": ["risk"], "P.HEARING": ["hearing"],
+    "P.LEGALITY_REVIEW": ["legality_review"], "P.COLLECTIVE": ["collective"],
+}
+CODE_LABEL = {
+    "P.DRAFT_NOTE": "起草说明", "P.PUBLIC_COMMENT": "公开征求意见", "P.PUBLIC_PARTICIPATION": "公众参与",
+    "P.FAIR_COMPETITION": "公平竞争审查", "P.EXPERT": "专家论证", "P.RISK": "风险评估", "P.HEARING": "听证",
+    "P.LEGALITY_REVIEW": "合法性审核", "P.COLLECTIVE": "集体审议",
+    "C.LICENSE": "违法设定许可", "C.PENALTY": "违法设定处罚", "C.COERCION": "违法设定强制", "C.FEE": "违法收费",
+    "C.OBLIGATION": "减损权利增加义务", "C.COMPETITION": "排除限制竞争", "C.CERTIFICATE": "违法设定证明事项",
+    "C.ULTRA_VIRES": "超越职权", "C.BASIS_INVALID": "依据失效或错误", "C.RETROACTIVE": "溯及既往",
+    "C.MINUTES": "以纪要代替文件", "C.VALIDITY": "有效期", "C.PERSONAL_INFO": "个人信息", "R.AFTER_DECISION": "出台后提醒",
+}
+
+STYLE = """
+<style>
+.fs-draft{font-size:15px;line-height:1.8;white-space:pre-wrap;word-break:break-word}
+.fs-plain{color:#555}
+.fs-clause{border-left:4px solid transparent;padding:2px 8px;margin:2px 0;scroll-margin-top:80px}
+.fs-clause.fs-error{border-left-color:#d93025;background:#fdecea}
+.fs-clause.fs-warning{border-left-color:#f29900;background:#fff6e0}
+.fs-clause.fs-reminder{border-left-color:#1a73e8;background:#e8f0fe}
+.fs-clause:target,.fs-finding:target{outline:3px solid #1a73e8}
+.fs-draft mark{padding:0 1px;border-radius:2px}
+.fs-draft mark.fs-error{background:#f8b4ae}
+.fs-draft mark.fs-warning{background:#ffd98a}
+.fs-draft mark.fs-reminder{background:#c6dafc}
+.fs-badges{white-space:normal;margin:2px 0}
+.fs-badge{display:inline-block;font-size:12px;padding:0 6px;margin:0 4px 2px 0;border-radius:10px;color:#fff;text-decoration:none}
+.fs-badge.fs-error{background:#d93025}.fs-badge.fs-warning{background:#e37400}.fs-badge.fs-reminder{background:#1a73e8}
+.fs-findings{list-style:none;padding-left:0;margin:0}
+.fs-finding{padding:6px 8px;margin:0 0 6px 0;border:1px solid #ddd;border-radius:6px;scroll-margin-top:80px}
+.fs-finding .fs-loc{font-weight:600}
+.fs-finding small{color:#666}
+</style>
+"""
+
+
+# -- review --------------------------------------------------------------------------------------------------
+
+def severity_label(sev: Severity | str) -> str:
+    """严重 / 提示 / 提醒."""
+    try:
+        return SEVERITY_LABEL[Severity(sev)]
+    except ValueError:
+        return str(sev)
+
+
+def code_label(code: str) -> str:
+    """C.PENALTY → 违法设定处罚 (the code itself when unknown)."""
+    return CODE_LABEL.get(code, code)
+
+
+def clause_anchor(location: str | None) -> str:
+    """The HTML id of a clause block: clause-第七条."""
+    return "clause-" + (location or "").replace(" ", "")
+
+
+def finding_anchor(n: int) -> str:
+    """The HTML id of the n-th finding in the list."""
+    return f"finding-{n}"
+
+
+def cite_basis(basis: Any) -> str:
+    """《…》第N条, marked 〔未核实〕 when the knowledge base could not confirm it."""
+    text = f"《{basis.instrument}》{basis.article or ''}"
+    if getattr(basis, "paragraph", None):
+        text += f"第{basis.paragraph}款"
+    if not basis.verified:
+        text += "〔未核实〕"
+    return text
+
+
+def findings_rows(findings: Sequence[Finding]) -> list[dict[str, Any]]:
+    """One table row per finding, numbered as in the annotated draft."""
+    return [{
+        "序号": n,
+        "代码": f.code,
+        "类别": code_label(f.code),
+        "严重程度": severity_label(f.severity),
+        "位置": f.location or "（整体/程序）",
+        "问题": f.title,
+        "原文": f.evidence or "",
+        "依据": "；".join(cite_basis(b) for b in f.basis),
+        "修改建议": f.suggestion or "",
+        "来源": f.source,
+    } for n, f in enumerate(findings, 1)]
+
+
+def filter_findings(findings: Sequence[Finding], codes: Iterable[str] | None = None,
+                    severities: Iterable[str] | None = None) -> list[tuple[int, Finding]]:
+    """(number, finding) pairs kept by the code and severity filters; empty filters keep everything."""
+    codes = set(codes or [])
+    sevs = set(severities or [])
+    return [(n, f) for n, f in enumerate(findings, 1)
+            if (not codes or f.code in codes) and (not sevs or severity_label(f.severity) in sevs)]
+
+
+def _spans(text: str, needles: Iterable[tuple[str, str]]) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, css class) of each evidence found in text (or its longest found prefix)."""
+    found: list[tuple[int, int, str]] = []
+    for needle, cls in needles:
+        needle = (needle or "").strip().strip("…").strip()
+        for cut in (needle, needle[:40], needle[:20], needle[:10]):
+            if len(cut) >= 4 and (pos := text.find(cut)) >= 0:
+                found.append((pos, pos + len(cut), cls))
+                break
+    found.sort()
+    merged: list[tuple[int, int, str]] = []
+    for s, e, c in found:
+        if merged and s < merged[-1][1]:
+            ps, pe, pc = merged[-1]
+            merged[-1] = (ps, max(pe, e), pc)
+        else:
+            merged.append((s, e, c))
+    return merged
+
+
+def mark_text(text: str, needles: Iterable[tuple[str, str]]) -> str:
+    """Escaped text with each evidence wrapped in <mark class=…>."""
+    out, pos = [], 0
+    for s, e, cls in _spans(text, needles):
+        out.append(html.escape(text[pos:s]))
+        out.append(f'<mark class="fs-{cls}">{html.escape(text[s:e])}</mark>')
+        pos = e
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def _worst(findings: Iterable[Finding]) -> str:
+    sevs = {Severity(f.severity) for f in findings}
+    for s in (Severity.ERROR, Severity.WARNING, Severity.REMINDER):
+        if s in sevs:
+            return s.value
+    return ""
+
+
+def _badge(n: int, f: Finding) -> str:
+    title = html.escape(f"{f.code} {f.title}", quote=True)
+    return (f'<a class="fs-badge fs-{Severity(f.severity).value}" href="#{finding_anchor(n)}" title="{title}">'
+            f'[{n}] {html.escape(code_label(f.code))}：{html.escape(f.title)} ↩</a>')
+
+
+def draft_html(draft_text: str, clauses: Sequence[Clause], numbered: Sequence[tuple[int, Finding]]) -> str:
+    """The draft with every clause in a block (id clause-第七条); clauses with findings are coloured, their
+    evidence marked, and badges link back to the findings (#finding-N)."""
+    by_loc: dict[str, list[tuple[int, Finding]]] = {}
+    for n, f in numbered:
+        if f.location:
+            by_loc.setdefault(f.location, []).append((n, f))
+    ordered = sorted(clauses, key=lambda c: c.start)
+    usable = draft_text and all(0 <= c.start <= c.end <= len(draft_text) for c in ordered) and all(
+        a.end <= b.start for a, b in zip(ordered, ordered[1:]))
+    parts = [STYLE, '<div class="fs-draft">']
+    pos = 0
+    seen: set[str] = set()
+    for c in ordered if usable else clauses:
+        if usable and c.start > pos:
+            parts.append(f'<span class="fs-plain">{html.escape(draft_text[pos:c.start])}</span>')
+        body = draft_text[c.start:c.end] if usable and c.end > c.start else f"{c.location}　{c.text}\n"
+        pos = max(pos, c.end)
+        here = by_loc.get(c.location, []) if c.location not in seen else []
+        seen.add(c.location)
+        anchor = html.escape(clause_anchor(c.location), quote=True)
+        if here:
+            sev = _worst(f for _, f in here)
+            badges = "".join(_badge(n, f) for n, f in here)
+            marked = mark_text(body, [(f.evidence or "", Severity(f.severity).value) for _, f in here])
+            parts.append(f'<div class="fs-clause fs-{sev}" id="{anchor}"><div class="fs-badges">{badges}</div>'
+                         f'{marked}</div>')
+        else:
+            parts.append(f'<div class="fs-clause" id="{anchor}">{html.escape(body)}</div>')
+    if usable and pos < len(draft_text):
+        parts.append(f'<span class="fs-plain">{html.escape(draft_text[pos:])}</span>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def findings_html(numbered: Sequence[tuple[int, Finding]], clause_locations: Iterable[str]) -> str:
+    """The findings as a list; each one located at a clause links to it (#clause-第七条)."""
+    known = set(clause_locations)
+    items = []
+    for n, f in numbered:
+        sev = Severity(f.severity).value
+        if f.location and f.location in known:
+            loc = (f'<a class="fs-loc" href="#{html.escape(clause_anchor(f.location), quote=True)}">'
+                   f'{html.escape(f.location)} →</a>')
+        else:
+            loc = f'<span class="fs-loc">{html.escape(f.location or "整体/程序")}</span>'
+        basis = "；".join(cite_basis(b) for b in f.basis)
+        items.append(
+            f'<li class="fs-finding" id="{finding_anchor(n)}"><span class="fs-badge fs-{sev}">{n} · '
+            f'{html.escape(severity_label(f.severity))}</span> {loc} <b>{html.escape(f.title)}</b> '
+            f'<small>{html.escape(f.code)}</small>'
+            + (f'<br><small>依据：{html.escape(basis)}</small>' if basis else "")
+            + (f'<br><small>建议：{html.escape(f.suggestion)}</small>' if f.suggestion else "")
+            + "</li>")
+    if not items:
+        return STYLE + "<p>没有符合筛选条件的问题。</p>"
+    return STYLE + '<ul class="fs-findings">' + "".join(items) + "</ul>"
+
+
+def procedure_checklist(report: ReviewReport, procedure_rules: Sequence[Any]) -> list[dict[str, Any]]:
+    """One row per procedure that applies to this document: done (no finding) or missing (its findings),
+    with the materials that show it. `procedure_rules` are the rule catalog's procedure rules."""
+    by_code: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        if f.code.startswith("P."):
+            by_code.setdefault(f.code, []).append(f)
+    codes: list[str] = []
+    titles: dict[str, str] = {}
+    for r in procedure_rules:
+        if report.doc_type in r.applies_to and report.stage in r.stages and r.code not in codes:
+            codes.append(r.code)
+            titles[r.code] = r.title
+    codes += [c for c in by_code if c not in codes]
+    rows = []
+    for code in codes:
+        found = by_code.get(code, [])
+        label = code_label(code)
+        kinds = set(PROCEDURE_KINDS.get(code, []))
+        shown = [m.name for m in report.materials if not m.error and kinds & set(m.kinds)]
+        rows.append({
+            "程序": label,
+            "状态": "✗ 缺失或有缺陷" if found else "✓ 已履行或不适用",
+            "说明": "；".join(f.title + (f"：{f.explanation}" if f.explanation else "") for f in found)
+                    or "材料未显示问题",
+            "相关材料": "、".join(shown),
+            "代码": code,
+            "ok": not found,
+        })
+    return rows
+
+
+def materials_rows(report: ReviewReport) -> list[dict[str, str]]:
+    """The uploaded materials with the kinds they were recognised as, or why they could not be read."""
+    from assistant.review.materials import kind_label
+
+    return [{"材料": m.name, "识别为": "、".join(kind_label(k) for k in m.kinds) or "（未识别）",
+             "状态": f"无法读取：{m.error}" if m.error else "已读取"} for m in report.materials]
+
+
+# -- answers -------------------------------------------------------------------------------------------------
+
+def citation_cards(answer: Answer, catalog: Any = None) -> list[dict[str, Any]]:
+    """What each citation card shows: the article, its instrument, level, status, quote and verified badge."""
+    arts = {(h.article.instrument_title, h.article.label): h.article for h in answer.sources}
+
+    def card(c: Citation) -> dict[str, Any]:
+        art = arts.get((c.instrument or "", c.article or ""))
+        level = status = None
+        if art is not None:
+            level, status = art.level, art.status
+        elif catalog is not None and c.instrument:
+            try:
+                inst = catalog.resolve(c.instrument)
+            except Exception:  # a card without level is still a card
+                inst = None
+            if inst is not None:
+                level, status = inst.level, inst.status
+        label = f"《{c.instrument or c.text}》{c.article or ''}"
+        if c.paragraph:
+            label += f"第{c.paragraph}款"
+        return {
+            "label": label,
+            "instrument": c.instrument or c.text,
+            "article": c.article,
+            "level": str(level.value if hasattr(level, "value") else level) if level else "未知",
+            "status": str(status.value if hasattr(status, "value") else status) if status else "未知",
+            "verified": c.verified,
+            "badge": "✅ 已核实" if c.verified else "⚠️ 未核实",
+            "quote": c.quote or (art.text if art is not None else None),
+            "reason": c.reason,
+        }
+
+    cards = [card(c) for c in answer.citations]
+    seen = {(c["instrument"], c["article"]) for c in cards}
+    for c in answer.unverified:
+        d = card(c)
+        d["verified"] = False
+        d["badge"] = "⚠️ 未核实"
+        if (d["instrument"], d["article"]) not in seen:
+            cards.append(d)
+    return cards
+
+
+def backend_label(settings: Any) -> str:
+    """Which backend answers: the deterministic one, or the configured model."""
+    llm = settings.llm
+    if llm.provider == "none":
+        return "确定性检索摘录（不调用模型）"
+    if llm.provider == "openai":
+        where = f" @ {llm.base_url}" if llm.base_url else ""
+        return f"OpenAI 兼容接口：{llm.model or '（未设置模型）'}{where}"
+    if llm.provider == "llamacpp":
+        from pathlib import Path
+
+        return f"llama.cpp 本地模型：{Path(llm.model).name if llm.model else '（未设置模型）'}"
+    return llm.provider
+
+
+def answer_backend_label(backend: str) -> str:
+    """The backend an answer actually came from (it may have fallen back)."""
+    return {"none": "确定性检索摘录", "openai": "大模型（OpenAI 兼容接口）", "llamacpp": "本地大模型（llama.cpp）"}.get(
+        backend, backend)
