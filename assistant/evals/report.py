@@ -32,13 +32,16 @@ th{background:#f4f4f4}.muted{color:#777;font-size:12px}.worse{color:#c00}.better
 """
 
 
-def _label(run: HistoryRun) -> str:
-    return run.started_at.astimezone(UTC).strftime("%m-%d %H:%M")
+def _labels(runs: list[HistoryRun]) -> list[str]:
+    # The run's number keeps two runs in the same minute apart.
+    return [f"#{i} {r.started_at.astimezone(UTC):%m-%d %H:%M}" for i, r in enumerate(runs, 1)]
 
 
-def _series(runs: list[HistoryRun], names: list[str]) -> dict[str, list]:
-    return {name: [(_label(r), r.metrics[name].value, r.metrics[name].ci_low, r.metrics[name].ci_high)
-                   for r in runs if name in r.metrics] for name in names}
+def _over_time(runs: list[HistoryRun], names: list[str], title: str) -> str:
+    labels = _labels(runs)
+    series = {name: [(lab, r.metrics[name].value, r.metrics[name].ci_low, r.metrics[name].ci_high)
+                     for lab, r in zip(labels, runs, strict=True) if name in r.metrics] for name in names}
+    return line_chart(series, title=title, labels=labels)
 
 
 def _latest_report(runs: list[HistoryRun]) -> RunReport | None:
@@ -129,9 +132,9 @@ def _suite_section(suite: str, runs: list[HistoryRun], baselines_dir: Path | Non
         out.append(f"<p>{escape(latest.description)}</p>")
     charts = []
     if rates:
-        charts.append(line_chart(_series(runs, rates), title="主要指标随运行变化（竖线为 95% 置信区间）"))
+        charts.append(_over_time(runs, rates, "主要指标随运行变化（竖线为 95% 置信区间）"))
     if counts:
-        charts.append(line_chart(_series(runs, counts), title="计数类指标随运行变化"))
+        charts.append(_over_time(runs, counts, "计数类指标随运行变化"))
     if latest:
         curve = _recall_curve({"最近一次": latest, **({"基线": baseline} if baseline else {})})
         if curve:

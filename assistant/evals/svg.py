@@ -29,9 +29,10 @@ def _num(v: float) -> str:
 
 
 def line_chart(series: dict[str, list[Point]], *, title: str = "", width: int = 680, height: int = 260,
-               y_label: str = "") -> str:
-    """Lines over categorical x labels (shared by all series), with 95% CI whiskers where given."""
-    labels = list(dict.fromkeys(p[0] for pts in series.values() for p in pts))
+               y_label: str = "", labels: list[str] | None = None) -> str:
+    """Lines over categorical x labels (`labels` in order, else as the series first name them), with 95% CI
+    whiskers where given."""
+    labels = labels or list(dict.fromkeys(p[0] for pts in series.values() for p in pts))
     values = [v for pts in series.values() for p in pts for v in (p[1], p[3]) if v is not None]
     if not labels or not values:
         return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="40" role="img"><text x="8" y="24" font-size="13">{escape(title)}：暂无数据</text></svg>'

@@ -160,6 +160,7 @@ class PatternParams:
     require: list[re.Pattern[str]]
     require_any: list[re.Pattern[str]]
     exceptions: list[re.Pattern[str]]
+    sentence_exceptions: list[re.Pattern[str]]
     clause_exceptions: list[re.Pattern[str]]
     draft_require: list[re.Pattern[str]]
     issuers: set[str]
@@ -189,6 +190,7 @@ def pattern_params(rule: Rule) -> PatternParams:
             require=_rx(p.get("require")),
             require_any=_rx(p.get("require_any")),
             exceptions=_rx(p.get("exceptions")),
+            sentence_exceptions=_rx(p.get("sentence_exceptions")),
             clause_exceptions=_rx(p.get("clause_exceptions")),
             draft_require=_rx(p.get("draft_require")),
             issuers=set(p.get("issuers") or []),
@@ -285,14 +287,31 @@ def _named_instruments(ctx: ReviewContext) -> list[Any]:
     return ctx.memo("named-instruments", compute)
 
 
+# Laws any draft may restate without naming them (the codes of administrative action).
+CORE_SOURCES = ("中华人民共和国行政许可法", "中华人民共和国行政处罚法", "中华人民共和国行政强制法")
+
+
+def _restatement_sources(ctx: ReviewContext) -> list[Any]:
+    def compute() -> list[Any]:
+        out = list(_named_instruments(ctx))
+        seen = {i.id for i in out}
+        for title in CORE_SOURCES:
+            inst = ctx.instrument(title)
+            if inst is not None and inst.id not in seen:
+                seen.add(inst.id)
+                out.append(inst)
+        return out
+    return ctx.memo("restatement-sources", compute)
+
+
 def restates_law(seg: Segment, ctx: ReviewContext, threshold: float) -> bool:
-    """Exception 2: the sentence restates an article of a law/法规 the draft names (bigram containment)."""
+    """Exception 2: the sentence restates an article of a law/法规 the draft names, or of the core codes."""
     if ctx.catalog is None or threshold <= 0:
         return False
     mine = _bigrams(seg.text)
     if len(mine) < 6:
         return False
-    for inst in _named_instruments(ctx):
+    for inst in _restatement_sources(ctx):
         index = ctx.memo(f"bigrams:{inst.id}", lambda inst=inst: [
             _bigrams(p) for a in ctx.catalog.articles_of(inst.id) for p in (a.paragraphs or [a.text])])
         for grams in index:
@@ -346,6 +365,10 @@ def check_pattern(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Findin
             continue
         if any(rx.search(seg.text) for rx in p.exceptions):
             continue
+        if p.sentence_exceptions:
+            sentence = "".join(clean_clause[a:b] for a, b in seg.sentence)
+            if any(rx.search(sentence) for rx in p.sentence_exceptions):
+                continue
         if p.cited_measure and cited_measure_ok(p, seg, clause, ctx):
             continue
         if p.restatement and restates_law(seg, ctx, p.restatement):
@@ -541,6 +564,7 @@ def _statement_evidence(clause: Clause, ctx: ReviewContext) -> str:
 # -- C.RETROACTIVE from dates --------------------------------------------------------------------------------
 
 _DATED = re.compile(rf"(?:自|从|于|对)?\s*({_DATE})\s*(?:起|以来|以后|之后|开始|后|至今)")
+_YEAR_DONE = re.compile(r"(\d{4}|[〇零○一二三四五六七八九]{4})\s*年度?(?:以来|以前|之前|内)?[^。；，]{0,4}[^。；]{0,12}已")
 
 
 @register_check("retroactive_dates", "content")
@@ -548,6 +572,7 @@ def check_retroactive_dates(rule: Rule, clause: Clause, ctx: ReviewContext) -> l
     """A burden dated before the draft takes effect; or a 施行日期 before the draft is adopted/issued."""
     p = rule.params
     burden = _rx(p.get("burden"))
+    strong = _rx(p.get("strong_burden"))
     favour = _rx(p.get("favourable"))
     target, info = validity_statement(ctx)
     effective = info.get("start") if info.get("start_known") and info.get("start") else None
@@ -559,7 +584,7 @@ def check_retroactive_dates(rule: Rule, clause: Clause, ctx: ReviewContext) -> l
             continue
         if not any(rx.search(seg.text) for rx in burden):
             continue
-        if any(rx.search(seg.text) for rx in favour):
+        if any(rx.search(seg.text) for rx in favour) and not any(rx.search(seg.text) for rx in strong):
             continue
         limit = effective or reference
         for m in _DATED.finditer(seg.text):
@@ -567,6 +592,11 @@ def check_retroactive_dates(rule: Rule, clause: Clause, ctx: ReviewContext) -> l
             if ds and limit and ds[0].value < limit:
                 return [make_finding(rule, clause, seg.evidence,
                                      f"{ds[0].value.isoformat()}早于施行日期{limit.isoformat()}，对当事人不利")]
+        for m in _YEAR_DONE.finditer(seg.text):
+            year = int(m.group(1)) if m.group(1).isdigit() else int("".join(str(_num(c)) for c in m.group(1)))
+            if limit and date(year, 12, 31) < limit:
+                return [make_finding(rule, clause, seg.evidence,
+                                     f"对{year}年已发生的事项适用本文件的不利规定（施行日期{limit.isoformat()}）")]
     # (2) the 施行日期 itself precedes the adoption/issue (or the review) of a burdensome draft
     if target is not None and target.location == clause.location and effective and reference \
             and effective < reference and p.get("check_effective", True):

@@ -41,6 +41,7 @@ def sentences(text: str) -> list[str]:
 def negated(sentence: str, keyword_at: int, negation: str) -> bool:
     """Whether a negation word stands before the keyword within its clause (，、 break clauses)."""
     start = max(sentence.rfind("，", 0, keyword_at), sentence.rfind(",", 0, keyword_at), -1) + 1
+    start = max(start, keyword_at - 14)  # "未单独组织专家论证", not a negation far back in a long clause
     return re.search(negation, sentence[start:keyword_at]) is not None
 
 
