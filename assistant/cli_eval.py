@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -48,6 +49,20 @@ SuitesDirOpt = Annotated[list[Path] | None, typer.Option("--suites-dir", help="�
 FormatOpt = Annotated[str, typer.Option("--format", help="text | json")]
 
 
+class EvalExit(click.ClickException):
+    """A non-zero exit with its code. A ClickException rather than typer.Exit: click hands Exit back as a
+    return value when the app runs with standalone_mode=False (as `fashen` does), and the code would be lost."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        """Print the message (if any) on stderr."""
+        if self.message:
+            err_console.print(self.message, highlight=False)
+
+
 def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """FashenError → its message on stderr and its exit code (DESIGN §5)."""
     @functools.wraps(fn)
@@ -55,8 +70,7 @@ def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except FashenError as exc:
-            err_console.print(f"[red]错误：[/red]{exc}", highlight=False)
-            raise typer.Exit(exc.exit_code) from exc
+            raise EvalExit(f"[red]错误：[/red]{exc}", exc.exit_code) from exc
     return wrapper
 
 
@@ -225,9 +239,9 @@ def run_cmd(
     if format == "json":
         out_console.print_json(json.dumps({"runs": results, "failures": all_failures}, ensure_ascii=False, default=str))
     if exit_code:
-        raise typer.Exit(exit_code)
+        raise EvalExit("", exit_code)
     if all_failures:
-        raise typer.Exit(1)
+        raise EvalExit("", 1)
 
 
 def _run_with_progress(suite, config: RunConfig, *, quiet: bool) -> RunReport:

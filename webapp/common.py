@@ -44,11 +44,11 @@ def guard(action: str) -> Iterator[None]:
     try:
         yield
     except FashenError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(str(exc), icon=":material/warning:")
     except Exception as exc:  # the page must stay usable whatever a library call raises
         log.exception("%s failed", action)
         st.error(f"{action}失败：{type(exc).__name__}：{exc}。页面仍可继续使用；如问题反复出现，请把这条信息告诉管理员。",
-                 icon="🚫")
+                 icon=":material/error:")
 
 
 # -- knowledge base and rules ----------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def refuse_oversized(files: list[Any]) -> list[Any]:
     kept = []
     for f in files:
         if f.size > limit * 2**20:
-            st.error(too_big_message(f.name, f.size, limit), icon="⚠️")
+            st.error(too_big_message(f.name, f.size, limit), icon=":material/warning:")
         else:
             kept.append(f)
     return kept
@@ -213,5 +213,5 @@ class IngestProgress:
 
 def kb_missing_notice(action: str) -> None:
     """Tell the user there is no knowledge base yet and where to build it."""
-    st.error(f"{KnowledgeBaseMissing(str(settings().kb_dir))}（{action}需要知识库。）", icon="📚")
-    st.page_link("webapp/kb.py", label="前往「知识库」页建立默认知识库", icon="➡️")
+    st.error(f"{KnowledgeBaseMissing(str(settings().kb_dir))}（{action}需要知识库。）", icon=":material/library_books:")
+    st.page_link("webapp/kb.py", label="前往「知识库」页建立默认知识库", icon=":material/arrow_forward:")

@@ -7,11 +7,15 @@ and uploaded materials are untrusted text.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from assistant.models import Answer, Citation, Clause, Finding, ReviewReport, Severity
+from assistant.text.numerals import int_to_cn
 
+VERIFIED = ":green[:material/verified: 已核实]"
+UNVERIFIED = ":orange[:material/help: 未核实]"
 SEVERITY_LABEL = {Severity.ERROR: "严重", Severity.WARNING: "提示", Severity.REMINDER: "提醒"}
 DOC_TYPE_LABEL = {"normative": "行政规范性文件", "major_decision": "重大行政决策"}
 # The material kinds (knowledge_base/rules/materials.yaml) that show each procedure was followed.
@@ -54,6 +58,25 @@ STYLE = """
 """
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_HEADING = re.compile(r"^[ \t\u3000]*#{1,6}[ \t\u3000]+(.*)$")
+
+
+def md_escape(text: str | None) -> str:
+    """Untrusted text (from a draft, a material, a file name) made inert for st.markdown: no links, images,
+    emphasis or Streamlit directives (:red[…], :material/…:)."""
+    return _MD_SPECIAL.sub(r"\\\1", text or "")
+
+
+def _plain_html(text: str) -> str:
+    """Text between clauses (title, chapter headings): escaped, with Markdown heading marks shown as bold."""
+    lines = []
+    for line in text.split("\n"):
+        m = _HEADING.match(line)
+        lines.append(f"<b>{html.escape(m.group(1))}</b>" if m else html.escape(line))
+    return "\n".join(lines)
+
+
 # -- review --------------------------------------------------------------------------------------------------
 
 def severity_label(sev: Severity | str) -> str:
@@ -83,7 +106,7 @@ def cite_basis(basis: Any) -> str:
     """《…》第N条, marked 〔未核实〕 when the knowledge base could not confirm it."""
     text = f"《{basis.instrument}》{basis.article or ''}"
     if getattr(basis, "paragraph", None):
-        text += f"第{basis.paragraph}款"
+        text += f"第{int_to_cn(basis.paragraph)}款"
     if not basis.verified:
         text += "〔未核实〕"
     return text
@@ -174,7 +197,7 @@ def draft_html(draft_text: str, clauses: Sequence[Clause], numbered: Sequence[tu
     seen: set[str] = set()
     for c in ordered if usable else clauses:
         if usable and c.start > pos:
-            parts.append(f'<span class="fs-plain">{html.escape(draft_text[pos:c.start])}</span>')
+            parts.append(f'<span class="fs-plain">{_plain_html(draft_text[pos:c.start])}</span>')
         body = draft_text[c.start:c.end] if usable and c.end > c.start else f"{c.location}　{c.text}\n"
         pos = max(pos, c.end)
         here = by_loc.get(c.location, []) if c.location not in seen else []
@@ -189,7 +212,7 @@ def draft_html(draft_text: str, clauses: Sequence[Clause], numbered: Sequence[tu
         else:
             parts.append(f'<div class="fs-clause" id="{anchor}">{html.escape(body)}</div>')
     if usable and pos < len(draft_text):
-        parts.append(f'<span class="fs-plain">{html.escape(draft_text[pos:])}</span>')
+        parts.append(f'<span class="fs-plain">{_plain_html(draft_text[pos:])}</span>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -278,7 +301,7 @@ def citation_cards(answer: Answer, catalog: Any = None) -> list[dict[str, Any]]:
                 level, status = inst.level, inst.status
         label = f"《{c.instrument or c.text}》{c.article or ''}"
         if c.paragraph:
-            label += f"第{c.paragraph}款"
+            label += f"第{int_to_cn(c.paragraph)}款"
         return {
             "label": label,
             "instrument": c.instrument or c.text,
@@ -286,7 +309,7 @@ def citation_cards(answer: Answer, catalog: Any = None) -> list[dict[str, Any]]:
             "level": str(level.value if hasattr(level, "value") else level) if level else "未知",
             "status": str(status.value if hasattr(status, "value") else status) if status else "未知",
             "verified": c.verified,
-            "badge": "✅ 已核实" if c.verified else "⚠️ 未核实",
+            "badge": VERIFIED if c.verified else UNVERIFIED,
             "quote": c.quote or (art.text if art is not None else None),
             "reason": c.reason,
         }
@@ -296,7 +319,7 @@ def citation_cards(answer: Answer, catalog: Any = None) -> list[dict[str, Any]]:
     for c in answer.unverified:
         d = card(c)
         d["verified"] = False
-        d["badge"] = "⚠️ 未核实"
+        d["badge"] = UNVERIFIED
         if (d["instrument"], d["article"]) not in seen:
             cards.append(d)
     return cards

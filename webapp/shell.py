@@ -11,11 +11,11 @@ from webapp.common import generation, guard, kb_or_none, settings
 from webapp.render import backend_label
 
 PAGES = [
-    ("webapp/chat.py", "问答", "💬"),
-    ("webapp/review.py", "审查", "🔍"),
-    ("webapp/opinion.py", "意见书", "📝"),
-    ("webapp/kb.py", "知识库", "📚"),
-    ("webapp/evals.py", "评测", "📊"),
+    ("webapp/chat.py", "问答", ":material/forum:"),
+    ("webapp/review.py", "审查", ":material/plagiarism:"),
+    ("webapp/opinion.py", "意见书", ":material/edit_document:"),
+    ("webapp/kb.py", "知识库", ":material/library_books:"),
+    ("webapp/evals.py", "评测", ":material/monitoring:"),
 ]
 
 
@@ -41,7 +41,7 @@ def login_page() -> None:
             st.session_state["user"] = name.strip()
             st.rerun()
         else:
-            st.error("用户名或密码不正确，请重试。", icon="🔒")
+            st.error("用户名或密码不正确，请重试。", icon=":material/lock:")
 
 
 def sidebar() -> None:
@@ -51,7 +51,7 @@ def sidebar() -> None:
         user = st.session_state.get("user")
         if user:
             cols = st.columns([3, 2])
-            cols[0].markdown(f"👤 **{user}**")
+            cols[0].markdown(f":material/person: **{user}**")
             if cols[1].button("退出", key="logout"):
                 for key in list(st.session_state.keys()):
                     del st.session_state[key]
@@ -73,10 +73,10 @@ def sidebar() -> None:
 
 def main() -> None:
     """Entry point called by app.py on every rerun."""
-    st.set_page_config(page_title="法审助手", page_icon="⚖️", layout="wide")
+    st.set_page_config(page_title="法审助手", page_icon=":material/balance:", layout="wide")
     s = settings()
     if s.app.users and not st.session_state.get("user"):
-        st.navigation([st.Page(login_page, title="登录", icon="🔒")], position="hidden").run()
+        st.navigation([st.Page(login_page, title="登录", icon=":material/lock:")], position="hidden").run()
         return
     nav = st.navigation([st.Page(path, title=title, icon=icon, default=(i == 0))
                          for i, (path, title, icon) in enumerate(PAGES)])

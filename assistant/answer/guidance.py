@@ -20,6 +20,9 @@ from assistant.models import Article, Citation
 log = logging.getLogger(__name__)
 
 MAX_RULES = 2
+MIN_OVERLAP = 0.12  # share of the rule title's bigrams that the question must contain
+# Templates in suggestions (依照《××法》第×条) are not citations: written in quotation marks instead.
+_TEMPLATE_TITLE = re.compile(r"《([^》]*[×＊*][^》]*)》")
 _PLACEHOLDER = re.compile(r"[（(]?\{[a-z_]+\}[）)]?[，,：:]?")
 _CODES = ("C.", "P.")  # content and procedure rules; reminders (R.*) are about after adoption
 
@@ -71,7 +74,7 @@ def match_guidance(kb, question: str, cited: list[Article], *, premise: bool = F
         basis_hit = any((b.instrument, b.article) in cited_keys for b in rule.resolved_basis if b.verified)
         title = _bigrams(rule.title)
         overlap = len(title & q) / len(title) if title else 0.0
-        if (basis_hit and (overlap >= 0.2 or premise)) or overlap >= 0.5:
+        if basis_hit and (overlap >= MIN_OVERLAP or premise):
             scored.append((overlap + (1.0 if basis_hit else 0.0), rule))
     scored.sort(key=lambda x: -x[0])
     out: list[Guidance] = []
@@ -80,7 +83,7 @@ def match_guidance(kb, question: str, cited: list[Article], *, premise: bool = F
                    for b in rule.resolved_basis if b.verified and b.article]
         basis = [c for c in checked if c.verified]
         others = [b.instrument + (f"（{b.note}）" if b.note else "") for b in rule.resolved_basis if not b.verified]
-        advice = _PLACEHOLDER.sub("", rule.suggestion or rule.message).strip()
+        advice = _TEMPLATE_TITLE.sub(r"“\1”", _PLACEHOLDER.sub("", rule.suggestion or rule.message)).strip()
         out.append(Guidance(rule_id=rule.id, code=rule.code, title=rule.title, advice=advice, basis=basis,
                             unverified_basis=others))
     return out

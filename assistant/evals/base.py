@@ -147,7 +147,7 @@ class RunContext:
 
             self._kb = open_kb(self.settings)
             self._record_kb()
-        self._record_catalog()
+        self.record_catalog()
         return self._kb
 
     def _record_kb(self) -> None:
@@ -170,10 +170,11 @@ class RunContext:
         cat = self.catalog
         if cat is None:
             raise SystemUnavailable("知识库对象没有 catalog，无法核对条文。请检查 assistant.kb.open_kb 的返回值。")
-        self._record_catalog()
+        self.record_catalog()
         return cat
 
-    def _record_catalog(self) -> None:
+    def record_catalog(self) -> None:
+        """Put the catalog's fingerprint and size into `info` (once; nothing without a catalog)."""
         cat = self.catalog
         if cat is None or "kb_fingerprint" in self.info:
             return

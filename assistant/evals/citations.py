@@ -101,6 +101,7 @@ def metrics(items: list[ItemResult]) -> dict[str, float | None]:
 
 
 def breakdowns(items: list[ItemResult]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Accuracy per kind of case: exists, nonexistent (traps), past_end."""
     scored = [it for it in items if not it.skipped]
     kinds = sorted({str(it.meta.get("kind")) for it in scored})
     return {"per_kind": {k: {"items": len(sub), "accuracy": mean(i.scores.get("correct") for i in sub)}

@@ -20,8 +20,9 @@ _ARTICLE_AT = re.compile(ARTICLE)
 _VERSION = r"(?:[（(][^（）()]{0,20}[）)])?"
 _CHAIN = re.compile(rf"\s*(?:、|，|,|和|及|以及|与|或者|或|至)\s*(?=第)")
 _REFERENCE = re.compile(rf"^(.*?)\s*(第\s*(?:{CN_NUM}|\d+)\s*条(?:之(?:{CN_NUM}|\d+))?)\s*$")
-# A bare title without 书名号: the shortest run of CJK characters ending in an instrument word.
-_BARE = re.compile(rf"([\u4e00-\u9fff]{{2,40}}?(?:法典|法|条例|规定|办法|细则|解释|决定|规则))\s*{_VERSION}\s*的?\s*{ARTICLE}")
+# A bare title without 书名号: the shortest run of CJK characters (第 excluded, so that a run never crosses an
+# earlier 第N条) ending in an instrument word.
+_BARE = re.compile(rf"([\u4e00-\u7b2b\u7b2d-\u9fff]{{1,40}}?(?:法典|法|条例|规定|办法|细则|解释|决定|规则))\s*{_VERSION}\s*的?\s*{ARTICLE}")
 _LEADING_WORDS = ("根据", "依据", "依照", "按照", "参照", "对照", "违反", "适用", "援引", "引用", "见", "按", "依", "据",
                   "即", "如", "和", "及", "与", "或", "是", "的", "在", "对")
 _CITING_VERBS = ("根据", "依据", "依照", "按照", "参照", "对照", "违反", "适用", "援引", "引用")
@@ -45,6 +46,7 @@ class Ref:
 
     @property
     def label(self) -> str:
+        """第十六条 / 第十条之一."""
         return article_label(self.number, self.suffix)
 
 
@@ -166,6 +168,7 @@ class Resolver:
         return self._instruments[title]
 
     def official_title(self, title: str) -> str:
+        """The catalog's title for a written one, or the written one when it does not resolve."""
         inst = self.instrument(title)
         return inst.title if inst is not None else title
 
@@ -174,6 +177,7 @@ class Resolver:
         return ref_key(self.official_title(title), number, suffix)
 
     def ref_key(self, ref: Ref) -> str:
+        """Comparison key of a Ref (see `key`)."""
         return self.key(ref.title, ref.number, ref.suffix)
 
     def article(self, title: str, number: int, suffix: int = 0) -> Any:
@@ -208,11 +212,14 @@ class Resolver:
         """
         text = text or ""
         refs: list[Ref] = []
-        taken: list[tuple[int, int]] = []
         mentions: list[tuple[int, str]] = []  # (end, title) of every title named, for carry_forward
+        # Spans already read are blanked in `masked` (same length), so later passes neither re-read them nor
+        # let a pattern run across them.
+        masked = text
 
-        def free(a: int, b: int) -> bool:
-            return all(b <= s or a >= e for s, e in taken)
+        def take(a: int, b: int) -> None:
+            nonlocal masked
+            masked = masked[:a] + "\x00" * (b - a) + masked[b:]
 
         def add_chain(title: str, pos: int) -> int:
             """Articles starting at pos (and chained after it); returns the end of the last one."""
@@ -234,33 +241,27 @@ class Resolver:
             mentions.append((end, inner))
             pos = version.match(text, end).end()
             last = add_chain(inner, pos)
-            if last > pos:
-                taken.append((start, last))
+            take(start, max(last, end))
 
         for pattern in (self._known_re, _BARE):
             if pattern is None:
                 continue
-            for m in pattern.finditer(text):
-                if not free(m.start(), m.end()):
-                    continue
+            for m in list(pattern.finditer(masked)):
                 title = _strip_leading(m.group(1))
                 if _ANAPHORA.match(title):
                     continue
                 mentions.append((m.end(1), title))
                 last = add_chain(title, text.index("第", m.end(1)))
-                taken.append((m.start(), last))
+                take(m.start(), last)
 
         if carry_forward:
             mentions.sort()
-            for m in _ARTICLE_AT.finditer(text):
-                if not free(m.start(), m.end()):
-                    continue
+            for m in _ARTICLE_AT.finditer(masked):
                 before = [t for e, t in mentions if e <= m.start()]
                 if not before:
                     continue
                 refs.append(Ref(title=before[-1], number=cn_to_int(m.group(1)), suffix=_int(m.group(2)) or 0,
                                 paragraph=_int(m.group(3)), text=m.group(0), start=m.start(), end=m.end()))
-                taken.append((m.start(), m.end()))
 
         refs.sort(key=lambda r: r.start)
         return refs

@@ -33,6 +33,7 @@ LAWBENCH_DATE = "2023-11-13"  # the commit the data was copied from (evaldata/la
 
 
 def read_json_array(path: Path) -> list[dict[str, Any]]:
+    """A JSON array file (LawBench); InputError when missing or malformed."""
     if not path.is_file():
         raise InputError(f"评测数据文件不存在：{path}。请用 --data 指定 evaldata 目录。")
     try:
@@ -135,6 +136,7 @@ def score_recitation(case: EvalCase, prediction: Any, ctx: RunContext | None = N
 
 
 def metrics_recitation(items: list[ItemResult]) -> dict[str, float | None]:
+    """Means of the per-item scores, exact match on unrevised laws, coverage."""
     scored = [it for it in items if not it.skipped]
     out = {k: mean(it.scores.get(k) for it in scored)
            for k in ("exact_match", "quote_contained", "rouge_l", "quote_recall", "not_found", "wrong_article")}
@@ -147,6 +149,7 @@ def metrics_recitation(items: list[ItemResult]) -> dict[str, float | None]:
 
 
 def breakdowns_recitation(items: list[ItemResult]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Exact match and ROUGE-L per knowledge-base version (revised after LawBench or not) and per law."""
     scored = [it for it in items if not it.skipped]
     laws = sorted({str(it.meta.get("law")) for it in scored})
 
@@ -214,6 +217,7 @@ def score_cited(case: EvalCase, prediction: Any, ctx: RunContext) -> ItemResult:
 
 
 def metrics_cited(items: list[ItemResult]) -> dict[str, float | None]:
+    """Citation recall and precision, pooled fabricated-citation rate, ROUGE-L, coverage."""
     scored = [it for it in items if not it.skipped]
     cited = sum(it.scores.get("cited") or 0 for it in scored)
     fabricated = sum(it.scores.get("fabricated") or 0 for it in scored)

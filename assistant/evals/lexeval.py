@@ -123,12 +123,14 @@ def score_case(case: EvalCase, prediction: Any, ctx: RunContext | None = None) -
 
 
 def metrics(items: list[ItemResult]) -> dict[str, float | None]:
+    """Accuracy over the scored items, coverage."""
     scored = [it for it in items if not it.skipped]
     return {"accuracy": mean(it.scores.get("accuracy") for it in scored),
             "coverage": len(scored) / len(items) if items else None}
 
 
 def breakdowns(items: list[ItemResult]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Accuracy per law (民法典, 刑法)."""
     scored = [it for it in items if not it.skipped]
     laws = sorted({str(it.meta.get("law")) for it in scored})
     return {"per_law": {law: {"items": len(sub), "accuracy": mean(i.scores.get("accuracy") for i in sub)}

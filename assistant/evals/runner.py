@@ -51,8 +51,13 @@ def run_suite(suite: Suite, config: RunConfig | None = None, *, ctx: RunContext 
     A failing item is recorded (its error, and the score of an empty prediction) and the run goes on;
     configuration errors (the system cannot be built, the knowledge base is missing) stop it.
     """
-    config = config or RunConfig()
-    ctx = ctx or RunContext(config)
+    if ctx is None:
+        config = config or RunConfig()
+        ctx = RunContext(config)
+    elif config is None:
+        config = ctx.config
+    else:
+        ctx.config = config
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     data_path = suite.data_path(config.data_dir or ctx.settings.evaldata_dir)
@@ -63,8 +68,11 @@ def run_suite(suite: Suite, config: RunConfig | None = None, *, ctx: RunContext 
     predict = suite.system(ctx)
     if suite.prepare is not None:
         cases = suite.prepare(cases, ctx)
+    ctx.record_catalog()
 
     items: list[ItemResult] = []
+    if progress is not None:
+        progress(0, len(cases), "")
     for i, case in enumerate(cases, 1):
         if case.skip:
             items.append(ItemResult(id=case.id, skipped=case.skip, meta=case.meta))
@@ -207,6 +215,8 @@ def save_baseline(report: RunReport, baselines_dir: Path | None = None) -> Path:
 # -- comparing ----------------------------------------------------------------------------------------------
 
 class MetricDelta(BaseModel):
+    """One metric, baseline against current."""
+
     name: str
     baseline: float | None
     current: float | None
@@ -216,6 +226,8 @@ class MetricDelta(BaseModel):
 
 
 class ItemChange(BaseModel):
+    """An item whose headline score moved."""
+
     id: str
     baseline: float | None
     current: float | None
@@ -238,6 +250,7 @@ class Comparison(BaseModel):
 
     @property
     def regressions(self) -> list[MetricDelta]:
+        """The metrics that got worse."""
         return [m for m in self.metrics if m.direction == "worse"]
 
 

@@ -46,6 +46,14 @@ PROJECT_SUITES_DIR = PROJECT_ROOT / "evals" / "suites"
 KB = "assistant.kb:open_kb|assistant.kb.base:open_kb"
 
 
+SYSTEM_REQUIRES = {
+    "ask": (KB, "assistant.answer:ask"),
+    "search": (KB,),
+    "review": (KB, "assistant.review.dossier:load_case", "assistant.review.engine:review"),
+    "verify": (KB, "assistant.kb.citations:verify_reference"),
+}
+
+
 def builtin_suites() -> dict[str, Suite]:
     """The suites the project ships, by name."""
     suites = [
@@ -248,7 +256,7 @@ def load_user_suite(folder: Path, builtins: dict[str, Suite]) -> Suite:
         name=spec.name, description=spec.description, data=str((folder / spec.cases).resolve()), load=_read_cases,
         system=_custom_system(spec, folder), score=_custom_score(fn, spec.primary), metrics=_mean_metrics,
         primary=tuple(spec.primary), lower_is_better=frozenset(spec.lower_is_better), llm=spec.system == "ask",
-        origin=str(folder),
+        requires=SYSTEM_REQUIRES[spec.system], origin=str(folder),
     )
 
 

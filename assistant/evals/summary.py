@@ -26,6 +26,7 @@ def fmt(value: Any) -> str:
 
 
 def fmt_delta(value: float | None) -> str:
+    """+0.012 / -0.300 / –."""
     return "–" if value is None else f"{value:+.3f}"
 
 

@@ -13,7 +13,6 @@ reviewer or a model (【系统提示：…】, "请忽略以上审查要求") ar
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -51,6 +50,8 @@ def neutralize(text: str) -> str:
 
 # -- sentences -------------------------------------------------------------------------------------------------
 
+_VIOLATION_LEAD = re.compile(r"有?下列[^。；：]{0,12}(行为|情形|情况|事项)之一"
+                             r"|(罚款|责令|追究|处分|处罚|查处|监督|违法行为)[^。；：:]{0,30}[：:]\s*$")
 _ITEM = re.compile(r"^[ \t\u3000]*(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[①-⑳])")
 _SENT_END = re.compile(r"[。！？；;]")
 
@@ -63,6 +64,8 @@ class Segment:
     evidence: str
     spans: list[tuple[int, int]] = field(default_factory=list)
     sentence: list[tuple[int, int]] = field(default_factory=list)  # the whole 。-sentence (；-parts joined)
+    lead_len: int = 0            # for an item: length of the lead-in prefixed to `text`
+    violation_list: bool = False  # the lead-in introduces violations ("有下列行为之一的，处……：")
 
     def covers(self, start: int | None, end: int | None, *, whole_sentence: bool = False) -> bool:
         if start is None:
@@ -107,7 +110,8 @@ def segments(text: str) -> list[Segment]:
             evidence = text[start:end].strip(" \t\u3000")
             if is_item and lead is not None:
                 out.append(Segment(text=lead[0] + seg_text, evidence=f"{text[lead[1]:lead[2]].strip()}……{evidence}",
-                                   spans=[(lead[1], lead[2]), (start, end)], sentence=[(lead[1], lead[2]), *sentence]))
+                                   spans=[(lead[1], lead[2]), (start, end)], sentence=[(lead[1], lead[2]), *sentence],
+                                   lead_len=len(lead[0]), violation_list=bool(_VIOLATION_LEAD.search(lead[0]))))
             else:
                 out.append(Segment(text=seg_text, evidence=evidence, spans=[(start, end)], sentence=sentence))
         if not is_item:
@@ -171,45 +175,51 @@ class PatternParams:
     restatement: float
     overrides: set[str]
     skip_definitions: bool
+    violation_items: bool
+    negation: bool
+    reference_exempt: bool
 
 
 _DEFINITION = re.compile(r"^[ \t\u3000]*(本[^，。；]{0,8}(所称|中的|所指)|前款所称|本条所称)")
-_PARAMS: dict[str, PatternParams] = {}
+_PARAMS: dict[int, tuple[Rule, PatternParams]] = {}
 
 
 def pattern_params(rule: Rule) -> PatternParams:
     """Compile (once) the params of a `pattern` rule."""
-    key = rule.id + json.dumps(rule.params, sort_keys=True, ensure_ascii=False, default=str)
-    if key not in _PARAMS:
-        p = rule.params
-        window = p.get("window") or [0, 0]
-        _PARAMS[key] = PatternParams(
-            triggers=_rx(p.get("triggers")),
-            match_exceptions=_rx(p.get("match_exceptions")),
-            window=(int(window[0]), int(window[1])),
-            require=_rx(p.get("require")),
-            require_any=_rx(p.get("require_any")),
-            exceptions=_rx(p.get("exceptions")),
-            sentence_exceptions=_rx(p.get("sentence_exceptions")),
-            clause_exceptions=_rx(p.get("clause_exceptions")),
-            draft_require=_rx(p.get("draft_require")),
-            issuers=set(p.get("issuers") or []),
-            cited_measure=bool(p.get("cited_measure", False)),
-            measures=[(re.compile(m["draft"]), re.compile(m["law"])) for m in p.get("measures") or []],
-            check_amount=bool(p.get("check_amount", False)),
-            cite_reference=bool(p.get("cite_reference", True)),
-            restatement=float(p.get("restatement", 0) or 0),
-            overrides=set(p.get("overrides") or []),
-            skip_definitions=bool(p.get("skip_definitions", True)),
-        )
-    return _PARAMS[key]
+    cached = _PARAMS.get(id(rule))
+    if cached is not None and cached[0] is rule:  # the rule object is kept alive by the cache: ids cannot recur
+        return cached[1]
+    p = rule.params
+    window = p.get("window") or [0, 0]
+    params = PatternParams(
+        triggers=_rx(p.get("triggers")),
+        match_exceptions=_rx(p.get("match_exceptions")),
+        window=(int(window[0]), int(window[1])),
+        require=_rx(p.get("require")),
+        require_any=_rx(p.get("require_any")),
+        exceptions=_rx(p.get("exceptions")),
+        sentence_exceptions=_rx(p.get("sentence_exceptions")),
+        clause_exceptions=_rx(p.get("clause_exceptions")),
+        draft_require=_rx(p.get("draft_require")),
+        issuers=set(p.get("issuers") or []),
+        cited_measure=bool(p.get("cited_measure", False)),
+        measures=[(re.compile(m["draft"]), re.compile(m["law"])) for m in p.get("measures") or []],
+        check_amount=bool(p.get("check_amount", False)),
+        cite_reference=bool(p.get("cite_reference", True)),
+        restatement=float(p.get("restatement", 0) or 0),
+        overrides=set(p.get("overrides") or []),
+        skip_definitions=bool(p.get("skip_definitions", True)),
+        violation_items=bool(p.get("violation_items", False)),
+        negation=bool(p.get("negation", True)),
+        reference_exempt=bool(p.get("reference_exempt", False)),
+    )
+    _PARAMS[id(rule)] = (rule, params)
+    return params
 
 
 # -- the PRIMER §3 exceptions that need the knowledge base ------------------------------------------------------
 
-_LAW_LIKE = re.compile(r"(法|法典|条例|决定)$|(规定|办法|细则)$")
 _LOCAL_NAME = re.compile(r"^[\u4e00-\u9fa5]{1,10}(省|自治区|市|县|区|旗|镇|乡)(?!政府)")
-_REFERENCE = re.compile(r"(依照|按照|依据|根据|适用)[^。；]{0,6}《")
 
 
 def _law_like_unknown(title: str | None, seg_text: str) -> bool:
@@ -332,12 +342,41 @@ def make_finding(rule: Rule, clause: Clause, evidence: str | None, detail: str |
                    suggestion=(rule.suggestion or "").strip() or None, source=f"rule:{rule.id}")
 
 
-def _first_match(p: PatternParams, text: str) -> re.Match[str] | None:
+# A trigger inside a prohibition or a fight against it ("不得收取任何费用", "严禁……查封、扣押", "纠正违法查封") is
+# not the measure being set; nor is one the clause merely refers to the law for ("依法予以处罚"). Both are judged
+# within the comma clause before the trigger (a clause opening with 或者 continues the one before it).
+_NEGATION = re.compile(r"不得|严禁|禁止|不准|不应|杜绝|不允许|无权|有权拒绝|避免|防止|纠正|制止|打击|清理|整治|规范|减少"
+                       r"|取消(?=[^。；，]{0,6}(收费|保证金|证明|许可|审批))|违反法定(权限|程序|条件)"
+                       r"|违法(?=[^。；，]{0,2}(实施|查封|扣押|冻结|收取|收费|罚款|设定|要求))|违规(?=(收取|收费|设定|要求))")
+_REFERENCE = re.compile(r"依法(?!律)|依照(有关)?(法律|法规|规定)|按照(有关)?(法律|法规)|依据(有关)?(法律|法规)|法律、(行政)?法规(规定|另有规定)")
+_CONTINUATION = re.compile(r"^\s*(或者|或|以及|也不|亦不|并不|更不|及)")
+_COMMA = "，,：:"
+
+
+def _comma_prefix(text: str, start: int) -> str:
+    """The part of the comma clause before `start`, with the previous clause when this one continues it."""
+    begin = max(text.rfind(c, 0, start) for c in _COMMA) + 1
+    prefix = text[begin:start]
+    if begin > 0 and _CONTINUATION.match(prefix):
+        prev = max(text.rfind(c, 0, begin - 1) for c in _COMMA) + 1
+        prefix = text[prev:begin] + prefix
+    return prefix
+
+
+def _first_match(p: PatternParams, text: str, limit: int | None = None) -> re.Match[str] | None:
     for rx in p.triggers:
         for m in rx.finditer(text):
+            if limit is not None and m.start() >= limit:
+                continue
             a, b = max(0, m.start() - p.window[0]), min(len(text), m.end() + p.window[1])
             if any(x.search(text[a:b]) for x in p.match_exceptions):
                 continue
+            if p.negation or p.reference_exempt:
+                prefix = _comma_prefix(text, m.start())
+                if p.negation and _NEGATION.search(prefix):
+                    continue
+                if p.reference_exempt and _REFERENCE.search(prefix) and not amounts(text):
+                    continue
             return m
     return None
 
@@ -350,13 +389,16 @@ def check_pattern(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Findin
         return []
     if p.draft_require and not all(rx.search(ctx.dossier.draft_text) for rx in p.draft_require):
         return []
-    clean_clause = neutralize(clause.text)
+    clean_clause = ctx.memo(f"clean:{clause.location}", lambda: neutralize(clause.text))
     if any(rx.search(clean_clause) for rx in p.clause_exceptions):
         return []
     for seg in _segments_of(clause, ctx):
         if p.skip_definitions and _DEFINITION.match(seg.text):
             continue
-        m = _first_match(p, seg.text)
+        # in a list of violations ("有下列行为之一的，处……：（一）违规收费的"), an item describes the conduct
+        # sanctioned, not a measure of the draft: only the lead-in counts unless the rule reads the items
+        limit = seg.lead_len if seg.violation_list and not p.violation_items else None
+        m = _first_match(p, seg.text, limit)
         if m is None:
             continue
         if not all(rx.search(seg.text) for rx in p.require):
@@ -598,6 +640,8 @@ def check_retroactive_dates(rule: Rule, clause: Clause, ctx: ReviewContext) -> l
                 return [make_finding(rule, clause, seg.evidence,
                                      f"对{year}年已发生的事项适用本文件的不利规定（施行日期{limit.isoformat()}）")]
     # (2) the 施行日期 itself precedes the adoption/issue (or the review) of a burdensome draft
+    if ctx.dossier.stage == Stage.FILING and ctx.issue_date is None:
+        reference = None  # an issued document is naturally in force before it is filed
     if target is not None and target.location == clause.location and effective and reference \
             and effective < reference and p.get("check_effective", True):
         draft_burden = _rx(p.get("draft_burden"))

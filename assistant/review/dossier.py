@@ -31,7 +31,7 @@ _DRAFT_MARK = re.compile(r"^[（(](?:送审稿|征求意见稿|草案|修订草�
 _TITLE_END = re.compile(r"(办法|规定|细则|方案|措施|意见|通知|政策|规则|决定|规划|标准|制度|公告|计划|条例|纲要|指引|守则)"
                         r"(?:[（(][^）)]{1,8}[）)])*$")
 _ORG = re.compile(r"^[\u4e00-\u9fa5（）()]{2,40}?(?:人民政府(?:办公室|办公厅)?|街道办事处|局|委员会|办公室|管理委员会|管委会|中心|厅|所)$")
-_PLACE = re.compile(r"^(.{1,14}?(?:省|自治区|市|自治州|州|盟|县|自治县|旗|区|镇|乡|街道))")
+_PLACE = re.compile(r"^(.{1,14}?(?:省|自治区|自治州|市|县|自治县|旗|区|镇|乡|街道))")
 _LONE_DATE = re.compile(r"^[\d〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$")
 
 MAJOR_WORDS = r"方案|规划|决策|征收补偿|补偿安置|价格调整|调价|选址|重大项目|建设项目|实施计划"
@@ -79,6 +79,10 @@ def infer_issuer(title: str, text: str) -> str | None:
     m = re.match(r"^(.{2,40}?)关于", title or "")
     if m and _ORG.match(m.group(1)):
         return m.group(1)
+    return _place_issuer(title)
+
+
+def _place_issuer(title: str) -> str | None:
     m = _PLACE.match(title or "")
     if m:
         place = m.group(1)
@@ -104,6 +108,18 @@ def detect_doc_type(title: str, text: str) -> tuple[DocType, str]:
     if articles:
         return DocType.NORMATIVE, "草案按条文组织，按行政规范性文件审查"
     return DocType.NORMATIVE, "未能从标题判断文件类型，按行政规范性文件审查（可用 --type 指定）"
+
+
+def _issuer_from_materials(place_guess: str | None, materials: list[Material]) -> str | None:
+    """When only the place is known: a department's own 局务会议/委务会议 in the materials makes the signing
+    department the issuer; otherwise the place's government (it deliberates in its 常务会议)."""
+    for m in materials:
+        text = m.text or ""
+        if re.search(r"(?:提交|提请|经)[^，。；]{0,12}(?:局务会|委务会|局长办公会|主任办公会|党组会议)", text):
+            for line in reversed(_lines(text)[-4:]):
+                if _ORG.match(line) and not line.endswith("人民政府"):
+                    return line
+    return place_guess
 
 
 def _read_material(path: Path, shown: str) -> tuple[Material | None, dict[str, str] | None]:
@@ -153,6 +169,13 @@ def _parse_type(value) -> DocType | None:
     raise InputError(f"文件类型“{key}”无效：可用的值为 normative（行政规范性文件）、major_decision（重大行政决策）。")
 
 
+def _issuer(title: str, text: str, materials: list[Material]) -> str | None:
+    found = infer_issuer(title, text)
+    if found and found == _place_issuer(title):  # only the place was known
+        return _issuer_from_materials(found, materials)
+    return found
+
+
 def _build(draft: Path, draft_shown: str, materials: list[tuple[Path, str]], *, doc_type, stage, issuer,
            title) -> Dossier:
     try:
@@ -175,7 +198,7 @@ def _build(draft: Path, draft_shown: str, materials: list[tuple[Path, str]], *, 
     return Dossier(
         title=title, draft_name=draft_shown, draft_text=doc.text, paragraphs=list(doc.paragraphs),
         doc_type=dtype, doc_type_detected=detected, stage=_parse_stage(stage),
-        issuer=issuer or infer_issuer(title, doc.text), review_date=review_date_of(doc.text, mats),
+        issuer=issuer or _issuer(title, doc.text, mats), review_date=review_date_of(doc.text, mats),
         materials=mats, unreadable=unreadable,
     )
 

@@ -9,14 +9,17 @@ comes after): the rules are limited to 备案 and run_procedure() enforces it ag
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from typing import Any
 
 from assistant.models import Basis, DocType, Finding, Severity, Stage
 from assistant.review.context import IssuerKind
 from assistant.review.dates import find_dates
-from assistant.review.procedure_facts import (ProcedureFacts, describe_window, facts_for, mentions_title, negated,
-                                              sentences, signature_date)
+from assistant.review.procedure_facts import (ProcedureFacts, describe_window, facts_for, mentions_title, sentences,
+                                              signature_date)
 from assistant.review.rules import CHECKS, Rule, RuleSet, register_check
+from assistant.text.numerals import article_label
+from assistant.text.structure import parse_articles
 
 FILING_ONLY = {"P.LEGALITY_REVIEW", "P.COLLECTIVE"}
 CODE_ORDER = ["P.DRAFT_NOTE", "P.PUBLIC_COMMENT", "P.PUBLIC_PARTICIPATION", "P.FAIR_COMPETITION", "P.EXPERT",
@@ -206,6 +209,10 @@ def check_fair_competition(rule: Rule, ctx: Any) -> list[Finding]:
                 re.search(p, text) for p in conclusion[1:]):
             continue
         if any(re.search(p, text, re.MULTILINE) for p in conclusion):
+            wrong = _self_review_only(f, text)
+            if wrong:
+                finding = _finding(rule, f"《{_stem(m.name)}》{wrong}", variant="wrong_body", subject=subject)
+                return [finding]
             return []
     who = {IssuerKind.DEPARTMENT: ["公平竞争审查条例/第十三条"], IssuerKind.GOVERNMENT: ["公平竞争审查条例/第十四条"]}.get(
         f.issuer_kind, ["公平竞争审查条例/第十三条", "公平竞争审查条例/第十四条"])
@@ -231,6 +238,24 @@ def check_fair_competition(rule: Rule, ctx: Any) -> list[Finding]:
     finding.basis = _pick_basis(rule, ["公平竞争审查条例/第二条", *who, "公平竞争审查条例/第十七条",
                                        "公平竞争审查条例/第十八条", *kind_key])
     return [finding]
+
+
+_REVIEWER = re.compile(r"(?:审查机关|审查单位|审查主体|审查部门)[：:|\s]*([^\n|。；]{2,40})")
+
+
+def _self_review_only(f: ProcedureFacts, text: str) -> str | None:
+    """A government's measure reviewed by the drafting unit alone (公平竞争审查条例 第十四条 wants the 市场监督管理
+    部门 会同起草单位): the reason, or None. Only said when the review names its reviewer."""
+    if f.issuer_kind != IssuerKind.GOVERNMENT or re.search(r"市场监督管理|市场监管", text):
+        return None
+    m = _REVIEWER.search(text)
+    if m:
+        return f"载明审查机关为“{m.group(1).strip()}”，未由市场监督管理部门会同起草单位审查"
+    if re.search(r"自我审查|自查", text):
+        return "为起草单位自我审查，未由市场监督管理部门会同起草单位审查"
+    if re.search(r"初审", text):
+        return "只有起草单位的初审意见，未由市场监督管理部门会同起草单位审查并作出结论"
+    return None
 
 
 # --- P.LEGALITY_REVIEW (备案) ----------------------------------------------------------------------------
@@ -288,6 +313,14 @@ def _legality_review(rule: Rule, f: ProcedureFacts) -> list[tuple[Finding, str]]
         return [(_finding(rule, f"{f.names(reviews)}针对的不是本文件，材料中没有对本文件的合法性审核意见",
                           variant="missing"), "missing")]
     review = own[0]
+    # A government's document is reviewed by its 司法行政部门 (国办发〔2018〕115号), not by a unit inside the
+    # drafting department.
+    if f.issuer_kind == IssuerKind.GOVERNMENT and f.doc_type == DocType.NORMATIVE:
+        head = (review.name or "") + (review.text or "")
+        if not re.search(r"司法局|司法行政|法制办|法制局|司法厅|法律顾问|政府法制机构", head) and re.search(
+                r"(?:政策法规|法规|法制)(?:科|股|处)", head):
+            detail = f"《{_stem(review.name)}》由起草单位内设机构出具，不是本级人民政府司法行政部门的合法性审核意见"
+            return [(_finding(rule, detail, variant="wrong_body"), "wrong_body")]
     when = signature_date(review.text)
     met = _meeting_date(f)
     issued = _issue_date(f)
@@ -310,6 +343,14 @@ def _legality_review(rule: Rule, f: ProcedureFacts) -> list[tuple[Finding, str]]
     clean = any(re.search(p, body) for p in st.get("legality_clean", []))
     if not proposals or clean:
         return []
+    explained = any(re.search(r"(?:未|不予?)采纳.{0,30}(?:理由|原因|因为|考虑到)", x) and re.search(r"审[核查]意见|法律意见|合法性|第.{1,4}条", x)
+                    for m in f.materials if m is not review and "comment_report" not in m.kinds
+                    for x in sentences(m.text))
+    kept = [] if explained else _deletions_ignored(f, body)
+    if kept:
+        detail = (f"《{_stem(review.name)}》要求删除的内容在印发文本中仍然保留（{'；'.join(kept[:2])}），"
+                  "材料中没有不采纳的理由说明，合法性审核意见未见落实")
+        return [(_finding(rule, detail, variant="ignored"), "ignored")]
     adopted_patterns = st.get("legality_adopted", [])
     for m in f.materials:
         if "legality_review" in m.kinds:
@@ -324,6 +365,29 @@ def _legality_review(rule: Rule, f: ProcedureFacts) -> list[tuple[Finding, str]]
     detail = (f"《{_stem(review.name)}》提出了修改意见（如{_quote(proposals[0], 50)}），材料中没有采纳情况或者不采纳理由的说明，"
               "合法性审核意见未见落实")
     return [(_finding(rule, detail, variant="ignored"), "ignored")]
+
+
+_ITEM_ARTICLE = re.compile(r"第([一二三四五六七八九十百]+|\d+)条")
+
+
+def _deletions_ignored(f: ProcedureFacts, opinion: str) -> list[str]:
+    """Opinion items that ask to delete something the issued text still says: "第十条仍保留“…”"."""
+    articles = {a.label: a.text for a in parse_articles(f.dossier.draft_text or "")}
+    kept: list[str] = []
+    for line in (opinion or "").splitlines():
+        if not re.search(r"删除|删去|删减", line):
+            continue
+        for m in _ITEM_ARTICLE.finditer(line):
+            label = f"第{m.group(1)}条" if not m.group(1).isdigit() else article_label(int(m.group(1)))
+            clause = articles.get(label)
+            if not clause:
+                continue
+            said = _ITEM_ARTICLE.sub("", line)
+            match = SequenceMatcher(None, said, clause, autojunk=False).find_longest_match(0, len(said), 0, len(clause))
+            if match.size >= 8:
+                kept.append(f"{label}仍有“{clause[match.b:match.b + match.size]}”")
+                break
+    return kept
 
 
 # --- P.COLLECTIVE (备案) -------------------------------------------------------------------------------
@@ -356,8 +420,13 @@ def _collective(rule: Rule, f: ProcedureFacts) -> list[Finding]:
              IssuerKind.DEPARTMENT: bodies.get("department", [])}.get(kind) or sorted(
         {b for v in bodies.values() for b in v})
     meetings = f.meetings()
+    issued = _issue_date(f)
     for m in meetings:
         if m.right_body and m.mentions_draft and m.decided:
+            if issued and m.when and m.when > issued:
+                detail = (f"《{_stem(m.material)}》的会议日期{m.when.year}年{m.when.month}月{m.when.day}日"
+                          f"晚于{issued.year}年{issued.month}月{issued.day}日的印发日期，文件印发时未经集体审议")
+                return [_finding(rule, detail, body=body_name)]
             return []
     # A specific past-tense statement in the issued text or the filing report: "经县人民政府第15次常务会议审议通过".
     sources = [f.dossier.draft_text] + [m.text for m in f.of_kind("filing_report", "cover_letter")]
@@ -370,7 +439,10 @@ def _collective(rule: Rule, f: ProcedureFacts) -> list[Finding]:
     if meetings:
         wrong = [m for m in meetings if not m.right_body]
         silent = [m for m in meetings if m.right_body and not m.mentions_draft]
-        if silent and not wrong:
+        undecided = [m for m in meetings if m.right_body and m.mentions_draft and not m.decided]
+        if undecided:
+            detail = f"《{_stem(undecided[0].material)}》未记载会议审议通过本文件"
+        elif silent and not wrong:
             detail = f"{'、'.join('《' + _stem(m.material) + '》' for m in silent)}未记载审议本文件"
         else:
             m = (wrong or meetings)[0]
@@ -579,4 +651,4 @@ def run_procedure(rules: RuleSet, ctx: Any) -> tuple[list[Finding], list[Finding
     return findings, reminders
 
 
-__all__ = ["run_procedure", "CODE_ORDER", "FILING_ONLY", "mentions_title", "negated"]
+__all__ = ["run_procedure", "CODE_ORDER", "FILING_ONLY"]

@@ -14,14 +14,14 @@ from typing import Any
 
 from assistant.models import DocType, Dossier, Material, Stage
 from assistant.review.context import IssuerKind, issuer_kind
-from assistant.review.dates import (HolidayCalendar, Window, extract_windows, find_dates, fmt, holiday_calendar,
+from assistant.review.dates import (HolidayCalendar, Window, extract_windows, find_dates, holiday_calendar,
                                     sentence_of, working_days)
-from assistant.review.materials import Vocabulary, classify_material, kind_label, load_vocabulary
+from assistant.review.materials import Vocabulary, classify_material, load_vocabulary
 
 _SENT = re.compile(r"[^。；;！？\n]+")
 _QUOTED = re.compile(r"《([^《》]+)》")
 _DRAFT_MARK = re.compile(r"[（(](?:送审稿|征求意见稿|草案|修订草案|代拟稿|讨论稿|审议稿|试行|暂行)[）)]")
-_PLACE = re.compile(r"^.{1,12}?(?:省|自治区|市|自治州|州|盟|县|自治县|旗|区|镇|乡|街道)")
+_PLACE = re.compile(r"^.{1,12}?(?:省|自治区|自治州|市|县|自治县|旗|区|镇|乡|街道)")
 _LONE_DATE = re.compile(r"^[\s#>*\u3000]*([\d〇零○Ｏ一二三四五六七八九十]{4}\s*年[^，。；]{1,8}[日号])[\s*\u3000]*$")
 
 
@@ -46,7 +46,8 @@ def negated(sentence: str, keyword_at: int, negation: str) -> bool:
 
 
 def signature_date(text: str) -> date | None:
-    """The 落款 date: the last line that is only a date, before any 附 (attachment) line; else the last date."""
+    """The 落款 date: the last short line that is (or starts with) a date, before any 附 (attachment) line; else
+    the last date that is not a term (施行, 有效期, 截止 …)."""
     lines = (text or "").splitlines()
     last = None
     for line in lines:
@@ -54,13 +55,17 @@ def signature_date(text: str) -> date | None:
         if stripped.startswith("附") and last is not None:
             break
         m = _LONE_DATE.match(line)
-        if m:
-            ds = find_dates(m.group(1))
+        if m or (len(stripped) <= 24 and re.match(r"^[\d〇零○Ｏ一二三四五六七八九十]{4}\s*年", stripped)):
+            ds = find_dates(m.group(1) if m else stripped)
             if ds:
                 last = ds[0].value
     if last is None:
-        ds = find_dates(text or "")
-        last = ds[-1].value if ds else None
+        for s in sentences(text):
+            if re.search(r"施行|有效期|截止|截至|到期|期限|届满|之前|以前|以后", s):
+                continue
+            ds = find_dates(s)
+            if ds:
+                last = ds[-1].value
     return last
 
 
@@ -212,7 +217,9 @@ class ProcedureFacts:
             out.append(Meeting(
                 material=m.name, bodies=found, right_body=ok, wrong_bodies=wrong,
                 mentions_draft=mentions_title(text, self.dossier.title),
-                decided=_any(deliberation, text) is not None, when=_first_date(text),
+                decided=_any(deliberation, text) is not None
+                and not re.search(r"暂缓(?:审议|研究|出台)|不予通过|未予通过|未通过|不同意(?:出台|印发)|另行研究|再次提交", text),
+                when=_first_date(text),
             ))
         return out
 
@@ -274,6 +281,8 @@ def detect_operators(title: str, text: str, materials: list[Material], vocab: Vo
     if affirm_other and (n_actor or n_act or n_strong):
         points += 2
     value = points >= 3 or (n_actor + n_strong >= 1 and n_act >= 4)
+    if value and not strong and _any(spec.get("individual_subjects", []), core_title(title)):
+        value = False
     if affirm_fc:
         value = True
         reasons.append("公平竞争审查材料载明：" + affirm_fc[0][:60])
@@ -435,4 +444,4 @@ def describe_window(facts: ProcedureFacts, cw: CommentWindow) -> str:
 
 
 __all__ = ["ProcedureFacts", "build_facts", "facts_for", "describe_window", "mentions_title", "signature_date",
-           "sentences", "negated", "core_title", "kind_label", "fmt"]
+           "sentences", "negated", "core_title"]

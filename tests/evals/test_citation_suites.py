@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from assistant.evals import citations, lawbench, lexeval
@@ -102,3 +104,21 @@ def test_lexeval_lookup_picks_the_article_text(evaldata, tiny_catalog):
 ])
 def test_predicted_letters(prediction, letters):
     assert lexeval.predicted_letters(prediction) == letters
+
+
+def test_recitation_separates_laws_revised_after_lawbench(evaldata, tiny_catalog):
+    title = "中华人民共和国农民专业合作社法"
+    inst = tiny_catalog.get_instrument(title)
+    tiny_catalog.upsert(inst.model_copy(update={"promulgation_date": date(2025, 1, 1)}), tiny_catalog.articles_of(title))
+    ctx = RunContext(RunConfig(), catalog=tiny_catalog)
+    predict = lawbench.system_recitation(ctx)
+    cases = [c for c in lawbench.prepare_recitation(lawbench.load_recitation(
+        evaldata / "lawbench" / "zero_shot" / "1-1.json"), ctx) if not c.skip]
+    assert [c.meta["revised_after_lawbench"] for c in cases] == [True, False]
+    wrong = {cases[0].id: "另一版本的条文内容", cases[1].id: None}
+    items = [lawbench.score_recitation(c, wrong[c.id] or predict(c)) for c in cases]
+    m = lawbench.metrics_recitation(items)
+    assert m["exact_match"] == 0.5 and m["exact_match_unrevised"] == 1.0
+    assert lawbench.breakdowns_recitation(items)["per_version"]["revised_after_lawbench"]["items"] == 1
+    later = RunContext(RunConfig(options={"asof": "2026-01-01"}), catalog=tiny_catalog)
+    assert not any(c.meta.get("revised_after_lawbench") for c in lawbench.prepare_recitation(cases, later))

@@ -62,7 +62,7 @@ def test_a_tiny_suite_end_to_end(suite, evaldata, tmp_path):
     seen = []
     report = run_suite(suite, RunConfig(data_dir=evaldata, bootstrap=200),
                        progress=lambda done, total, iid: seen.append((done, total, iid)))
-    assert seen == [(1, 3, "c1"), (2, 3, "c2"), (3, 3, "c3")]
+    assert seen == [(0, 3, ""), (1, 3, "c1"), (2, 3, "c2"), (3, 3, "c3")]
     assert report.suite == "review" and report.run_id.startswith("review-")
     assert report.value("precision") == 1.0 and report.value("recall") == 1.0
     assert report.metrics["recall"].ci_low == 1.0 and report.metrics["recall"].n == 3

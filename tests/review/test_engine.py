@@ -183,3 +183,19 @@ def test_title_and_issuer_inference():
     assert infer_title(issued) == "云雾镇民宿管理办法（试行）"
     assert infer_issuer("云雾镇民宿管理办法（试行）", issued) == "云雾镇人民政府"
     assert infer_issuer("柳河镇农村宅基地管理办法", "第一条　……") == "柳河镇人民政府"
+
+
+@needs_cases
+def test_case_without_doc_type_is_detected_and_said_so(tmp_path, rules, catalog):
+    src = next(c for c in CASES if c.name.startswith("m01"))
+    case = tmp_path / src.name
+    shutil.copytree(src, case)
+    spec = json.loads((case / "case.json").read_text(encoding="utf-8"))
+    del spec["doc_type"], spec["stage"]
+    (case / "case.json").chmod(0o644)
+    (case / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    d = load_case(case)
+    assert d.doc_type == DocType.MAJOR_DECISION and d.doc_type_detected and d.stage == Stage.REVIEW
+    report = review(d, catalog=catalog, rules=rules)
+    assert report.doc_type_detected and any("重大行政决策" in n and "系统判断" in n for n in report.notices)
+    assert {f.code for f in report.findings if f.code.startswith("P.")} == set(_gold_p(src))

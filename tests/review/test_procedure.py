@@ -283,3 +283,33 @@ def test_a_plain_major_decision_needs_no_expert_risk_or_hearing(rules):
     note = ("决策草案说明.md", "一、必要性。提高保障水平。\n二、主要内容。提高补助标准。")
     cm = ("公开征求意见情况.md", "2026年7月1日至7月31日在县政府网站公开征求意见，未收到意见。")
     assert run(rules, major([note, cm], draft=draft))[0] == {}
+
+
+def test_government_measure_reviewed_by_the_drafting_unit_alone(rules):
+    own = ("公平竞争审查表.md", "政策措施名称：某县农贸市场管理办法\n审查机关：某县商务局\n审查结论：符合公平竞争审查标准，可以出台。")
+    found, _ = run(rules, dossier(materials=[*COMPLETE_MARKET[:2], own]))
+    assert set(found) == {"P.FAIR_COMPETITION"} and "市场监督管理部门" in found["P.FAIR_COMPETITION"].explanation
+    # a department's own measure is reviewed by the department itself (第十三条)
+    assert run(rules, dossier(materials=[*COMPLETE_MARKET[:2], own], issuer="某县商务局"))[0] == {}
+
+
+def test_government_document_reviewed_only_inside_the_drafting_department(rules):
+    inside = ("合法性审核意见书.md", "某县商务局政策法规科关于《某县农贸市场管理办法（送审稿）》的合法性审核意见\n经审核，审核结论：合法。\n"
+                              "政策法规科\n2026年9月20日")
+    found, _ = run(rules, dossier(materials=[*FILED[:3], inside, FILED[4]], stage=Stage.FILING))
+    assert set(found) == {"P.LEGALITY_REVIEW"} and "司法行政部门" in found["P.LEGALITY_REVIEW"].explanation
+
+
+def test_fair_competition_table_with_an_empty_conclusion_cell(rules):
+    table = ("| 项目 | 内容 |\n|---|---|\n| 政策措施名称 | 某县农贸市场管理办法 |\n| 审查机关 | 某县市场监督管理局（会同起草单位） |\n"
+             "| 市场准入和退出 | 符合 |\n| 审查结论 |  |\n| 审查人 | 张三 |")
+    found, _ = run(rules, dossier(materials=[*COMPLETE_MARKET[:2], ("公平竞争审查表.md", table)]))
+    assert set(found) == {"P.FAIR_COMPETITION"} and found["P.FAIR_COMPETITION"].title == "公平竞争审查未作出审查结论"
+
+
+def test_said_adopted_but_the_deleted_clause_is_still_there(rules):
+    opinion = ("合法性审核意见书.md", "某县司法局关于《某县农贸市场管理办法（送审稿）》的合法性审核意见书\n经审核，提出如下意见：\n"
+                              "一、第四条“市场开办者收取摊位费”缺乏依据，建议删除。\n审核结论：修改后合法。\n某县司法局\n2026年9月20日\n"
+                              "附：上述意见已全部采纳。")
+    found, _ = run(rules, dossier(materials=[*FILED[:3], opinion, FILED[4]], stage=Stage.FILING))
+    assert set(found) == {"P.LEGALITY_REVIEW"} and "第四条仍有" in found["P.LEGALITY_REVIEW"].explanation

@@ -1,0 +1,330 @@
+"""ask / stream_ask: understand the question, retrieve, choose the articles, answer (extractive or with a model),
+and check every citation of the answer against the knowledge base."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from assistant.answer import extractive as ex
+from assistant.answer.conversation import Conversation, resolve_follow_up
+from assistant.answer.guidance import match_guidance
+from assistant.answer.question import Kind, Question, clean, is_premise_question, kinds_of
+from assistant.answer.rank import DOMAIN_MIN, Candidate, Ranker, domain_score, grams
+from assistant.config import Settings, get_settings
+from assistant.errors import FashenError, LLMError
+from assistant.kb.catalog import normalize_title
+from assistant.kb.citations import check_citation, extract_citations, suggest_instrument, verify_reference
+from assistant.llm.guard import looks_like_injection
+from assistant.models import Answer, Article, Citation, CitationStatus, Hit, Status
+from assistant.text.numerals import article_label, int_to_cn
+
+log = logging.getLogger(__name__)
+
+MAX_CITED = 3  # articles quoted by the deterministic backend
+RATIO = 0.85  # a further article is cited when its score is at least this share of the best one's
+MAX_SOURCES = 6  # numbered sources given to a model
+MAX_SHOWN_SOURCES = 8
+
+_rankers: dict[str, Ranker] = {}
+
+
+def _ranker(kb) -> Ranker:
+    key = f"{id(kb)}:{kb.fingerprint}"
+    if key not in _rankers:
+        _rankers[key] = Ranker(kb)
+    return _rankers[key]
+
+
+@dataclass
+class Plan:
+    """What the question asks and what the knowledge base offers, before any text is written."""
+
+    question: Question
+    resolved: str
+    chosen: list[ex.Chosen] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # sentences about asked-for articles that do not exist
+    flagged: list[Citation] = field(default_factory=list)  # those asked-for citations, checked
+    notices: list[str] = field(default_factory=list)
+    found: bool = False
+
+    @property
+    def sources(self) -> list[Hit]:
+        hits = [c.hit for c in self.chosen if c.hit is not None]
+        seen = {h.article.id for h in hits}
+        for c in self.candidates:
+            if len(hits) >= MAX_SHOWN_SOURCES:
+                break
+            if c.article.id not in seen:
+                hits.append(c.hit)
+                seen.add(c.article.id)
+        return hits
+
+
+# -- public API --------------------------------------------------------------------------------------------
+
+def ask(question: str, *, kb=None, settings: Settings | None = None, history: Conversation | None = None,
+        provider=None, backend: str | None = None) -> Answer:
+    """Answer a question with verified citations. `backend` (none | openai | llamacpp) overrides
+    settings.llm.provider; `provider` supplies a ready model; `history` reads follow-ups and records the turn."""
+    answer = None
+    for part in _run(question, kb=kb, settings=settings, history=history, provider=provider, backend=backend,
+                     streaming=False):
+        if isinstance(part, Answer):
+            answer = part
+    assert answer is not None
+    return answer
+
+
+def stream_ask(question: str, *, kb=None, settings: Settings | None = None, history: Conversation | None = None,
+               provider=None, backend: str | None = None) -> Iterator[str | Answer]:
+    """Like `ask`, but yields the text in pieces as it is produced, then the final Answer. The pieces are the
+    model's raw output; the final Answer's text carries the 〔未核实：…〕 marks, so a chat shows it at the end."""
+    yield from _run(question, kb=kb, settings=settings, history=history, provider=provider, backend=backend,
+                    streaming=True)
+
+
+# -- the run ----------------------------------------------------------------------------------------------
+
+def _run(question, *, kb, settings, history, provider, backend, streaming) -> Iterator[str | Answer]:
+    settings = settings or get_settings()
+    q = clean(question)
+    if q.empty:
+        answer = Answer(question=question or "", answer=ex.EMPTY, backend="none", found=False,
+                        notices=["问题为空，未检索。"])
+        yield answer.answer
+        yield answer
+        return
+    resolved, note = resolve_follow_up(q.text, history)
+    if note:
+        q.notices.append(note)
+        q.text, q.kinds, q.premise = resolved, kinds_of(resolved), is_premise_question(resolved)
+    if kb is None:
+        from assistant.kb.base import open_kb
+
+        kb = open_kb(settings)
+    plan = make_plan(q, kb)
+    name = (backend or settings.llm.provider or "none").strip().lower()
+    use_model = provider is not None or name != "none"
+    if backend is not None and name == "none":
+        use_model = False
+    answer: Answer | None = None
+    if use_model and plan.chosen:
+        for part in _llm_answer(plan, kb, settings, provider, name, streaming):
+            if isinstance(part, Answer):
+                answer = part
+            else:
+                yield part
+    else:
+        if use_model and not plan.chosen:
+            plan.notices.append("未检索到相关条文，未调用大模型。")
+        answer = deterministic_answer(plan, kb)
+        yield answer.answer
+    if history is not None:
+        history.record(question, plan.resolved, answer)
+    yield answer
+
+
+# -- understanding and choosing ---------------------------------------------------------------------------
+
+def make_plan(q: Question, kb) -> Plan:
+    """Explicit article requests, the ranked pool, the chosen articles and whether anything relevant was found."""
+    plan = Plan(question=q, resolved=q.text, notices=list(q.notices))
+    if looks_like_injection(q.text):
+        plan.notices.append("问题中含有类似指令的语句，已仅作为问题内容处理。")
+    explicit = _explicit(q, kb, plan)
+    plan.candidates = _ranker(kb).pool(q)
+    ids = {c.article.id for c in explicit}
+    ranked = [c for c in plan.candidates if c.hit.matched_by != "lookup" and c.article.id not in ids
+              and c.article.status == Status.CURRENT]
+    relevant = _relevant(q, kb, ranked)
+    plan.chosen = explicit
+    if explicit and (Kind.CONTENT in q.kinds or _only_citation(q.text)):
+        pass  # 第N条说的是什么: the article itself is the answer
+    elif relevant and not plan.problems:
+        limit = 1 if explicit else MAX_CITED
+        plan.chosen = explicit + [c for c in (_choose(q, kb, ranked, limit)) if c.article.id not in ids]
+    plan.found = bool(plan.chosen)
+    return plan
+
+
+def _only_citation(text: str) -> bool:
+    """Whether the question is little more than a citation (行政许可法第十七条 / 立法法第一百零三条怎么说)."""
+    rest = re.sub(r"《[^》]*》|[\u4e00-\u9fff]{2,30}?(?:法|条例|规定|办法|解释)?第[^条]{1,8}条(?:第[^款]{1,4}款)?", "", text)
+    return len(grams(rest)) <= 6
+
+
+def _relevant(q: Question, kb, ranked: list[Candidate]) -> bool:
+    if not ranked:
+        return False
+    dom = domain_score(kb, q.text)
+    if dom is not None and dom < DOMAIN_MIN:
+        return False
+    best = ranked[0].article
+    shared = {g for g in grams(q.text) if len(g) == 2} & {g for g in grams(best.text + best.instrument_title)
+                                                            if len(g) == 2}
+    return bool(shared)
+
+
+def _choose(q: Question, kb, ranked: list[Candidate], limit: int) -> list[ex.Chosen]:
+    out: list[ex.Chosen] = []
+    top = ranked[0].score
+    for c in ranked:
+        if len(out) >= limit or (out and c.score < RATIO * top):
+            break
+        chosen = _chosen(c.article, q, kb, c.hit)
+        if chosen is not None:
+            out.append(chosen)
+    return out
+
+
+def _chosen(article: Article, q: Question, kb, hit: Hit | None, *, paragraph: int | None = None,
+            explicit: bool = False) -> ex.Chosen | None:
+    para = paragraph if paragraph is not None else ex.pick_paragraph(article, q)
+    cit = verify_reference(kb.catalog, article.instrument_title, article.label, para)
+    if not cit.verified and para:
+        para, cit = None, verify_reference(kb.catalog, article.instrument_title, article.label)
+    if not cit.verified:
+        log.info("skipping %s: %s", article.citation, cit.reason)
+        return None
+    quote = ex.quote_of(article, q, para) if not (explicit and para) else cit.quote or article.text
+    return ex.Chosen(article=article, citation=cit.model_copy(update={"quote": cit.quote}), quote=quote,
+                     paragraph=para, hit=hit or Hit(article=article, score=1.0, matched_by="lookup"),
+                     explicit=explicit)
+
+
+def _explicit(q: Question, kb, plan: Plan) -> list[ex.Chosen]:
+    """Articles the question names; those that do not exist become `problems` and `flagged`."""
+    out: list[ex.Chosen] = []
+    seen: set[str] = set()
+    for raw in extract_citations(q.text, catalog=kb.catalog):
+        if raw.article_no is None or raw.relative == "self" or not raw.title:
+            continue
+        cit = check_citation(raw, kb.catalog)
+        art = None
+        if cit.status in (CitationStatus.VERIFIED, CitationStatus.NO_SUCH_PARAGRAPH):
+            inst = kb.catalog.resolve(raw.title)
+            art = kb.catalog.get_article(inst.id, raw.article_no, raw.suffix) if inst else None
+            if cit.status == CitationStatus.NO_SUCH_PARAGRAPH:
+                plan.problems.append(cit.reason or "该款不存在")
+                plan.flagged.append(cit)
+                raw = raw.model_copy(update={"paragraph": None, "item": None})
+        elif cit.status == CitationStatus.UNKNOWN_INSTRUMENT:
+            # The wrong title is written in quotation marks, not 书名号: it is no citation of ours.
+            written = normalize_title(raw.title)
+            near = suggest_instrument(raw.title, kb.catalog)
+            plan.flagged.append(cit)
+            if near is not None:
+                art = kb.catalog.get_article(near.id, raw.article_no, raw.suffix)
+                label = article_label(raw.article_no, raw.suffix)
+                plan.problems.append(
+                    f"知识库中没有“{written}”，名称有误，应为《{near.title}》。" +
+                    (f"以下按《{near.title}》{label}回答。" if art else
+                     f"《{near.title}》共{int_to_cn(kb.catalog.max_article(near.id))}条，没有{label}。"))
+            else:
+                plan.problems.append(f"知识库未收录“{written}”，无法核实该条（名称有误，或该文件尚未导入：fashen ingest）。")
+        else:
+            plan.problems.append(cit.reason or "该条无法核实")
+            plan.flagged.append(cit)
+        if art is not None and art.id not in seen:
+            chosen = _chosen(art, q, kb, None, paragraph=raw.paragraph, explicit=True)
+            if chosen is not None:
+                out.append(chosen)
+                seen.add(art.id)
+    return out
+
+
+# -- the deterministic backend ----------------------------------------------------------------------------
+
+def deterministic_answer(plan: Plan, kb, *, backend: str = "none") -> Answer:
+    """The extractive answer: key sentence, quoted articles with citations, rule guidance; or plainly not found."""
+    q = plan.question
+    notices = list(plan.notices)
+    problems = _problem_text(plan)
+    if not plan.chosen:
+        text = problems or ex.NOT_FOUND
+        if problems:
+            missing = any(c.status == CitationStatus.NO_SUCH_ARTICLE for c in plan.flagged)
+            text += ("\n该条不存在，" if missing else "\n该条无法核实，") + \
+                "不提供其内容，以免误引。可写明正确的法律名称和条号，或直接描述要咨询的问题。"
+        return Answer(question=q.asked, answer=text, backend=backend, citations=[], unverified=plan.flagged,
+                      sources=plan.sources if not problems else [], notices=notices, found=False)
+    verbatim = all(c.explicit for c in plan.chosen) and (Kind.CONTENT in q.kinds or _only_citation(q.text))
+    guidance = [] if verbatim else match_guidance(kb, q.text, [c.article for c in plan.chosen], premise=q.premise)
+    embedded = _check_quotes(plan.chosen, kb)
+    body = ex.compose(q, plan.chosen, guidance, verbatim=verbatim)
+    if problems:
+        body = problems + "\n\n" + body
+    citations = _dedupe([c.citation for c in plan.chosen] + [b for g in guidance for b in g.basis])
+    return Answer(question=q.asked, answer=body, backend=backend, citations=citations,
+                  unverified=plan.flagged + embedded, sources=plan.sources, notices=notices, found=True)
+
+
+def _problem_text(plan: Plan) -> str:
+    return "\n".join(p if p.endswith("。") else p + "。" for p in plan.problems)
+
+
+def _check_quotes(chosen: list[ex.Chosen], kb) -> list[Citation]:
+    """References inside quoted articles (依照《…》第N条) are checked too: what fails is marked in the quote
+    and listed, never shown as fact. 本法第N条 is the quoted instrument's own article."""
+    from assistant.kb.citations import check_text, mark_unverified
+
+    bad_all: list[Citation] = []
+    for c in chosen:
+        cits = check_text(c.quote, kb.catalog, self_titles=(c.article.instrument_title,))
+        bad = [x for x in cits if not x.verified and x.status != CitationStatus.SELF_REFERENCE]
+        if bad:
+            c.quote = mark_unverified(c.quote, bad)
+            bad_all += [x.model_copy(update={"start": None, "end": None}) for x in bad]
+    return bad_all
+
+
+def _dedupe(citations: list[Citation]) -> list[Citation]:
+    out, seen = [], set()
+    for c in citations:
+        key = (c.instrument, c.article, c.paragraph)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+# -- the model backend ------------------------------------------------------------------------------------
+
+def _llm_answer(plan: Plan, kb, settings: Settings, provider, name: str, streaming: bool) -> Iterator[str | Answer]:
+    from assistant.answer.llm import model_answer
+
+    try:
+        if provider is None:
+            from assistant.llm.providers import get_provider
+
+            s = settings if name == settings.llm.provider else settings.model_copy(
+                update={"llm": settings.llm.model_copy(update={"provider": name})})
+            provider = get_provider(s)
+    except FashenError as exc:
+        yield from _fallback(plan, kb, f"大模型配置有误（{exc}），已改用离线检索回答。", streaming)
+        return
+    yield from model_answer(plan, kb, provider, streaming, fallback=lambda reason, started: _fallback(
+        plan, kb, f"模型服务不可用（{reason}），已改用离线检索回答。", streaming, started=started))
+
+
+def _fallback(plan: Plan, kb, notice: str, streaming: bool, *, started: bool = False) -> Iterator[str | Answer]:
+    plan.notices.append(notice)
+    answer = deterministic_answer(plan, kb)
+    if streaming and started:
+        yield "\n\n〔模型输出中断，以下为离线检索回答〕\n"
+    yield answer.answer
+    yield answer
+
+
+def short_reason(exc: BaseException) -> str:
+    """The reason part of an LLMError's message (调用失败：请求超时…。 → 请求超时…)."""
+    msg = str(exc)
+    m = re.search(r"(?:调用失败|运行失败)[：:]?(.+?)[。；]", msg)
+    return (m.group(1) if m else msg).strip("（）() ") or type(exc).__name__
+
+
+__all__ = ["ask", "stream_ask", "make_plan", "deterministic_answer", "Plan", "LLMError"]
