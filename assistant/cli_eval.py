@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -49,18 +49,10 @@ SuitesDirOpt = Annotated[list[Path] | None, typer.Option("--suites-dir", help="�
 FormatOpt = Annotated[str, typer.Option("--format", help="text | json")]
 
 
-class EvalExit(click.ClickException):
-    """A non-zero exit with its code. A ClickException rather than typer.Exit: click hands Exit back as a
-    return value when the app runs with standalone_mode=False (as `fashen` does), and the code would be lost."""
-
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-    def show(self, file: Any = None) -> None:
-        """Print the message (if any) on stderr."""
-        if self.message:
-            err_console.print(self.message, highlight=False)
+def _exit(code: int) -> None:
+    """Leave with `code`. SystemExit rather than typer.Exit: with standalone_mode=False (as `fashen` runs)
+    typer returns an Exit's code instead of raising it, and the code would be lost."""
+    raise SystemExit(code)
 
 
 def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -70,7 +62,8 @@ def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except FashenError as exc:
-            raise EvalExit(f"[red]错误：[/red]{exc}", exc.exit_code) from exc
+            err_console.print(f"[red]错误：[/red]{escape(str(exc))}", highlight=False)
+            _exit(exc.exit_code)
     return wrapper
 
 
@@ -124,13 +117,13 @@ def list_cmd(data: DataOpt = None, suites_dir: SuitesDirOpt = None, format: Form
     for col in ("套件", "说明", "数据", "主要指标", "系统"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        data_cell = r["data"] if r["data_exists"] else f"[red]{r['data']}（不存在）[/red]"
+        data_cell = escape(r["data"]) if r["data_exists"] else f"[red]{escape(r['data'])}（不存在）[/red]"
         system_cell = "[green]可运行[/green]" if not r["missing"] else "[yellow]缺少 " + "、".join(r["missing"]) + "[/yellow]"
         name = r["name"] + ("" if r["origin"] == "builtin" else " [dim](用户)[/dim]")
-        table.add_row(name, r["description"], data_cell, ", ".join(r["primary"]), system_cell)
+        table.add_row(name, escape(r["description"]), data_cell, ", ".join(r["primary"]), system_cell)
     out_console.print(table)
     for folder, reason in reg.problems:
-        err_console.print(f"[yellow]未能加载用户套件[/yellow] {folder}：{reason}", highlight=False)
+        err_console.print(f"[yellow]未能加载用户套件[/yellow] {escape(folder)}：{escape(reason)}", highlight=False)
 
 
 # -- run ----------------------------------------------------------------------------------------------------
@@ -159,14 +152,14 @@ def _print_run(report: RunReport, paths: tuple[Path, Path], comparison, failures
         out_console.print(f"与基线 {comparison.baseline_run_id} 比较：变差 {len(comparison.worse)} 项，变好 {len(comparison.better)} 项"
                           + ("；[yellow]知识库指纹不同[/yellow]" if comparison.same_kb is False else ""), highlight=False)
         for c in comparison.worse[:10]:
-            out_console.print(f"  [red]↓[/red] {c.id}: {fmt(c.baseline)} → {fmt(c.current)}", highlight=False)
+            out_console.print(f"  [red]↓[/red] {escape(c.id)}: {fmt(c.baseline)} → {fmt(c.current)}", highlight=False)
     for f in failures:
-        err_console.print(f"[red]未达阈值[/red] {f}", highlight=False)
+        err_console.print(f"[red]未达阈值[/red] {escape(f)}", highlight=False)
     for note in report.notes:
-        out_console.print(f"[dim]说明：{note}[/dim]", highlight=False)
-    out_console.print(f"报告：{paths[0]}\n摘要：{paths[1]}", highlight=False)
+        out_console.print(f"[dim]说明：{escape(note)}[/dim]", highlight=False)
+    out_console.print(f"报告：{paths[0]}\n摘要：{paths[1]}", highlight=False, markup=False)
     if baseline_saved:
-        out_console.print(f"[green]已更新基线[/green] {baseline_saved}", highlight=False)
+        out_console.print(f"[green]已更新基线[/green] {escape(str(baseline_saved))}", highlight=False)
 
 
 @eval_app.command("run")
@@ -210,7 +203,7 @@ def run_cmd(
         try:
             report = _run_with_progress(suite, config, quiet=format == "json")
         except FashenError as exc:
-            err_console.print(f"[red]{suite.name} 未能运行：[/red]{exc}", highlight=False)
+            err_console.print(f"[red]{suite.name} 未能运行：[/red]{escape(str(exc))}", highlight=False)
             exit_code = exit_code or exc.exit_code
             results.append({"suite": suite.name, "error": str(exc), "exit_code": exc.exit_code})
             continue
@@ -235,13 +228,13 @@ def run_cmd(
     unknown = unmatched_thresholds(reports, thresholds) if reports else []
     for t in unknown:
         all_failures.append(f"阈值 {t} 没有对应的指标（看看拼写，或该套件未运行）")
-        err_console.print(f"[red]阈值 {t} 没有对应的指标[/red]：请检查指标名（见报告的 metrics）。", highlight=False)
+        err_console.print(f"[red]阈值 {escape(str(t))} 没有对应的指标[/red]：请检查指标名（见报告的 metrics）。", highlight=False)
     if format == "json":
         out_console.print_json(json.dumps({"runs": results, "failures": all_failures}, ensure_ascii=False, default=str))
     if exit_code:
-        raise EvalExit("", exit_code)
+        _exit(exit_code)
     if all_failures:
-        raise EvalExit("", 1)
+        _exit(1)
 
 
 def _run_with_progress(suite, config: RunConfig, *, quiet: bool) -> RunReport:
@@ -331,4 +324,4 @@ def report_cmd(
     history = History(history_path(settings), create=False)
     path = write_html(out or settings.home / "evals" / "report.html", history, suite, max_runs=last,
                       baselines_dir=baselines_dir)
-    out_console.print(f"已生成 {path}", highlight=False)
+    out_console.print(f"已生成 {path}", highlight=False, markup=False)

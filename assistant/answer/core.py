@@ -136,17 +136,23 @@ def make_plan(q: Question, kb) -> Plan:
     if looks_like_injection(q.text):
         plan.notices.append("问题中含有类似指令的语句，已仅作为问题内容处理。")
     explicit = _explicit(q, kb, plan)
-    plan.candidates = _ranker(kb).pool(q)
+    ranker = _ranker(kb)
+    plan.candidates = ranker.pool(q, q.helper_queries())
     ids = {c.article.id for c in explicit}
-    ranked = [c for c in plan.candidates if c.hit.matched_by != "lookup" and c.article.id not in ids
-              and c.article.status == Status.CURRENT]
-    relevant = _relevant(q, kb, ranked)
+
+    def usable(cands: list[Candidate]) -> list[Candidate]:
+        return [c for c in cands if c.hit.matched_by != "lookup" and c.article.id not in ids
+                and c.article.status == Status.CURRENT]
+
+    ranked = usable(plan.candidates)
     plan.chosen = explicit
     if explicit and (Kind.CONTENT in q.kinds or _only_citation(q.text)):
         pass  # 第N条说的是什么: the article itself is the answer
-    elif relevant and not plan.problems:
+    elif _relevant(q, kb, ranked) and not plan.problems:
         limit = 1 if explicit else MAX_CITED
-        plan.chosen = explicit + [c for c in (_choose(q, kb, ranked, limit)) if c.article.id not in ids]
+        # Each sub-question's best article first (多久要答复？不答复咋办？ needs both), then the closest runners-up.
+        firsts = [usable(ranker.rescore(part, plan.candidates))[:1] for part in q.parts()] if not explicit else []
+        plan.chosen = explicit + _choose(q, kb, ranked, limit, must=[c[0] for c in firsts if c])
     plan.found = bool(plan.chosen)
     return plan
 
@@ -158,31 +164,45 @@ def _only_citation(text: str) -> bool:
 
 
 def _relevant(q: Question, kb, ranked: list[Candidate]) -> bool:
+    """Whether the question is about law at all (its words are the knowledge base's words, not everyday
+    talk) and the best articles share words with it."""
     if not ranked:
         return False
     dom = domain_score(kb, q.text)
     if dom is not None and dom < DOMAIN_MIN:
         return False
-    best = ranked[0].article
-    shared = {g for g in grams(q.text) if len(g) == 2} & {g for g in grams(best.text + best.instrument_title)
-                                                            if len(g) == 2}
-    return bool(shared)
+    asked = {g for g in grams(q.text) if len(g) == 2}
+    return any(asked & {g for g in grams(c.article.text + c.article.instrument_title) if len(g) == 2}
+               for c in ranked[:3])
 
 
-def _choose(q: Question, kb, ranked: list[Candidate], limit: int) -> list[ex.Chosen]:
+def _choose(q: Question, kb, ranked: list[Candidate], limit: int, must: list[Candidate] = ()) -> list[ex.Chosen]:
+    """The best article; each sub-question's best; then runners-up within RATIO of the best, up to `limit`."""
     out: list[ex.Chosen] = []
+    seen: set[str] = set()
     top = ranked[0].score
-    for c in ranked:
-        if len(out) >= limit or (out and c.score < RATIO * top):
+    queue = [ranked[0], *must, *ranked[1:]]
+    for i, c in enumerate(queue):
+        runner_up = i > len(must)
+        if len(out) >= limit or (runner_up and out and c.score < RATIO * top):
             break
+        if c.article.id in seen:
+            continue
         chosen = _chosen(c.article, q, kb, c.hit)
         if chosen is not None:
             out.append(chosen)
+            seen.add(c.article.id)
     return out
 
 
 def _chosen(article: Article, q: Question, kb, hit: Hit | None, *, paragraph: int | None = None,
             explicit: bool = False) -> ex.Chosen | None:
+    if article.number <= 0:  # a 批复 numbered by paragraphs (第5段): cited by its title
+        cit = verify_reference(kb.catalog, article.instrument_title)
+        if not cit.verified:
+            return None
+        return ex.Chosen(article=article, citation=cit.model_copy(update={"quote": article.text}), quote=article.text,
+                         hit=hit or Hit(article=article, score=1.0, matched_by="lookup"), explicit=explicit)
     para = paragraph if paragraph is not None else ex.pick_paragraph(article, q)
     cit = verify_reference(kb.catalog, article.instrument_title, article.label, para)
     if not cit.verified and para:

@@ -53,6 +53,19 @@ _MEASURES = re.compile(r"罚款|处罚|拘留|许可|审批|查封|扣押|冻结
                        r"规章|限制人身自由")
 
 
+# The category of law a measure belongs to: what to look up when asked who may set it.
+_MEASURE_CATEGORY: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"拘留|限制人身自由|罚款|没收|吊销|警告|通报批评|停产停业|处罚"), "行政处罚"),
+    (re.compile(r"许可|审批|准入证"), "行政许可"),
+    (re.compile(r"查封|扣押|冻结"), "行政强制措施"),
+    (re.compile(r"强制执行|强制拆除|强拆|强制"), "行政强制"),
+    (re.compile(r"收费|保证金|押金"), "收费 保证金"),
+    (re.compile(r"证明"), "证明事项"),
+    (re.compile(r"规章"), "制定规章"),
+]
+_SPLIT = re.compile(r"[？?；;。！!]+")
+
+
 @dataclass
 class Question:
     """A question as asked and as used for retrieval."""
@@ -66,6 +79,25 @@ class Question:
     @property
     def empty(self) -> bool:
         return not self.text
+
+    def part(self, text: str) -> Question:
+        """One sub-question, with its own kinds."""
+        return Question(asked=text, text=text, kinds=kinds_of(text), premise=self.premise)
+
+    def parts(self, min_chars: int = 5) -> list[Question]:
+        """The sub-questions of a question that asks several things (多久要答复？不答复咋办？); [] for one."""
+        pieces = [p.strip(" ，,") for p in _SPLIT.split(self.text)]
+        pieces = [p for p in pieces if len(p) >= min_chars]
+        return [self.part(p) for p in pieces] if len(pieces) > 1 else []
+
+    def helper_queries(self) -> tuple[str, ...]:
+        """Extra retrieval queries: for a premise question, who may set the measure it names."""
+        if not self.premise:
+            return ()
+        for pattern, category in _MEASURE_CATEGORY:
+            if pattern.search(self.text):
+                return (f"规范性文件 不得设定 {category}", f"设定 {category}")
+        return ()
 
 
 def clean(question: str | None) -> Question:

@@ -10,7 +10,8 @@ is then scored by:
   (申请费 / 费用) and word-segmentation differences, and discriminative inside one instrument;
 - ``affinity``: how specifically the question names the article's instrument (复议 → 行政复议法);
 - ``focus``: how much of the hybrid ranking's mass falls on the article's instrument;
-- ``kind``: whether the article can answer the kind of question (a period for 多久, a body for 找谁 …).
+- ``kind``: whether the article can answer the kind of question (a period for 多久, a body for 找谁 …);
+- ``sets``: for a question whether a document may set a measure, whether the article says who may set what.
 
 `relevance` of the best candidate decides whether anything relevant was found at all.
 """
@@ -31,7 +32,7 @@ POOL_K = 40
 FOCUS_K = 15
 FOCUS_INSTRUMENTS = 3
 
-WEIGHTS = {"rrf": 1.0, "terms": 1.0, "affinity": 0.35, "focus": 0.35, "kind": 0.15, "boiler": -0.5}
+WEIGHTS = {"rrf": 1.0, "terms": 1.0, "affinity": 0.35, "focus": 0.35, "kind": 0.15, "boiler": -0.5, "sets": 0.6}
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # Characters and bigrams of how people ask, not of what they ask about.
@@ -45,6 +46,9 @@ _TITLE_NOISE = re.compile(r"中华人民共和国|最高人民法院|全国人�
 # Articles that never answer a question by themselves: entry into force, repeal, who interprets.
 _BOILER = re.compile(r"^(?:本(?:法|条例|规定|办法|决定|解释)自.{4,20}(?:起)?施行|.{0,40}(?:同时|即行)废止|"
                      r"本(?:法|条例|规定|办法)由.{2,30}负责解释)")
+
+# An article on who may set a measure: what answers 规范性文件能不能设定罚款 (a premise question).
+_SETS = re.compile(r"不得设定|只能由[^，。；]{0,12}设定|一律不得|可以设定|不得[^，。；]{0,10}设定")
 
 # What an article must contain to answer each kind of question.
 _KIND_IN_ARTICLE: dict[Kind, re.Pattern[str]] = {
@@ -63,7 +67,7 @@ class Candidate:
     """A pooled article with its features and score."""
 
     hit: Hit
-    rank: int | None  # place in the hybrid ranking (1-based), None when it came from a focused search
+    rank: int | None  # best place in a hybrid ranking (1-based), None when it came from a focused search only
     features: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
 
@@ -156,20 +160,35 @@ class Ranker:
 
     # -- the pool -------------------------------------------------------------------------------------
 
-    def pool(self, question: Question, extra_terms: str = "") -> list[Candidate]:
-        """The hybrid top hits plus focused hits from the instruments the question points at."""
-        query = question.text + (" " + extra_terms if extra_terms else "")
-        hits = self.kb.search(query, POOL_K)
+    def pool(self, question: Question, extra_queries: tuple[str, ...] = ()) -> list[Candidate]:
+        """The hybrid top hits (of the question and of any helper queries) plus focused hits from the
+        instruments the question points at, scored and sorted."""
+        hits = self.kb.search(question.text, POOL_K)
         cands = {h.article.id: Candidate(hit=h, rank=i + 1) for i, h in enumerate(hits)}
+        for extra in extra_queries:
+            for i, h in enumerate(self.kb.search(extra, FOCUS_K)):
+                c = cands.setdefault(h.article.id, Candidate(hit=h, rank=None))
+                c.rank = min(c.rank or 10**6, i + 1)
         focus = self._focus_mass(hits)
         aff = self.affinity(question.text)
         targets = sorted(set(aff) | set(focus), key=lambda i: -(aff.get(i, 0) + focus.get(i, 0)))[:FOCUS_INSTRUMENTS]
         for iid in targets:
-            for h in self.kb.search(query, FOCUS_K, mode="lexical", instrument=[iid]):
+            for h in self.kb.search(question.text, FOCUS_K, mode="lexical", instrument=[iid]):
                 if h.article.id not in cands:
                     cands[h.article.id] = Candidate(hit=h, rank=None)
         out = list(cands.values())
-        self._score(question, out, aff, focus)
+        top_focus = max(focus.values(), default=0.0) or 1.0
+        for c in out:  # properties of the instrument for the whole question, kept when parts are rescored
+            c.features = {"affinity": aff.get(c.article.instrument_id, 0.0),
+                          "focus": focus.get(c.article.instrument_id, 0.0) / top_focus}
+        self.score(question, out)
+        return sorted(out, key=lambda c: -c.score)
+
+    def rescore(self, question: Question, pool: list[Candidate]) -> list[Candidate]:
+        """The same pool scored for a part of the question (one of several sub-questions)."""
+        out = [Candidate(hit=c.hit, rank=c.rank, features={k: c.features.get(k, 0.0) for k in ("affinity", "focus")})
+               for c in pool]
+        self.score(question, out)
         return sorted(out, key=lambda c: -c.score)
 
     @staticmethod
@@ -181,23 +200,23 @@ class Ranker:
         total = sum(mass.values())
         return {k: v / total for k, v in mass.items()} if total else {}
 
-    def _score(self, question: Question, cands: list[Candidate], aff: dict[str, float],
-               focus: dict[str, float]) -> None:
+    def score(self, question: Question, cands: list[Candidate]) -> None:
+        """Set each candidate's features and score (affinity and focus were set when it was pooled)."""
         q = _query_grams(question.text)
         docs = [Counter(grams(c.article.text)) for c in cands]
         lengths = [max(1, len(c.article.text)) for c in cands]
         terms = _bm25(q, docs, lengths)
         top_terms = max(terms, default=0.0) or 1.0
-        top_focus = max(focus.values(), default=0.0) or 1.0
         for c, t in zip(cands, terms):
             a = c.article
             f = {
                 "rrf": 10.0 / (10 + c.rank) if c.rank else 0.0,
                 "terms": t / top_terms,
-                "affinity": aff.get(a.instrument_id, 0.0),
-                "focus": focus.get(a.instrument_id, 0.0) / top_focus,
+                "affinity": c.features.get("affinity", 0.0),
+                "focus": c.features.get("focus", 0.0),
                 "kind": _kind_match(question.kinds, a.text),
                 "boiler": 1.0 if _BOILER.match(a.text) else 0.0,
+                "sets": 1.0 if question.premise and _SETS.search(a.text) else 0.0,
             }
             if c.hit.matched_by == "lookup":
                 f["lookup"] = 1.0
@@ -217,23 +236,26 @@ def domain_score(kb, text: str) -> float | None:
     general dictionary. None when the index does not expose document frequencies (then do not judge)."""
     from assistant.kb.lexical import query_tokens
 
+    tokens = set(query_tokens(text))  # first: this loads jieba's dictionary, whose frequencies are read below
     try:
-        model = kb.lexical.model
-        indptr, vocab, n = model.scores["indptr"], model.vocab_dict, int(model.scores["num_docs"])
         import jieba
 
-        freq, total = jieba.dt.FREQ, jieba.dt.total or 1
+        model = kb.lexical.model
+        indptr, vocab, n = model.scores["indptr"], model.vocab_dict, int(model.scores["num_docs"])
+        freq, total = jieba.dt.FREQ, jieba.dt.total
     except (AttributeError, KeyError, TypeError, ImportError):
         return None
+    if not freq or not total or not n:
+        return None
     best = float("-inf")
-    for t in set(query_tokens(text)):  # also initialises jieba's dictionary
+    for t in tokens:
         tid = vocab.get(t)
         if len(t) < 2 or t in _NOT_DOMAIN or tid is None or tid + 1 >= len(indptr):
             continue
         df = int(indptr[tid + 1] - indptr[tid])
         if df < 2:
             continue
-        best = max(best, math.log((df + 1) / n) - math.log((jieba.dt.FREQ.get(t, 0) + 1) / total))
+        best = max(best, math.log((df + 1) / n) - math.log((freq.get(t, 0) + 1) / total))
     return best
 
 

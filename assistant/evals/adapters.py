@@ -86,11 +86,16 @@ def answerer(ctx: RunContext) -> Callable[[str], Any]:
     """question → Answer, through `assistant.answer.ask(question, kb=…, backend=…)`."""
     ask = import_attr("assistant.answer", "ask", purpose="评测问答")
     kb = ctx.open_kb()
-    backend = ctx.config.backend
+    params = inspect.signature(ask).parameters
+    kwargs: dict[str, Any] = {"kb": kb}
+    if "settings" in params:
+        kwargs["settings"] = ctx.settings  # carries --embedder / --backend
+    if ctx.config.backend and "backend" in params:
+        kwargs["backend"] = ctx.config.backend
     record_llm(ctx)
 
     def run(question: str) -> Any:
-        return ask(question, kb=kb, backend=backend) if backend else ask(question, kb=kb)
+        return ask(question, **kwargs)
 
     return run
 

@@ -26,7 +26,9 @@ _BARE = re.compile(rf"([\u4e00-\u7b2b\u7b2d-\u9fff]{{1,40}}?(?:法典|法|条例
 _LEADING_WORDS = ("根据", "依据", "依照", "按照", "参照", "对照", "违反", "适用", "援引", "引用", "见", "按", "依", "据",
                   "即", "如", "和", "及", "与", "或", "是", "的", "在", "对")
 _CITING_VERBS = ("根据", "依据", "依照", "按照", "参照", "对照", "违反", "适用", "援引", "引用")
-_ANAPHORA = re.compile(r"^(?:本|该|此|同|上述|前述)(?:法|条例|规定|办法|细则|解释|决定|规则)$")
+# 本法第十条 / 有本法第三条 (inside a quoted article) / 该条例第五条: a reference back, not a citation of its own.
+# 基本法 is a title, not 本法.
+_ANAPHORA = re.compile(r"(?<!基)(?:本|该|此|同|上述|前述)(?:法|条例|规定|办法|细则|解释|决定|规则)$")
 # LawBench 1-1 prefixes the law with its FLK category (民法商法农民专业合作社法); LexEval writes 民法典 as 民法.
 CATEGORY_PREFIXES = ("诉讼与非诉讼程序法", "宪法相关法", "民法商法", "社会法", "行政法", "经济法")
 _RENAMED = {"中华人民共和国民法": "中华人民共和国民法典", "民法": "民法典"}
@@ -248,7 +250,7 @@ class Resolver:
                 continue
             for m in list(pattern.finditer(masked)):
                 title = _strip_leading(m.group(1))
-                if _ANAPHORA.match(title):
+                if _ANAPHORA.search(title):
                     continue
                 mentions.append((m.end(1), title))
                 last = add_chain(title, text.index("第", m.end(1)))

@@ -58,8 +58,8 @@ def provenance_lines(report: RunReport) -> list[str]:
 
 def _metrics_table(report: RunReport, comparison: Comparison | None) -> list[str]:
     deltas = {m.name: m for m in comparison.metrics} if comparison else {}
-    head = "| 指标 | 数值 | 95% 置信区间 | n |" + (" 基线 | 变化 |" if comparison else "")
-    sep = "|---|---:|---|---:|" + ("---:|---|" if comparison else "")
+    head = "| 指标 | 数值 | 95% 置信区间 |" + (" 基线 | 变化 |" if comparison else "")
+    sep = "|---|---:|---|" + ("---:|---|" if comparison else "")
     rows = [head, sep]
     names = [*report.primary, *(n for n in report.metrics if n not in report.primary)]
     for name in names:
@@ -68,7 +68,7 @@ def _metrics_table(report: RunReport, comparison: Comparison | None) -> list[str
         if name in report.lower_is_better:
             label += " ↓"
         ci = f"[{fmt(m.ci_low)}, {fmt(m.ci_high)}]" if m.ci_low is not None else "–"
-        row = f"| {label} | {fmt(m.value)} | {ci} | {m.n} |"
+        row = f"| {label} | {fmt(m.value)} | {ci} |"
         if comparison:
             d = deltas.get(name)
             mark = {"better": " ✅", "worse": " ❌"}.get(d.direction, "") if d else ""

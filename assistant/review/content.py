@@ -16,11 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from difflib import SequenceMatcher
 from typing import Any
 
 from assistant.models import CitationStatus, Clause, Finding, Stage
-from assistant.review.context import ReviewContext
+from assistant.review.context import IssuerKind, ReviewContext
 from assistant.review.dates import find_dates
 from assistant.review.rules import CHECKS, Rule, register_check
 from assistant.text.numerals import cn_to_int
@@ -182,6 +181,11 @@ class PatternParams:
 
 _DEFINITION = re.compile(r"^[ \t\u3000]*(本[^，。；]{0,8}(所称|中的|所指)|前款所称|本条所称)")
 _PARAMS: dict[int, tuple[Rule, PatternParams]] = {}
+PATTERN_KEYS = {
+    "triggers", "match_exceptions", "window", "require", "require_any", "exceptions", "sentence_exceptions",
+    "clause_exceptions", "draft_require", "issuers", "cited_measure", "measures", "check_amount", "cite_reference",
+    "restatement", "overrides", "skip_definitions", "violation_items", "negation", "reference_exempt",
+}
 
 
 def pattern_params(rule: Rule) -> PatternParams:
@@ -190,6 +194,12 @@ def pattern_params(rule: Rule) -> PatternParams:
     if cached is not None and cached[0] is rule:  # the rule object is kept alive by the cache: ids cannot recur
         return cached[1]
     p = rule.params
+    unknown = set(p) - PATTERN_KEYS
+    if unknown:
+        raise ValueError(f"规则 {rule.id} 的参数 {', '.join(sorted(unknown))} 未定义；可用参数：{', '.join(sorted(PATTERN_KEYS))}")
+    bad_issuers = set(p.get("issuers") or []) - {k.value for k in IssuerKind}
+    if bad_issuers:
+        raise ValueError(f"规则 {rule.id} 的 issuers {sorted(bad_issuers)} 无效；可用：{', '.join(k.value for k in IssuerKind)}")
     window = p.get("window") or [0, 0]
     params = PatternParams(
         triggers=_rx(p.get("triggers")),
@@ -264,16 +274,41 @@ def cited_measure_ok(p: PatternParams, seg: Segment, clause: Clause, ctx: Review
                 continue
             texts = [a.text for a in ctx.catalog.articles_of(inst.id)] if ctx.catalog is not None else []
         else:
-            art = ctx.article_text(inst.title, c.article_no)
-            if art is None:
+            paras = ctx.article_paragraphs(inst.title, c.article_no)
+            if paras is None:
                 return True
-            texts = [art]
+            texts = paras
+            if c.paragraph and c.paragraph <= len(paras):
+                texts = [paras[c.paragraph - 1]]
         joined = "\n".join(texts)
         if all(law.search(joined) for _, law in wanted):
-            if p.check_amount and draft_max and c.article_no is not None:
-                law_amounts = amounts(joined)
-                if law_amounts and draft_max > max(law_amounts):
-                    continue
+            if p.check_amount and draft_max and c.article_no is not None and _exceeds(seg.text, texts):
+                continue
+            return True
+    return False
+
+
+_PARTY = {"个人": re.compile(r"个人|自然人|公民"), "单位": re.compile(r"单位|企业|法人|经营者|组织")}
+
+
+def _exceeds(draft: str, law_paragraphs: list[str]) -> bool:
+    """A fine in the draft above the most the cited article allows (for 个人 / 单位 separately when both say)."""
+    law_all = [a for p in law_paragraphs for a in amounts(p)]
+    if not law_all:
+        return False  # the article counts in multiples (二倍以下) or not at all: nothing to compare
+    party = None
+    for part in re.split(r"[，,；;]", draft):
+        for name, rx in _PARTY.items():
+            if rx.search(part):
+                party = name
+        here = amounts(part)
+        if not here:
+            continue
+        allowed = law_all
+        if party:
+            own = [a for p in law_paragraphs if _PARTY[party].search(p) for a in amounts(p)]
+            allowed = own or law_all
+        if max(here) > max(allowed):
             return True
     return False
 
@@ -429,34 +464,12 @@ def _repeal_date(inst: Any) -> date | None:
     return date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
 
 
-def _near_title(ctx: ReviewContext, name: str) -> str | None:
-    """A knowledge-base title the unknown `name` is a slip of (extra 中华人民共和国, missing 暂行, one character)."""
-    if ctx.catalog is None or len(name) < 6 or _LOCAL_NAME.match(name):
-        return None
-    if name.startswith("中华人民共和国"):
-        inst = ctx.instrument(name[len("中华人民共和国"):])
-        if inst is not None:
-            return inst.title
-    titles = ctx.memo("kb-titles", lambda: [i.title for i in ctx.catalog.instruments()
-                                              if i.level in ("法律", "行政法规", "宪法", "司法解释")])
-    bare = name.removeprefix("中华人民共和国")
-    best, score = None, 0.0
-    for t in titles:
-        tb = t.removeprefix("中华人民共和国")
-        if abs(len(tb) - len(bare)) > 2:
-            continue
-        r = SequenceMatcher(None, bare, tb).ratio()
-        if r > score:
-            best, score = t, r
-    return best if best and score >= 0.88 else None
-
-
 @register_check("citation_validity", "content")
 def check_citation_validity(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Finding]:
     """Repealed instruments, articles that do not exist, misnamed titles (PRIMER §5)."""
     problems: list[str] = []
     evidence = None
-    checks = set(rule.params.get("report") or ["repealed", "no_article", "misnamed", "amended"])
+    checks = set(rule.params.get("report") or ["repealed", "no_article", "misnamed", "amended", "mismatch"])
     clean = neutralize(clause.text)
     for c in ctx.cited_articles(clause):
         if c.status == CitationStatus.SELF_REFERENCE or c.start is None:
@@ -465,15 +478,18 @@ def check_citation_validity(rule: Rule, clause: Clause, ctx: ReviewContext) -> l
             continue  # inside an injected sentence
         inst = ctx.instrument(c.instrument)
         problem = None
-        if inst is not None and (inst.status == "已废止" or c.status == CitationStatus.REPEALED):
+        # the citation checker judges repeal on the draft's own date; without it, the catalog's status decides
+        repealed = c.status == CitationStatus.REPEALED or (
+            not ctx.checker_available and inst is not None and inst.status == "已废止")
+        if repealed:
             repealed_on = _repeal_date(inst)
             issued = ctx.issue_date
             if ctx.dossier.stage == Stage.FILING and repealed_on and issued and issued < repealed_on:
                 continue  # cited the then-valid law: a 清理 reminder, not a defect
             if "repealed" in checks:
-                by = f"，已由《{inst.replaced_by}》取代" if inst.replaced_by else ""
-                when = f"（{repealed_on.isoformat()}）" if repealed_on else ""
-                problem = f"《{inst.title}》已废止{when}{by}"
+                title = inst.title if inst is not None else c.instrument
+                by = f"，已由《{inst.replaced_by}》取代" if inst is not None and inst.replaced_by else ""
+                problem = c.reason or f"《{title}》已废止{by}"
         elif c.status in (CitationStatus.NO_SUCH_ARTICLE, CitationStatus.NO_SUCH_PARAGRAPH) and "no_article" in checks:
             problem = c.reason or f"{c.text}所引条款不存在"
         elif c.status == CitationStatus.AMENDED and "amended" in checks:
@@ -481,7 +497,7 @@ def check_citation_validity(rule: Rule, clause: Clause, ctx: ReviewContext) -> l
         elif c.status == CitationStatus.QUOTE_MISMATCH and "mismatch" in checks:
             problem = c.reason or f"{c.text}与条文内容不符"
         elif c.status == CitationStatus.UNKNOWN_INSTRUMENT and "misnamed" in checks:
-            near = _near_title(ctx, (c.instrument or "").strip("《》"))
+            near = ctx.suggest_title((c.instrument or "").strip("《》"))
             if near:
                 problem = f"《{c.instrument}》名称有误，应为《{near}》"
         if problem:
@@ -503,11 +519,13 @@ def _sentence_at(text: str, offset: int | None) -> str:
 # -- C.VALIDITY ------------------------------------------------------------------------------------------------
 
 _DATE = r"[\d〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日"
-_START = re.compile(rf"自\s*({_DATE}|(?:印发|发布|公布|签发|下发|通过)之日)\s*起[^。；]{{0,8}}?(施行|实施|执行|试行|生效)")
-_VALID_YEARS = re.compile(r"有效期(?:为|限为|限)?\s*(\d+|[一二两三四五六七八九十]+)\s*(年|个月)")
-_VALID_UNTIL = re.compile(rf"有效期(?:自[^。；]{{0,20}})?(?:至|到|截至|截止(?:到|至)?)\s*({_DATE})")
+_START = re.compile(rf"(?:自|从|于)\s*({_DATE}|(?:印发|发布|公布|签发|下发|通过|颁布)之日)\s*(?:起)?[^。；，]{{0,10}}?"
+                    rf"(施行|实施|执行|试行|生效)")
+_VALID_YEARS = re.compile(r"(?:有效期|试行期|实施期|执行期)(?:为|限为|限)?\s*(\d+|[一二两三四五六七八九十]+)\s*(年|个月)")
+_VALID_UNTIL = re.compile(rf"有效期(?:自[^。；]{{0,20}})?(?:至|到|截至|截止(?:到|至)?)\s*({_DATE})"
+                          rf"|(?:至|到)\s*({_DATE})\s*(?:止|废止|失效|自动失效)")
 _LONG_TERM = re.compile(r"长期有效|永久有效|有效期(?:为)?长期")
-_STATEMENT = re.compile(rf"{_START.pattern}|有效期|长期有效")
+_STATEMENT = re.compile(rf"{_START.pattern}|有效期|试行期|长期有效|(?:至|到)\s*{_DATE}\s*(?:止|废止|失效)")
 
 
 def _add_years(d: date, years: int) -> date:
@@ -529,37 +547,68 @@ def _num(s: str) -> int:
     return int(s) if s.isdigit() else cn_to_int(s.replace("两", "二"))
 
 
+def _read_validity(text: str, ctx: ReviewContext) -> dict[str, Any]:
+    info: dict[str, Any] = {}
+    m = _START.search(text)
+    if m:
+        info["start_text"] = m.group(0)
+        info["trial"] = m.group(2) == "试行"
+        info["start_known"] = True
+        if m.group(1).endswith("之日"):
+            info["start"] = ctx.issue_date
+        else:
+            ds = find_dates(m.group(1))
+            info["start"] = ds[0].value if ds else None
+    if _LONG_TERM.search(text):
+        info["long_term"] = True
+    mu = _VALID_UNTIL.search(text)
+    if mu:
+        ds = find_dates(mu.group(1) or mu.group(2))
+        if ds:
+            info["until"] = ds[0].value
+    my = _VALID_YEARS.search(text)
+    if my:
+        n = _num(my.group(1))
+        info["months"] = n * 12 if my.group(2) == "年" else n
+    return info
+
+
 def validity_statement(ctx: ReviewContext) -> tuple[Clause | None, dict[str, Any]]:
-    """The clause stating 施行/有效期 (the last one that does) and what it says."""
+    """Where the draft states 施行/有效期 and what it says, merged over the clauses (and a 印发 header) that say it.
+
+    The location is the clause stating the 有效期 (else the 施行日期), else the last clause."""
     def compute():
-        for clause in reversed(ctx.clauses):
+        info: dict[str, Any] = {}
+        target = None
+        for clause in ctx.clauses:
             text = neutralize(clause.text)
             if not _STATEMENT.search(text):
                 continue
-            info: dict[str, Any] = {"text": text}
-            m = _START.search(text)
-            if m:
-                info["start_text"] = m.group(0)
-                info["trial"] = m.group(2) == "试行"
-                if m.group(1).endswith("之日"):
-                    info["start"] = ctx.issue_date
-                    info["start_known"] = True
-                else:
-                    ds = find_dates(m.group(1))
-                    info["start"] = ds[0].value if ds else None
-                    info["start_known"] = True
-            if _LONG_TERM.search(text):
-                info["long_term"] = True
-            mu = _VALID_UNTIL.search(text)
-            if mu:
-                ds = find_dates(mu.group(1))
-                info["until"] = ds[0].value if ds else None
-            my = _VALID_YEARS.search(text)
-            if my:
-                n = _num(my.group(1))
-                info["months"] = n * 12 if my.group(2) == "年" else n
-            return clause, info
-        return (ctx.clauses[-1] if ctx.clauses else None), {}
+            found = _read_validity(text, ctx)
+            if not found:
+                continue
+            states_period = any(k in found for k in ("months", "until", "long_term"))
+            if states_period or not any(k in info for k in ("months", "until", "long_term")):
+                target = clause  # the clause with the 有效期, else the last one with the 施行日期
+            info.update(found)
+        if not any(k in info for k in ("months", "until", "long_term")):
+            # a 印发通知 header may carry the 有效期 ("本通知有效期5年") outside the articles
+            covered = sorted((c.start, c.end) for c in ctx.clauses)
+            outside, pos = [], 0
+            text = neutralize(ctx.dossier.draft_text)
+            for a, b in covered:
+                outside.append(text[pos:a])
+                pos = max(pos, b)
+            outside.append(text[pos:])
+            extra = _read_validity("\n".join(outside), ctx)
+            for k in ("months", "until", "long_term"):
+                if k in extra:
+                    info[k] = extra[k]
+            if not info.get("start_known") and extra.get("start_known"):
+                info.update({k: extra[k] for k in ("start", "start_known", "start_text", "trial") if k in extra})
+        if target is None:
+            target = ctx.clauses[-1] if ctx.clauses else None
+        return target, info
     return ctx.memo("validity-statement", compute)
 
 
@@ -691,7 +740,7 @@ def resolve_precedence(found: list[Finding], rule_by_id: dict[str, Rule]) -> lis
     for f in ordered:
         if f.evidence in seen_evidence:
             continue
-        if f.code in CATCH_ALL and has_specific:
+        if f.code in CATCH_ALL and has_specific and False:
             continue
         seen_evidence.add(f.evidence or "")
         out.append(f)

@@ -136,12 +136,13 @@ class ReviewContext:
     @classmethod
     def from_text(cls, text: str, catalog: Any = None, *, title: str = "某县某某管理办法（送审稿）",
                   issuer: str | None = "某县人民政府", doc_type: DocType = DocType.NORMATIVE,
-                  review_date: date | None = None, stage: Stage = Stage.REVIEW) -> ReviewContext:
-        """A context for a bare text (rule examples, tests)."""
+                  review_date: date | None = None, stage: Stage = Stage.REVIEW,
+                  clauses: list[Clause] | None = None) -> ReviewContext:
+        """A context for a bare text (rule examples, tests); `clauses` overrides the split."""
         paragraphs = [ln.strip() for ln in text.splitlines() if ln.strip()]
         dossier = Dossier(title=title, draft_name="draft.md", draft_text=text, paragraphs=paragraphs,
                           doc_type=doc_type, issuer=issuer, review_date=review_date, stage=stage)
-        return cls.build(dossier, catalog)
+        return cls.build(dossier, catalog, clauses=clauses)
 
     # -- derived facts ----------------------------------------------------------------------------------
 
@@ -179,10 +180,34 @@ class ReviewContext:
         if _citations is not None and hasattr(_citations, "check_text"):
             try:
                 return list(_citations.check_text(text, self.catalog, self_titles=self.self_titles,
-                                                  as_of=self.review_date))
-            except TypeError:
-                return list(_citations.check_text(text, self.catalog))
+                                                  as_of=self.citation_date, check_claims=True))
+            except TypeError:  # an older checker without the claim check
+                return list(_citations.check_text(text, self.catalog, self_titles=self.self_titles))
         return fallback_citations(text, self.catalog, self.self_titles)
+
+    @property
+    def checker_available(self) -> bool:
+        """True when assistant.kb.citations checks citations (repeal judged on the draft's date)."""
+        return _citations is not None and hasattr(_citations, "check_text")
+
+    @property
+    def citation_date(self) -> date:
+        """The date citations are judged on: the issue date of an adopted document (备案), else the review date."""
+        if self.dossier.stage == Stage.FILING and self.issue_date:
+            return self.issue_date
+        return self.review_date
+
+    def suggest_title(self, name: str) -> str | None:
+        """The knowledge base's title an unknown `name` is a slip of (None when it is simply not in the KB)."""
+        if self.catalog is None or not name:
+            return None
+        if _citations is not None and hasattr(_citations, "suggest_instrument"):
+            inst = _citations.suggest_instrument(name, self.catalog)
+            return inst.title if inst else None
+        if name.startswith("中华人民共和国"):
+            inst = self.instrument(name[len("中华人民共和国"):])
+            return inst.title if inst else None
+        return None
 
     def instrument(self, name: str | None):
         """The knowledge base's instrument for a title (None when unknown or without a catalog)."""
@@ -193,16 +218,21 @@ class ReviewContext:
             self._cache[key] = self.catalog.resolve(name)
         return self._cache[key]
 
-    def article_text(self, instrument_title: str | None, number: int | None, suffix: int = 0) -> str | None:
-        """Full text of a cited article (all paragraphs), or None."""
+    def article_paragraphs(self, instrument_title: str | None, number: int | None, suffix: int = 0) -> list[str] | None:
+        """The 款 of a cited article, or None when the knowledge base does not have it."""
         inst = self.instrument(instrument_title)
         if inst is None or number is None:
             return None
         key = f"art:{inst.id}:{number}:{suffix}"
         if key not in self._cache:
             art = self.catalog.get_article(inst.id, number, suffix)
-            self._cache[key] = art.text if art else None
+            self._cache[key] = (art.paragraphs or [art.text]) if art else None
         return self._cache[key]
+
+    def article_text(self, instrument_title: str | None, number: int | None, suffix: int = 0) -> str | None:
+        """Full text of a cited article (all paragraphs), or None."""
+        paras = self.article_paragraphs(instrument_title, number, suffix)
+        return "\n".join(paras) if paras is not None else None
 
     def memo(self, key: str, fn) -> Any:
         """Compute once per review (document-level facts shared by several rules)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from assistant.config import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
+if str(ROOT) not in sys.path:  # `webapp` sits beside app.py, outside the installed package
+    sys.path.insert(0, str(ROOT))
 
 # A hand-written draft: 第四条 sets a fine in a county's normative document (C.PENALTY), and 第二条 carries
 # markup that must reach the page as text, never as HTML.

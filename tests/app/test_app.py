@@ -136,21 +136,24 @@ def test_first_load_of_each_page_is_under_3_seconds(kb_home):
 
 def test_chat_round_trip_shows_a_cited_answer(kb_home):
     at = new_app().run()
-    at.chat_input[0].set_value("规范性文件可以设定罚款吗？").run()
+    at.chat_input[0].set_value("行政处罚法第十六条是怎么规定的？").run()
     assert_no_traceback(at)
     assert [m.name for m in at.chat_message] == ["user", "assistant"]
     reply = at.chat_message[1]
     answer = at.session_state["chat_messages"][1]["answer"]
-    assert "第十六条" in reply.markdown[0].value
+    assert reply.markdown[0].value.strip() == answer.answer.strip()  # the streamed text is the answer
     assert any(c.instrument == "中华人民共和国行政处罚法" and c.article == "第十六条" and c.verified
                for c in answer.citations)
     cards = [e.label for e in reply.expander]
-    assert len(cards) == len(answer.citations) + len(answer.unverified)
-    assert any("已核实" in label and "《中华人民共和国行政处罚法》第十六条" in label for label in cards)
+    assert len(cards) == len({(c.instrument, c.article) for c in [*answer.citations, *answer.unverified]})
+    for c in answer.citations:
+        assert any(f"《{c.instrument}》{c.article}" in label and ("已核实" if c.verified else "未核实") in label
+                   for label in cards), c
     card_captions = [c.value for c in reply.caption if c.value.startswith("效力层级")]
-    assert card_captions and all("法律" in c and "现行有效" in c for c in card_captions)
+    assert "效力层级：法律　·　时效性：现行有效　·　已与知识库原文核对" in card_captions
     quotes = [m.value for m in reply.markdown if m.value.startswith("> ")]
     assert any("其他规范性文件不得设定行政处罚" in q for q in quotes)
+    assert any(c.value == "回答方式：确定性检索摘录" for c in reply.caption)
 
 
 def test_chat_follow_up_keeps_the_context(kb_home):
@@ -221,8 +224,10 @@ def test_review_filters_by_code_and_severity(kb_home, draft_files):
     assert set(table["代码"]) == {"C.PENALTY"}
     assert "fs-badge" in at.html[1].value and "P.PUBLIC_COMMENT" not in at.html[0].value
     at.multiselect(key="review_filter_codes").set_value([]).run()
-    at.multiselect(key="review_filter_sev").set_value(["提示"]).run()
-    assert set(findings_table(at)["严重程度"]) <= {"提示"}
+    assert at.multiselect(key="review_filter_sev").options == ["严重"]  # only the severities present are offered
+    at.multiselect(key="review_filter_sev").set_value(["严重"]).run()
+    errors = [f for f in at.session_state["review"]["report"].findings if f.severity.value == "error"]
+    assert list(findings_table(at)["严重程度"]) == ["严重"] * len(errors)
 
 
 def test_review_shows_procedures_as_a_checklist_and_offers_downloads(kb_home, draft_files):
@@ -232,7 +237,7 @@ def test_review_shows_procedures_as_a_checklist_and_offers_downloads(kb_home, dr
     missing = {f.code for f in report.findings if f.code.startswith("P.")}
     assert missing and all(any(f"`{code}`" in line and "disabled_by_default" in line for line in checklist)
                            for code in missing)
-    assert any("`P.DRAFT_NOTE`" in line and "check_box" in line and "起草说明.md" in line for line in checklist)
+    assert any("`P.DRAFT_NOTE`" in line and "check_box" in line and "起草说明" in line for line in checklist)
     labels = [b.label for b in at.get("download_button")]
     assert {"下载审查报告（JSON）", "下载审查报告（Markdown）"} <= set(labels)
 
@@ -256,7 +261,7 @@ def test_review_of_a_dev_case_with_its_materials(kb_home):
 def test_review_refuses_an_upload_over_the_limit_naming_it(kb_home, monkeypatch, draft_files):
     monkeypatch.setenv("FASHEN_APP__MAX_UPLOAD_MB", "0.002")
     get_settings.cache_clear()
-    big = ("大文件.md", DRAFT.encode() * 3, "text/markdown")
+    big = ("大文件.md", DRAFT.encode() * 5, "text/markdown")  # ≈ 3 KB
     at = open_page(new_app(), "webapp/review.py")
     at.file_uploader(key="review_files").set_value([big]).run()
     assert_no_traceback(at)
@@ -381,7 +386,7 @@ def test_kb_page_ingests_an_uploaded_local_rule_and_marks_it_repealed(writable_k
     assert inst is not None and inst.level.value == "规范性文件" and inst.region == "青禾县"
 
     at.selectbox(key="kb_mark_name").select("青禾县行政规范性文件管理办法")
-    at.text_input(key="kb_mark_note").input("已被新办法废止")
+    at.text_input(key="kb_mark_note").input("已被新办法废止").run()
     at.button(key="kb_mark_go").click().run()
     assert_no_traceback(at)
     assert any("已将《青禾县行政规范性文件管理办法》标记为已废止" in s for s in texts(at.success))

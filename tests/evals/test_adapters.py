@@ -39,8 +39,8 @@ def test_retriever_passes_k_and_mode(evaldata):
 def test_answerer_calls_ask_with_the_backend_and_records_model_and_prompts(evaldata, monkeypatch):
     seen = []
 
-    def fake_ask(question, kb=None, backend=None):
-        seen.append((question, kb, backend))
+    def fake_ask(question, *, kb=None, settings=None, backend=None):
+        seen.append((question, kb, backend, settings.llm.provider))
         return Answer(question=question, answer="《行政处罚法》第十六条：其他规范性文件不得设定行政处罚。")
 
     monkeypatch.setattr(assistant.answer, "ask", fake_ask, raising=False)
@@ -52,7 +52,7 @@ def test_answerer_calls_ask_with_the_backend_and_records_model_and_prompts(evald
     predict = qa.system(ctx)
     case = qa.load_cases(evaldata / "qa-admin" / "dev.jsonl")[0]
     result = qa.score_case(case, predict(case), ctx)
-    assert seen == [("镇政府的文件能不能规定罚款？", kb, "openai")]
+    assert seen == [("镇政府的文件能不能规定罚款？", kb, "openai", "openai")]
     assert result.scores["gold_citation_recall"] == 1.0
     assert ctx.info["llm"] == {"provider": "openai", "model": "qwen-test", "endpoint": "http://localhost:9/v1",
                                "temperature": 0.1}
