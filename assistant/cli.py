@@ -411,23 +411,26 @@ _mount_eval()
 def main() -> None:
     """Entry point: run the app and map FashenError to its exit code with a readable message."""
     try:
-        app(standalone_mode=False)
+        from typer._click import exceptions as click_exc  # typer ≥ 0.29 vendors click
+    except ImportError:  # pragma: no cover - older typer
+        from click import exceptions as click_exc
+    try:
+        code = app(standalone_mode=False)
     except FashenError as exc:
         err.print(f"[red]错误：[/]{exc}", highlight=False)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         sys.exit(1)
-    except Exception as exc:  # click usage errors and the unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
-            err.print(f"[red]用法错误：[/]{exc.format_message()}", highlight=False)
-            sys.exit(2)
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        logging.getLogger("fashen").exception("unexpected error")
+    except click_exc.UsageError as exc:
+        err.print(f"[red]用法错误：[/]{exc.format_message()}", highlight=False)
+        sys.exit(2)
+    except click_exc.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # the unexpected: one readable line, the traceback with -v
+        logging.getLogger("fashen").debug("unexpected error", exc_info=True)
         err.print(f"[red]内部错误：[/]{exc}（请加 -v 查看详情并报告问题）", highlight=False)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

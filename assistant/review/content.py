@@ -28,7 +28,6 @@ from assistant.text.numerals import cn_to_int
 # RETROACTIVE, VALIDITY) are independent defects and never displace or get displaced.
 SPECIFIC = ["C.LICENSE", "C.PENALTY", "C.COERCION", "C.FEE", "C.CERTIFICATE", "C.COMPETITION", "C.PERSONAL_INFO"]
 PRECEDENCE = [*SPECIFIC, "C.MINUTES", "C.OBLIGATION", "C.ULTRA_VIRES"]
-CATCH_ALL = {"C.OBLIGATION", "C.ULTRA_VIRES"}
 
 # -- the draft is data: text addressed to the reviewer is neutralised before matching -------------------------
 
@@ -720,7 +719,7 @@ def _overrides(rule_by_id: dict[str, Rule], f: Finding) -> set[str]:
 
 
 def resolve_precedence(found: list[Finding], rule_by_id: dict[str, Rule]) -> list[Finding]:
-    """One finding per code; one code per sentence (most specific first); catch-alls yield to specific codes."""
+    """One finding per code; one code per sentence (most specific first); distinct sentences, distinct defects."""
     by_code: dict[str, Finding] = {}
     for f in found:
         by_code.setdefault(f.code, f)
@@ -736,12 +735,9 @@ def resolve_precedence(found: list[Finding], rule_by_id: dict[str, Rule]) -> lis
     ordered = sorted((f for f in kept if f.code in rank), key=lambda f: rank[f.code])
     out: list[Finding] = []
     seen_evidence: set[str] = set()
-    has_specific = any(f.code in SPECIFIC for f in ordered)
     for f in ordered:
         if f.evidence in seen_evidence:
-            continue
-        if f.code in CATCH_ALL and has_specific and False:
-            continue
+            continue  # the same sentence: one defect, reported under its most specific code
         seen_evidence.add(f.evidence or "")
         out.append(f)
     out.extend(f for f in kept if f.code not in rank)

@@ -173,8 +173,13 @@ def test_two_defects_in_two_sentences_give_two_findings(content_rules, catalog):
     assert _pairs(_review(text, content_rules, catalog)) == [("C.FEE", "第二条"), ("C.LICENSE", "第二条")]
 
 
-def test_catch_all_codes_yield_to_a_specific_one_on_the_same_clause(content_rules, catalog):
+def test_a_catch_all_code_in_another_sentence_is_a_second_defect(content_rules, catalog):
     text = HEAD + ("第二条　拒不搬迁的，暂停为其办理低保审核。对其经营场所予以查封。\n" + TAIL)
+    assert _pairs(_review(text, content_rules, catalog)) == [("C.COERCION", "第二条"), ("C.OBLIGATION", "第二条")]
+
+
+def test_a_catch_all_code_on_the_same_sentence_yields(content_rules, catalog):
+    text = HEAD + ("第二条　拒不搬迁的，暂停为其办理低保审核，并对其经营场所予以查封。\n" + TAIL)
     assert _pairs(_review(text, content_rules, catalog)) == [("C.COERCION", "第二条")]
 
 
