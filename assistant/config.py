@@ -49,7 +49,7 @@ class RetrievalSettings(Section):
     rrf_k: int = Field(60, description="reciprocal-rank-fusion constant")
     lexical_weight: float = Field(1.0, description="weight of the lexical ranking in fusion")
     dense_weight: float = Field(0.2, description="weight of the dense ranking in fusion (use-m3 is weaker than bm25 on statutes)")
-    core_weight: float = Field(1.0, description="weight of the rankings restricted to core-tier instruments")
+    core_weight: float = Field(0.3, description="weight of the rankings restricted to core-tier instruments")
     other_region_factor: float = Field(0.7, description="score factor for local rules of a region the query does not name")
     reranker: str | None = Field(None, description="st:<cross-encoder dir> to rerank; off by default")
 

@@ -63,8 +63,12 @@ def render_answer(answer: Any, kb: Any, *, text_shown: bool = True) -> None:
         st.markdown(answer.answer)
     if not answer.found:
         st.info("知识库中没有找到与问题直接相关的规定，以上回答仅供参考。", icon=":material/search_off:")
+    fell_back = settings().llm.provider != "none" and answer.backend == "none"
     for note in answer.notices:
-        st.caption(f":material/info: {note}")
+        if fell_back:  # the configured model did not answer: say so where it cannot be missed
+            st.warning(md_escape(note), icon=":material/cloud_off:")
+        else:
+            st.caption(f":material/info: {md_escape(note)}")
     st.caption(f"回答方式：{answer_backend_label(answer.backend)}")
     render_citations(answer, kb)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import tempfile
 import time
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from typing import Any
 import streamlit as st
 
 from assistant.config import Settings, get_settings
-from assistant.errors import FashenError, InputError, KnowledgeBaseMissing, RuleCatalogError
+from assistant.errors import FashenError, KnowledgeBaseMissing, RuleCatalogError
 
 log = logging.getLogger("fashen.app")
 
@@ -108,7 +109,13 @@ def rules_for(kb: Any) -> tuple[Any, str | None]:
 # -- uploads ------------------------------------------------------------------------------------------------------
 
 def max_upload_mb() -> float:
+    """The largest upload the app accepts (settings.app.max_upload_mb)."""
     return float(settings().app.max_upload_mb)
+
+
+def uploader_limit() -> int:
+    """The file uploader's own limit in whole MB (the browser refuses bigger files before sending them)."""
+    return max(1, math.ceil(max_upload_mb()))
 
 
 def session_dir(name: str, *, fresh: bool = False) -> Path:
@@ -126,7 +133,9 @@ def session_dir(name: str, *, fresh: bool = False) -> Path:
 
 
 def too_big_message(name: str, size: int, limit_mb: float) -> str:
-    return (f"文件《{name}》大小为 {size / 2**20:.1f} MB，超过上传上限 {limit_mb:g} MB，已拒绝。"
+    """Why a file was refused, naming the limit and what to do."""
+    shown = f"{size / 2**20:.1f} MB" if size >= 2**20 / 10 else f"{size / 1024:.1f} KB"
+    return (f"文件《{name}》大小为 {shown}，超过上传上限 {limit_mb:g} MB，已拒绝。"
             "请压缩或拆分文件，或只上传正文部分（管理员可调整设置 app.max_upload_mb）。")
 
 
@@ -170,12 +179,6 @@ def refuse_oversized(files: list[Any]) -> list[Any]:
         else:
             kept.append(f)
     return kept
-
-
-def check_input(ok: bool, message: str) -> None:
-    """Raise a readable InputError when `ok` is false."""
-    if not ok:
-        raise InputError(message)
 
 
 # -- progress -------------------------------------------------------------------------------------------------------

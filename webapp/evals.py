@@ -34,16 +34,18 @@ def metric_rows(report: Any, comparison: Any) -> list[dict[str, Any]]:
     rows = []
     for name in names:
         m = report.metrics.get(name)
-        d = deltas.get(name)
-        rows.append({
+        row = {
             "指标": name + (" （越低越好）" if name in report.lower_is_better else ""),
             "主要": "★" if name in report.primary else "",
-            "当前": m.value if m else None,
+            "当前": _fmt(m.value if m else None),
             "95% 置信区间": f"[{_fmt(m.ci_low)}, {_fmt(m.ci_high)}]" if m and m.ci_low is not None else "—",
-            "基线": d.baseline if d else None,
-            "变化": d.delta if d else None,
-            "方向": DIRECTION.get(d.direction, d.direction) + ("（显著）" if d.significant else "") if d else "—",
-        })
+        }
+        if comparison is not None:
+            d = deltas.get(name)
+            row["基线"] = _fmt(d.baseline if d else None)
+            row["变化"] = "—" if d is None or d.delta is None else f"{d.delta:+.4f}"
+            row["方向"] = DIRECTION.get(d.direction, d.direction) + ("（显著）" if d.significant else "") if d else "—"
+        rows.append(row)
     return rows
 
 
@@ -83,11 +85,9 @@ def show_report(report: Any) -> None:
         st.caption(f":material/info: {note}")
     data = chart_data(report, comparison)
     if data:
-        st.bar_chart(data, x="指标", y="数值", color="版本", stack=False, height=280)
-    st.dataframe(metric_rows(report, comparison), hide_index=True, width="stretch",
-                 column_config={"当前": st.column_config.NumberColumn(format="%.4f"),
-                                "基线": st.column_config.NumberColumn(format="%.4f"),
-                                "变化": st.column_config.NumberColumn(format="%+.4f")})
+        st.bar_chart(data, x="指标", y="数值", color="版本", stack=False, horizontal=True,
+                     height=60 + 36 * len(report.primary))
+    st.dataframe(metric_rows(report, comparison), hide_index=True, width="stretch")
     if comparison is not None:
         st.markdown(f"**逐项对比**：变差 {len(comparison.worse)} 项，变好 {len(comparison.better)} 项")
         if comparison.worse:
@@ -147,7 +147,8 @@ def page() -> None:
             st.warning(f"未能加载用户套件 {folder}：{reason}", icon=":material/warning:")
     if reg is not None:
         run_section(reg)
-    reports = sorted(runs_dir().glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True) if runs_dir().is_dir() else []
+    found = runs_dir().glob("*.json") if runs_dir().is_dir() else []
+    reports = sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
     current = st.session_state.get("eval_report")
     if reports:
         options = [str(p) for p in reports[:50]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import streamlit as st
 
 from webapp.common import (
     KB_TYPES, IngestProgress, generation, guard, kb_or_none, max_upload_mb, refuse_oversized, save_uploads, settings,
+    uploader_limit,
 )
 from webapp.render import md_escape
 
@@ -24,6 +26,18 @@ def instrument_rows(instruments: list[Any]) -> list[dict[str, Any]]:
     } for i in instruments]
 
 
+def level_bars(counts: dict[str, int]) -> str:
+    """Counts as plain HTML bars (light: the page needs no chart library for this)."""
+    top = max(counts.values(), default=1)
+    rows = "".join(
+        f'<div style="display:flex;align-items:center;gap:8px;margin:2px 0">'
+        f'<span style="width:6em;white-space:nowrap">{html.escape(k)}</span>'
+        f'<span style="display:inline-block;height:14px;width:{max(2, int(240 * v / top))}px;background:#b3261e;'
+        f'border-radius:2px"></span><span>{v}</span></div>'
+        for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+    return f'<div style="font-size:14px">{rows}</div>'
+
+
 def _report_ingest(result: Any) -> None:
     """Keep the outcome for the next run, then rerun so every tab shows the new knowledge base."""
     flash = [("success", f"导入完成：新增 {result.instruments_added} 部，更新 {result.instruments_updated} 部，"
@@ -36,7 +50,10 @@ def _report_ingest(result: Any) -> None:
 
 def _show_flash() -> None:
     for kind, msg in st.session_state.pop("kb_flash", []):
-        (st.success if kind == "success" else st.warning)(msg, icon=":material/check_circle:" if kind == "success" else ":material/warning:")
+        if kind == "success":
+            st.success(msg, icon=":material/check_circle:")
+        else:
+            st.warning(md_escape(msg), icon=":material/warning:")
 
 
 def build_default() -> None:
@@ -62,10 +79,17 @@ def overview(kb: Any) -> None:
 
     rows = instrument_rows(instruments)
     by_level: dict[str, int] = {}
+    by_region: dict[str, int] = {}
     for r in rows:
         by_level[r["层级"]] = by_level.get(r["层级"], 0) + 1
-    st.markdown("**按层级统计**")
-    st.bar_chart({"层级": list(by_level), "数量": list(by_level.values())}, x="层级", y="数量", height=220)
+        by_region[r["地区"]] = by_region.get(r["地区"], 0) + 1
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**按层级统计**")
+        st.html(level_bars(by_level))
+    with right:
+        st.markdown("**按地区统计**（前 10）")
+        st.html(level_bars(dict(sorted(by_region.items(), key=lambda kv: -kv[1])[:10])))
 
     f = st.columns(4)
     levels = f[0].multiselect("层级", sorted(by_level), key="kb_f_level", placeholder="全部")
@@ -114,7 +138,7 @@ def ingest_section() -> None:
     tab_up, tab_dir = st.tabs(["上传文件", "服务器上的文件夹"])
     with tab_up:
         files = st.file_uploader(f"选择文件（可多选，每个不超过 {max_upload_mb():g} MB）", type=KB_TYPES,
-                                 accept_multiple_files=True, key="kb_upload")
+                                 accept_multiple_files=True, key="kb_upload", max_upload_size=uploader_limit())
         files = refuse_oversized(list(files or []))
         if files and st.button(f"导入这 {len(files)} 个文件", key="kb_ingest_files", type="primary"):
             with guard("导入文件"):

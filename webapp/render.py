@@ -20,7 +20,8 @@ SEVERITY_LABEL = {Severity.ERROR: "严重", Severity.WARNING: "提示", Severity
 DOC_TYPE_LABEL = {"normative": "行政规范性文件", "major_decision": "重大行政决策"}
 # The material kinds (knowledge_base/rules/materials.yaml) that show each procedure was followed.
 PROCEDURE_KINDS = {
-    "P.DRAFT_NOTE": ["draft_note"], "P.PUBLIC_COMMENT": ["comment_report"], "P.PUBLIC_PARTICIPATION": ["comment_report"],
+    "P.DRAFT_NOTE": ["draft_note"], "P.PUBLIC_COMMENT": ["comment_report"],
+    "P.PUBLIC_PARTICIPATION": ["comment_report"],
     "P.FAIR_COMPETITION": ["fair_competition"], "P.EXPERT": ["expert"], "P.RISK": ["risk"], "P.HEARING": ["hearing"],
     "P.LEGALITY_REVIEW": ["legality_review"], "P.COLLECTIVE": ["collective"],
 }
@@ -48,7 +49,8 @@ STYLE = """
 .fs-draft mark.fs-warning{background:#ffd98a}
 .fs-draft mark.fs-reminder{background:#c6dafc}
 .fs-badges{white-space:normal;margin:2px 0}
-.fs-badge{display:inline-block;font-size:12px;padding:0 6px;margin:0 4px 2px 0;border-radius:10px;color:#fff;text-decoration:none}
+.fs-badge{display:inline-block;font-size:12px;padding:0 6px;margin:0 4px 2px 0;border-radius:10px;color:#fff;
+  text-decoration:none}
 .fs-badge.fs-error{background:#d93025}.fs-badge.fs-warning{background:#e37400}.fs-badge.fs-reminder{background:#1a73e8}
 .fs-findings{list-style:none;padding-left:0;margin:0}
 .fs-finding{padding:6px 8px;margin:0 0 6px 0;border:1px solid #ddd;border-radius:6px;scroll-margin-top:80px}

@@ -8,7 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from webapp.common import DOC_TYPES, guard, kb_or_none, max_upload_mb, refuse_oversized, rules_for, save_uploads, settings
+from webapp.common import (
+    DOC_TYPES, guard, kb_or_none, max_upload_mb, refuse_oversized, rules_for, save_uploads, settings, uploader_limit,
+)
 from webapp.render import (
     DOC_TYPE_LABEL, SEVERITY_LABEL, code_label, draft_html, filter_findings, findings_html, findings_rows,
     materials_rows, md_escape, procedure_checklist, severity_label,
@@ -38,29 +40,35 @@ def run_review(files: list[Any], draft_index: int, doc_type: str | None, stage: 
 
     kb = kb_or_none()
     with st.status("正在审查…", expanded=True) as status:
-        bar = st.progress(0.0, text="保存上传的文件…")
-        paths, refused = save_uploads(files, "review")
-        for msg in refused:
-            st.error(msg, icon=":material/warning:")
-        if refused or len(paths) != len(files):
-            status.update(label="有文件未能保存，审查未进行", state="error")
-            return
-        draft = paths[draft_index]
-        materials = [p for p in paths if p != draft]
-        bar.progress(0.15, text=f"读取草案和 {len(materials)} 份材料…")
-        dossier = load_files(draft, materials, doc_type=doc_type, stage=stage, issuer=issuer or None,
-                             title=title or None)
-        bar.progress(0.4, text="加载审查规则…")
-        rules, notice = rules_for(kb)
-        bar.progress(0.55, text=f"审查 {len(dossier.draft_text)} 字的草案：条款内容与制定程序…")
-        report = review(dossier, catalog=kb.catalog if kb is not None else None, rules=rules, settings=settings())
+        try:
+            bar = st.progress(0.0, text="保存上传的文件…")
+            paths, refused = save_uploads(files, "review")
+            for msg in refused:
+                st.error(msg, icon=":material/warning:")
+            if refused or len(paths) != len(files):
+                status.update(label="有文件未能保存，审查未进行", state="error")
+                return
+            draft = paths[draft_index]
+            materials = [p for p in paths if p != draft]
+            bar.progress(0.15, text=f"读取草案和 {len(materials)} 份材料…")
+            dossier = load_files(draft, materials, doc_type=doc_type, stage=stage, issuer=issuer or None,
+                                 title=title or None)
+            bar.progress(0.4, text="加载审查规则…")
+            rules, notice = rules_for(kb)
+            bar.progress(0.55, text=f"审查 {len(dossier.draft_text)} 字的草案：条款内容与制定程序…")
+            report = review(dossier, catalog=kb.catalog if kb is not None else None, rules=rules,
+                            settings=settings())
+        except Exception:
+            status.update(label="审查未完成（原因见下方）", state="error", expanded=False)
+            raise
         if notice:
             report.notices.insert(0, notice)
         bar.progress(1.0, text="完成")
         status.update(label=f"审查完成：发现 {len(report.findings)} 个问题", state="complete", expanded=False)
     st.session_state["review"] = {"report": report, "draft_text": dossier.draft_text,
                                   "rules": [r for r in rules.rules if r.kind == "procedure"]}
-    for key in ("opinion", "opinion_edited", "opinion_edits"):  # an opinion belongs to the review it came from
+    # An opinion belongs to the review it came from; filters belong to the old findings.
+    for key in ("opinion", "opinion_edited", "opinion_edits", "review_filter_codes", "review_filter_sev"):
         st.session_state.pop(key, None)
 
 
@@ -87,7 +95,8 @@ def show_results(state: dict[str, Any]) -> None:
             notices.remove(said)
             said = said.split("如不准确")[0]
         cols = st.columns([4, 2])
-        cols[0].info(md_escape(said or f"文件类型由系统判断为{dtype}。") + f"如不准确，可改按「{other}」重新审查。", icon=":material/info:")
+        cols[0].info(md_escape(said or f"文件类型由系统判断为{dtype}。") + f"如不准确，可改按「{other}」重新审查。",
+                     icon=":material/info:")
         if st.session_state.get("review_files"):
             cols[1].button(f"改按{other}重新审查", on_click=_retype, args=(other,), key="review_retype")
 
@@ -102,7 +111,8 @@ def show_results(state: dict[str, Any]) -> None:
     for note in notices:
         st.info(md_escape(note), icon=":material/info:")
     for bad in report.unreadable:
-        st.warning(md_escape(f"材料《{bad.get('file')}》无法读取，未纳入审查：{bad.get('reason')}"), icon=":material/warning:")
+        st.warning(md_escape(f"材料《{bad.get('file')}》无法读取，未纳入审查：{bad.get('reason')}"),
+                   icon=":material/warning:")
 
     codes = list(dict.fromkeys(f.code for f in findings))
     f1, f2 = st.columns(2)
@@ -113,7 +123,8 @@ def show_results(state: dict[str, Any]) -> None:
                                 placeholder="全部")
     shown = filter_findings(findings, chosen_codes, chosen_sev)
 
-    tabs = st.tabs([":material/description: 标注草案", ":material/table: 问题表", ":material/checklist: 程序与材料", ":material/download: 下载报告"])
+    tabs = st.tabs([":material/description: 标注草案", ":material/table: 问题表", ":material/checklist: 程序与材料",
+                    ":material/download: 下载报告"])
     with tabs[0]:
         st.caption("点击左侧问题跳到草案中的条款；点击条款上的标签回到问题。")
         left, right = st.columns([2, 3])
@@ -161,16 +172,18 @@ def page() -> None:
     st.caption("上传草案及其随附材料（起草说明、征求意见情况、公平竞争审查、合法性审核意见、会议纪要等），"
                "系统逐条审查内容、逐项核对程序，并给出位置、依据和修改建议。")
     if kb_or_none() is None:
-        st.warning("知识库尚未建立：仍可审查，但法律依据和草案中的引用无法逐条核实。可到「知识库」页建立。", icon=":material/library_books:")
+        st.warning("知识库尚未建立：仍可审查，但法律依据和草案中的引用无法逐条核实。可到「知识库」页建立。",
+                   icon=":material/library_books:")
     limit = max_upload_mb()
     files = st.file_uploader(f"上传草案及随附材料（可一次选多个文件；.docx .pdf .txt .md；每个不超过 {limit:g} MB）",
                              type=DOC_TYPES, accept_multiple_files=True, key="review_files",
-                             max_upload_size=max(1, int(limit)) if limit >= 1 else None)
+                             max_upload_size=uploader_limit())
     files = refuse_oversized(list(files or []))
     if files:
         names = [f.name for f in files]
+        # Keyed by the file set: another set of uploads starts from a fresh guess.
         draft_index = st.selectbox("哪一个是草案？（其余文件作为随附材料）", range(len(names)), index=guess_draft(names),
-                                   format_func=lambda i: names[i], key="review_draft")
+                                   format_func=lambda i: names[i], key=f"review_draft-{hash(tuple(names))}")
         c1, c2 = st.columns(2)
         type_label = c1.radio("文件类型", list(TYPE_CHOICES), horizontal=True, key="review_type")
         stage = c2.radio("审查阶段", ["审核", "备案"], horizontal=True, key="review_stage")

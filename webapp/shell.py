@@ -67,7 +67,8 @@ def sidebar() -> None:
                 kb = kb_or_none()
                 n_inst, n_art = kb.catalog.counts()
                 created = (gen.meta.get("created") or "")[:10]
-                st.caption(f"{n_inst} 部法规 · {n_art} 条 · 检索：{'词法' if kb.embedder_name == 'none' else '混合/' + kb.embedder_name}"
+                search = "词法" if kb.embedder_name == "none" else f"混合/{kb.embedder_name}"
+                st.caption(f"{n_inst} 部法规 · {n_art} 条 · 检索：{search}"
                            f"\n\n版本 {gen.name}{' · ' + created if created else ''}")
 
 

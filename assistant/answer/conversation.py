@@ -31,7 +31,8 @@ _BARE_PARA = re.compile(rf"^(?:那|那么|那个|那它的)?\s*(?P<para>第\s*{_
 _PARA_ANY = re.compile(rf"第\s*(?P<n>{_NUM})\s*款")
 _THAT_INSTRUMENT = re.compile(r"(?:该|这|此|本|上述|前述|那)(?:部|个)?(?:法律|法规|规章|法典|法|条例|规定|办法|细则|解释|决定)"
                               rf"(?=\s*(?:的)?\s*第\s*{_NUM}\s*条)")
-_BARE_ARTICLE = re.compile(rf"(?<![法例定则释典》\w])第\s*{_NUM}\s*条")
+# A 第N条 with no title before it (那第十条呢); after 法/条例/规定/》 it belongs to that title.
+_BARE_ARTICLE = re.compile(rf"(?<![法例定则释典》〉])第\s*{_NUM}\s*条")
 _FOLLOW_UP = re.compile(r"^(?:那|那么|那如果|如果是|如果|要是|换成|改成|改为|假如是|假如|若是|对于|至于|还有)|呢[？?！!。.]*$")
 _TRIM = re.compile(r"^(?:那么|那如果|那|如果是|如果|要是|换成|改成|改为|假如是|假如|若是|对于|至于|还有)|(?:的话)?呢?[？?！!。.\s]*$")
 MAX_FOLLOW_UP_CHARS = 24
@@ -130,7 +131,8 @@ def resolve_follow_up(text: str, conversation: Conversation | None) -> tuple[str
             return text[:m.start()] + f"《{art.instrument}》" + text[m.start():], \
                 f"“{m.group(0)}”按上文理解为《{art.instrument}》{_norm_article(m.group(0))}"
     previous = conversation.last_question()
-    if previous and len(text) <= MAX_FOLLOW_UP_CHARS and _FOLLOW_UP.search(text):
+    names_its_own = "《" in text or re.search(rf"第\s*{_NUM}\s*条", text)  # 行政许可法第十七条呢: a question of its own
+    if previous and not names_its_own and len(text) <= MAX_FOLLOW_UP_CHARS and _FOLLOW_UP.search(text):
         fragment = _TRIM.sub("", text).strip("，, ")
         if not fragment:
             return text, None
@@ -140,6 +142,21 @@ def resolve_follow_up(text: str, conversation: Conversation | None) -> tuple[str
         joined = f"{previous} {fragment}"
         return joined, f"结合上文理解为：{joined}"
     return text, None
+
+
+_BARE_NUMBER_ONLY = re.compile(rf"^[^\u4e00-\u9fff]*(?:那|那么|请问)?\s*(?:《\s*》)?\s*第\s*{_NUM}\s*条")
+
+
+def dangling_reference(text: str, conversation: Conversation | None) -> str | None:
+    """A message when the question points back (该条第二款呢, 该法第十条) or names an article without its law
+    (第十条是什么) and there is nothing to point to; None otherwise."""
+    if conversation is not None and conversation.last_article() is not None:
+        return None
+    if _THIS_ARTICLE.search(text) or _BARE_PARA.match(text) or _THAT_INSTRUMENT.search(text):
+        return "这是针对上文的追问，但没有可参照的上文条文。请写明法律名称和条号，例如“行政处罚法第三十六条第二款”。"
+    if _BARE_NUMBER_ONLY.match(text) and "法" not in text and "条例" not in text and len(text) <= MAX_FOLLOW_UP_CHARS:
+        return "未写明法律名称，无法确定所问的条文。请写明法律名称和条号，例如“行政处罚法第十条”。"
+    return None
 
 
 def _swap_subject(previous: str, fragment: str) -> str | None:

@@ -5,37 +5,41 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assistant.answer import extractive as ex
-from assistant.answer.conversation import Conversation, resolve_follow_up
+from assistant.answer.conversation import Conversation, dangling_reference, resolve_follow_up
 from assistant.answer.guidance import match_guidance
-from assistant.answer.question import Kind, Question, clean, is_premise_question, kinds_of
+from assistant.answer.question import Kind, Question, clean
 from assistant.answer.rank import DOMAIN_MIN, Candidate, Ranker, domain_score, grams
 from assistant.config import Settings, get_settings
-from assistant.errors import FashenError, LLMError
+from assistant.errors import FashenError
 from assistant.kb.catalog import normalize_title
 from assistant.kb.citations import check_citation, extract_citations, suggest_instrument, verify_reference
-from assistant.llm.guard import looks_like_injection
 from assistant.models import Answer, Article, Citation, CitationStatus, Hit, Status
 from assistant.text.numerals import article_label, int_to_cn
 
 log = logging.getLogger(__name__)
 
 MAX_CITED = 3  # articles quoted by the deterministic backend
-RATIO = 0.85  # a further article is cited when its score is at least this share of the best one's
+RATIO = 0.8  # a further article is cited when its score is at least this share of the best one's
 MAX_SOURCES = 6  # numbered sources given to a model
 MAX_SHOWN_SOURCES = 8
 
-_rankers: dict[str, Ranker] = {}
+_rankers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_rankers_lock = threading.Lock()
 
 
 def _ranker(kb) -> Ranker:
-    key = f"{id(kb)}:{kb.fingerprint}"
-    if key not in _rankers:
-        _rankers[key] = Ranker(kb)
-    return _rankers[key]
+    """One Ranker per open knowledge base (it reads the catalog's titles once)."""
+    with _rankers_lock:
+        ranker = _rankers.get(kb)
+        if ranker is None or ranker.fingerprint != kb.fingerprint:
+            ranker = _rankers[kb] = Ranker(kb)
+        return ranker
 
 
 @dataclass
@@ -50,6 +54,7 @@ class Plan:
     flagged: list[Citation] = field(default_factory=list)  # those asked-for citations, checked
     notices: list[str] = field(default_factory=list)
     found: bool = False
+    verbatim: bool = False  # the question only names articles: quote them, add nothing
 
     @property
     def sources(self) -> list[Hit]:
@@ -66,7 +71,7 @@ class Plan:
 
 # -- public API --------------------------------------------------------------------------------------------
 
-def ask(question: str, *, kb=None, settings: Settings | None = None, history: Conversation | None = None,
+def ask(question: str | None, *, kb=None, settings: Settings | None = None, history: Conversation | None = None,
         provider=None, backend: str | None = None) -> Answer:
     """Answer a question with verified citations. `backend` (none | openai | llamacpp) overrides
     settings.llm.provider; `provider` supplies a ready model; `history` reads follow-ups and records the turn."""
@@ -79,7 +84,7 @@ def ask(question: str, *, kb=None, settings: Settings | None = None, history: Co
     return answer
 
 
-def stream_ask(question: str, *, kb=None, settings: Settings | None = None, history: Conversation | None = None,
+def stream_ask(question: str | None, *, kb=None, settings: Settings | None = None, history: Conversation | None = None,
                provider=None, backend: str | None = None) -> Iterator[str | Answer]:
     """Like `ask`, but yields the text in pieces as it is produced, then the final Answer. The pieces are the
     model's raw output; the final Answer's text carries the 〔未核实：…〕 marks, so a chat shows it at the end."""
@@ -99,9 +104,18 @@ def _run(question, *, kb, settings, history, provider, backend, streaming) -> It
         yield answer
         return
     resolved, note = resolve_follow_up(q.text, history)
+    dangling = None if note else dangling_reference(q.text, history)
+    if dangling:
+        answer = Answer(question=q.asked, answer=dangling, backend="none", found=False, notices=q.notices)
+        yield answer.answer
+        if history is not None:
+            history.record(q.asked, q.text, answer)
+        yield answer
+        return
     if note:
         q.notices.append(note)
-        q.text, q.kinds, q.premise = resolved, kinds_of(resolved), is_premise_question(resolved)
+        q.text = resolved
+        q.understand()
     if kb is None:
         from assistant.kb.base import open_kb
 
@@ -133,9 +147,7 @@ def _run(question, *, kb, settings, history, provider, backend, streaming) -> It
 def make_plan(q: Question, kb) -> Plan:
     """Explicit article requests, the ranked pool, the chosen articles and whether anything relevant was found."""
     plan = Plan(question=q, resolved=q.text, notices=list(q.notices))
-    if looks_like_injection(q.text):
-        plan.notices.append("问题中含有类似指令的语句，已仅作为问题内容处理。")
-    explicit = _explicit(q, kb, plan)
+    explicit, spans = _explicit(q, kb, plan)
     ranker = _ranker(kb)
     plan.candidates = ranker.pool(q, q.helper_queries())
     ids = {c.article.id for c in explicit}
@@ -146,9 +158,10 @@ def make_plan(q: Question, kb) -> Plan:
 
     ranked = usable(plan.candidates)
     plan.chosen = explicit
-    if explicit and (Kind.CONTENT in q.kinds or _only_citation(q.text)):
+    plan.verbatim = bool(explicit) and (Kind.CONTENT in q.kinds or _only_citation(q.text, spans))
+    if plan.verbatim:
         pass  # 第N条说的是什么: the article itself is the answer
-    elif _relevant(q, kb, ranked) and not plan.problems:
+    elif _relevant(q, kb, ranked) and not _blocking(plan):
         limit = 1 if explicit else MAX_CITED
         # Each sub-question's best article first (多久要答复？不答复咋办？ needs both), then the closest runners-up.
         firsts = [usable(ranker.rescore(part, plan.candidates))[:1] for part in q.parts()] if not explicit else []
@@ -157,10 +170,17 @@ def make_plan(q: Question, kb) -> Plan:
     return plan
 
 
-def _only_citation(text: str) -> bool:
-    """Whether the question is little more than a citation (行政许可法第十七条 / 立法法第一百零三条怎么说)."""
-    rest = re.sub(r"《[^》]*》|[\u4e00-\u9fff]{2,30}?(?:法|条例|规定|办法|解释)?第[^条]{1,8}条(?:第[^款]{1,4}款)?", "", text)
-    return len(grams(rest)) <= 6
+def _blocking(plan: Plan) -> bool:
+    """Whether an asked-for article that fails stops the answer: a missing article or unknown instrument does
+    (nothing is offered in its place), a repealed or amended one does not (the law in force is retrieved)."""
+    outdated = (CitationStatus.REPEALED, CitationStatus.AMENDED)
+    return any(c.status not in outdated for c in plan.flagged) or len(plan.problems) > len(plan.flagged)
+
+
+def _only_citation(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether the question is little more than its citations (行政许可法第十七条 / 立法法第一百零三条怎么说)."""
+    rest = "".join(ch for i, ch in enumerate(text) if not any(a <= i < b for a, b in spans))
+    return len({g for g in grams(rest) if len(g) == 2}) <= 2
 
 
 def _relevant(q: Question, kb, ranked: list[Candidate]) -> bool:
@@ -216,13 +236,15 @@ def _chosen(article: Article, q: Question, kb, hit: Hit | None, *, paragraph: in
                      explicit=explicit)
 
 
-def _explicit(q: Question, kb, plan: Plan) -> list[ex.Chosen]:
-    """Articles the question names; those that do not exist become `problems` and `flagged`."""
+def _explicit(q: Question, kb, plan: Plan) -> tuple[list[ex.Chosen], list[tuple[int, int]]]:
+    """Articles the question names (and where), those that do not exist becoming `problems` and `flagged`."""
     out: list[ex.Chosen] = []
     seen: set[str] = set()
+    spans: list[tuple[int, int]] = []
     for raw in extract_citations(q.text, catalog=kb.catalog):
         if raw.article_no is None or raw.relative == "self" or not raw.title:
             continue
+        spans.append((raw.start, raw.end))
         cit = check_citation(raw, kb.catalog)
         art = None
         if cit.status in (CitationStatus.VERIFIED, CitationStatus.NO_SUCH_PARAGRAPH):
@@ -246,6 +268,9 @@ def _explicit(q: Question, kb, plan: Plan) -> list[ex.Chosen]:
                      f"《{near.title}》共{int_to_cn(kb.catalog.max_article(near.id))}条，没有{label}。"))
             else:
                 plan.problems.append(f"知识库未收录“{written}”，无法核实该条（名称有误，或该文件尚未导入：fashen ingest）。")
+        elif raw.article_no <= 0:
+            plan.problems.append(f"条号“{raw.text}”有误")
+            plan.flagged.append(cit)
         else:
             plan.problems.append(cit.reason or "该条无法核实")
             plan.flagged.append(cit)
@@ -254,7 +279,7 @@ def _explicit(q: Question, kb, plan: Plan) -> list[ex.Chosen]:
             if chosen is not None:
                 out.append(chosen)
                 seen.add(art.id)
-    return out
+    return out, spans
 
 
 # -- the deterministic backend ----------------------------------------------------------------------------
@@ -272,7 +297,7 @@ def deterministic_answer(plan: Plan, kb, *, backend: str = "none") -> Answer:
                 "不提供其内容，以免误引。可写明正确的法律名称和条号，或直接描述要咨询的问题。"
         return Answer(question=q.asked, answer=text, backend=backend, citations=[], unverified=plan.flagged,
                       sources=plan.sources if not problems else [], notices=notices, found=False)
-    verbatim = all(c.explicit for c in plan.chosen) and (Kind.CONTENT in q.kinds or _only_citation(q.text))
+    verbatim = plan.verbatim
     guidance = [] if verbatim else match_guidance(kb, q.text, [c.article for c in plan.chosen], premise=q.premise)
     embedded = _check_quotes(plan.chosen, kb)
     body = ex.compose(q, plan.chosen, guidance, verbatim=verbatim)
@@ -334,8 +359,8 @@ def _llm_answer(plan: Plan, kb, settings: Settings, provider, name: str, streami
 def _fallback(plan: Plan, kb, notice: str, streaming: bool, *, started: bool = False) -> Iterator[str | Answer]:
     plan.notices.append(notice)
     answer = deterministic_answer(plan, kb)
-    if streaming and started:
-        yield "\n\n〔模型输出中断，以下为离线检索回答〕\n"
+    if streaming:  # a chat shows the reason before the offline answer, not only in the final notices
+        yield ("\n\n" if started else "") + f"〔{notice}〕\n\n"
     yield answer.answer
     yield answer
 
@@ -347,4 +372,4 @@ def short_reason(exc: BaseException) -> str:
     return (m.group(1) if m else msg).strip("（）() ") or type(exc).__name__
 
 
-__all__ = ["ask", "stream_ask", "make_plan", "deterministic_answer", "Plan", "LLMError"]
+__all__ = ["ask", "stream_ask", "make_plan", "deterministic_answer", "Plan"]

@@ -14,7 +14,7 @@ from assistant.kb.citations import format_citation
 from assistant.models import Article, Citation, Hit
 from assistant.text.numerals import int_to_cn
 
-QUOTE_FULL_MAX = 420  # an article longer than this is quoted by its relevant paragraphs
+QUOTE_FULL_MAX = 600  # an article longer than this is quoted by its relevant paragraphs
 _SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
 _ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 _PROHIBITION = re.compile(r"不得|一律不|只能由|禁止|不能|无权|不予|无效")
@@ -87,7 +87,8 @@ def quote_of(article: Article, question: Question, paragraph: int | None) -> str
     paras = paragraphs(article)
     w = _weights(question.text)
     ranked = sorted(range(len(paras)), key=lambda i: -_overlap(paras[i], w))
-    keep = sorted({paragraph - 1} if paragraph else set(ranked[:2]))
+    # The first 款 usually states the rule; then the one the question is about (or the best matching two).
+    keep = sorted({0, paragraph - 1} if paragraph else {0, *ranked[:2]})
     out, prev = [], -1
     for i in keep:
         if i != prev + 1 or (i == keep[0] and i > 0):
@@ -136,8 +137,12 @@ def lead(chosen: list[Chosen], question: Question, *, verbatim: bool = False) ->
     cite = best.cite
     if verbatim:
         sents = [s.strip() for s in _SENTENCE.findall(best.quote) if s.strip()]
-        first = sents[0] if sents else best.quote
-        return f"{cite}规定：“{first}”" + ("……" if len(sents) > 1 else "")
+        first, used = (sents[0], 1) if sents else (best.quote, 1)
+        if first.endswith((":", "：")):
+            while used < len(sents) and _ITEM.match(sents[used]):
+                first += sents[used]
+                used += 1
+        return f"{cite}规定：“{first}”" + ("……" if len(sents) > used else "")
     sentence = key_sentence(best.article, question, best.paragraph)
     if question.premise and _PROHIBITION.search(sentence):
         return f"不可以。{cite}规定：“{sentence}”"

@@ -19,14 +19,14 @@ from assistant.models import Article, Citation
 
 log = logging.getLogger(__name__)
 
-MAX_RULES = 2
+MAX_RULES = 1
 MIN_OVERLAP = 0.12  # share of the rule title's bigrams that the question must contain
 # Templates in suggestions (依照《××法》第×条) are not citations: written in quotation marks instead.
 _TEMPLATE_TITLE = re.compile(r"《([^》]*[×＊*][^》]*)》")
 _PLACEHOLDER = re.compile(r"[（(]?\{[a-z_]+\}[）)]?[，,：:]?")
 _CODES = ("C.", "P.")  # content and procedure rules; reminders (R.*) are about after adoption
 
-_cache: dict[str, object] = {}
+_cache: dict[str, list] = {}
 _lock = threading.Lock()
 
 
@@ -42,18 +42,42 @@ class Guidance:
     unverified_basis: list[str] = field(default_factory=list)
 
 
-def _rules(kb):
+@dataclass
+class _Rule:
+    rule: object
+    basis: list[Citation]
+    others: list[str]
+
+
+def _rules(kb) -> list[_Rule]:
+    """The catalog's rules with their basis checked against this knowledge base; a rule whose basis does
+    not resolve here (an instrument not ingested) is left out, the others stay usable."""
     key = f"{id(kb.catalog)}:{kb.fingerprint}"
     with _lock:
-        if key not in _cache:
-            try:
-                from assistant.review.rules import load_rules
+        if key in _cache:
+            return _cache[key]
+        out: list[_Rule] = []
+        try:
+            from assistant.review.rules import load_rules
 
-                _cache[key] = load_rules(catalog=kb.catalog)
-            except Exception as exc:  # noqa: BLE001 - guidance is optional; an answer must not fail for it
-                log.warning("rule catalog unavailable for answers: %s", exc)
-                _cache[key] = None
-        return _cache[key]
+            ruleset = load_rules(catalog=None)  # validated here, basis checked below rule by rule
+        except Exception as exc:  # noqa: BLE001 - guidance is optional; an answer must not fail for it
+            log.info("rule catalog unavailable for answers: %s", exc)
+            ruleset = None
+        for rule in getattr(ruleset, "rules", []):
+            if not rule.code.startswith(_CODES):
+                continue
+            checked = [(b, verify_reference(kb.catalog, b.instrument, b.article, b.paragraph))
+                       for b in rule.basis if b.article]
+            if any(not c.verified and not b.policy for b, c in checked):
+                log.info("rule %s left out of answers: its basis does not resolve here", rule.id)
+                continue
+            others = [b.instrument + (f"（{b.note}）" if b.note else "") for b, c in checked if not c.verified]
+            others += [b.instrument + (f"（{b.note}）" if b.note else "") for b in rule.basis
+                       if not b.article and not kb.catalog.resolve(b.instrument)]
+            out.append(_Rule(rule, [c for _, c in checked if c.verified], others))
+        _cache[key] = out
+        return out
 
 
 def _bigrams(text: str) -> set[str]:
@@ -62,28 +86,21 @@ def _bigrams(text: str) -> set[str]:
 
 def match_guidance(kb, question: str, cited: list[Article], *, premise: bool = False) -> list[Guidance]:
     """The rules (at most MAX_RULES) whose basis the answer cites and whose title fits the question."""
-    ruleset = _rules(kb)
-    if ruleset is None:
-        return []
+    rules = _rules(kb)
     cited_keys = {(a.instrument_title, a.label) for a in cited}
     q = _bigrams(question)
-    scored: list[tuple[float, object]] = []
-    for rule in getattr(ruleset, "rules", []):
-        if not rule.code.startswith(_CODES):
-            continue
-        basis_hit = any((b.instrument, b.article) in cited_keys for b in rule.resolved_basis if b.verified)
-        title = _bigrams(rule.title)
+    scored: list[tuple[float, _Rule]] = []
+    for r in rules:
+        basis_hit = any((b.instrument, b.article) in cited_keys for b in r.basis)
+        title = _bigrams(r.rule.title)
         overlap = len(title & q) / len(title) if title else 0.0
         if basis_hit and (overlap >= MIN_OVERLAP or premise):
-            scored.append((overlap + (1.0 if basis_hit else 0.0), rule))
+            scored.append((overlap + (1.0 if basis_hit else 0.0), r))
     scored.sort(key=lambda x: -x[0])
     out: list[Guidance] = []
-    for _, rule in scored[:MAX_RULES]:
-        checked = [verify_reference(kb.catalog, b.instrument, b.article, b.paragraph)
-                   for b in rule.resolved_basis if b.verified and b.article]
-        basis = [c for c in checked if c.verified]
-        others = [b.instrument + (f"（{b.note}）" if b.note else "") for b in rule.resolved_basis if not b.verified]
+    for _, r in scored[:MAX_RULES]:
+        rule = r.rule
         advice = _TEMPLATE_TITLE.sub(r"“\1”", _PLACEHOLDER.sub("", rule.suggestion or rule.message)).strip()
-        out.append(Guidance(rule_id=rule.id, code=rule.code, title=rule.title, advice=advice, basis=basis,
-                            unverified_basis=others))
+        out.append(Guidance(rule_id=rule.id, code=rule.code, title=rule.title, advice=advice, basis=r.basis,
+                            unverified_basis=r.others))
     return out

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from assistant.llm.guard import looks_like_injection
 from assistant.text.normalize import normalize
 
 # How much of a long question is used for retrieval: a pasted draft or a long story buries the question.
@@ -55,7 +56,8 @@ _MEASURES = re.compile(r"罚款|处罚|拘留|许可|审批|查封|扣押|冻结
 
 # The category of law a measure belongs to: what to look up when asked who may set it.
 _MEASURE_CATEGORY: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"拘留|限制人身自由|罚款|没收|吊销|警告|通报批评|停产停业|处罚"), "行政处罚"),
+    (re.compile(r"拘留|限制人身自由"), "限制人身自由的行政处罚"),
+    (re.compile(r"罚款|没收|吊销|警告|通报批评|停产停业|处罚"), "行政处罚"),
     (re.compile(r"许可|审批|准入证"), "行政许可"),
     (re.compile(r"查封|扣押|冻结"), "行政强制措施"),
     (re.compile(r"强制执行|强制拆除|强拆|强制"), "行政强制"),
@@ -75,14 +77,21 @@ class Question:
     notices: list[str] = field(default_factory=list)
     kinds: set[Kind] = field(default_factory=set)
     premise: bool = False  # asks whether a low-ranking document may set a measure reserved to higher law
+    authority: bool = False  # asks who (which kind of instrument) may set a measure: 规章可以设定罚款吗
 
     @property
     def empty(self) -> bool:
         return not self.text
 
+    def understand(self) -> None:
+        """(Re)derive kinds, premise and authority from `text`."""
+        self.kinds = kinds_of(self.text)
+        self.authority = is_authority_question(self.text)
+        self.premise = is_premise_question(self.text)
+
     def part(self, text: str) -> Question:
         """One sub-question, with its own kinds."""
-        return Question(asked=text, text=text, kinds=kinds_of(text), premise=self.premise)
+        return Question(asked=text, text=text, kinds=kinds_of(text), premise=self.premise, authority=self.authority)
 
     def parts(self, min_chars: int = 5) -> list[Question]:
         """The sub-questions of a question that asks several things (多久要答复？不答复咋办？); [] for one."""
@@ -90,14 +99,19 @@ class Question:
         pieces = [p for p in pieces if len(p) >= min_chars]
         return [self.part(p) for p in pieces] if len(pieces) > 1 else []
 
+    @property
+    def category(self) -> str | None:
+        """The kind of measure an authority question is about (罚款 → 行政处罚), None for other questions."""
+        if not (self.premise or self.authority):
+            return None
+        return next((category for pattern, category in _MEASURE_CATEGORY if pattern.search(self.text)), None)
+
     def helper_queries(self) -> tuple[str, ...]:
-        """Extra retrieval queries: for a premise question, who may set the measure it names."""
-        if not self.premise:
+        """Extra retrieval queries: for a question whether an instrument may set a measure, who may set it."""
+        category = self.category
+        if category is None:
             return ()
-        for pattern, category in _MEASURE_CATEGORY:
-            if pattern.search(self.text):
-                return (f"规范性文件 不得设定 {category}", f"设定 {category}")
-        return ()
+        return (f"规范性文件 不得设定 {category}", f"设定 {category}") if self.premise else (f"设定 {category}",)
 
 
 def clean(question: str | None) -> Question:
@@ -109,12 +123,40 @@ def clean(question: str | None) -> Question:
         notices.append("问题含繁体字，已转换为简体检索。")
     text = _SPACE.sub(" ", text).strip().translate(_QUOTES)
     if len(text) > MAX_QUESTION_CHARS:
-        notices.append(f"问题过长（{len(text)} 字），仅按前 {MAX_QUESTION_CHARS} 字检索和回答。")
+        notices.append(f"问题过长（{len(text)} 字），仅按前 {MAX_QUESTION_CHARS} 字中提问的语句检索和回答。")
         text = text[:MAX_QUESTION_CHARS]
+    injected = looks_like_injection(text)
+    if injected:
+        notices.append("问题中含有类似指令的语句，已仅作为问题内容处理。")
+        kept = "".join(s for s in _SENTENCES.findall(text) if s.strip() not in injected).strip()
+        text = kept or text
+    focused = focus(text)
+    if focused != text and len(text) <= MAX_QUESTION_CHARS:
+        notices.append(f"问题较长（{len(text)} 字），按其中提问的语句检索。")
+    text = focused
     q = Question(asked=asked, text=text, notices=notices)
-    q.kinds = kinds_of(text)
-    q.premise = is_premise_question(text)
+    q.understand()
     return q
+
+
+_SENTENCES = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?\n?")
+_ASKS = re.compile(r"[？?]|吗|呢|是否|能否|能不能|可不可以|怎么|如何|多少|多久|哪些|什么|谁|何")
+FOCUS_CHARS = 300  # longer input: retrieval reads the sentences that ask, not the background
+
+
+def focus(text: str) -> str:
+    """For long input (a story, a pasted draft), the sentences that ask something, in order, up to FOCUS_CHARS
+    characters (the first ones when none does); short questions unchanged."""
+    if len(text) <= FOCUS_CHARS:
+        return text
+    sentences = [s.strip() for s in _SENTENCES.findall(text) if s.strip()]
+    asking = [s for s in sentences if _ASKS.search(s)] or sentences
+    out = ""
+    for s in dict.fromkeys(asking):
+        if len(out) + len(s) > FOCUS_CHARS:
+            break
+        out += s
+    return out or text[:FOCUS_CHARS]
 
 
 def _traditional(asked: str, text: str) -> bool:
@@ -131,7 +173,12 @@ def kinds_of(text: str) -> set[Kind]:
     return kinds
 
 
+def is_authority_question(text: str) -> bool:
+    """Whether the question asks if some instrument or body may set a measure (规章可以设定行政拘留吗)."""
+    return bool(_SETS.search(text) and _MEASURES.search(text))
+
+
 def is_premise_question(text: str) -> bool:
     """Whether the question asks if a document below 规章 (or a body that can only issue one) may set a
     measure reserved to law, regulations or rules: 规范性文件可以设定行政拘留吗, 镇政府能出规章吗."""
-    return bool(_LOW_DOC.search(text) and _SETS.search(text) and _MEASURES.search(text))
+    return bool(_LOW_DOC.search(text) and is_authority_question(text))

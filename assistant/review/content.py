@@ -3,150 +3,40 @@
 - `pattern`: triggers / exceptions (regexes) matched sentence by sentence, with the PRIMER §3 exceptions that
   need the knowledge base: a cited article that itself sets the measure, and restatement of a law's text.
 - `citation_validity`: C.BASIS_INVALID from the citation check (repealed, no such article, misnamed).
-- `validity_period`: C.VALIDITY (施行日期 / 有效期 missing or too long).
-- `retroactive_dates`: C.RETROACTIVE computed from dates (a burden dated before the draft takes effect).
+- `validity_period`, `retroactive_dates`: C.VALIDITY and C.RETROACTIVE from the draft's dates (content_dates.py).
 
 `run_content` runs the applicable rules on every clause, then applies precedence (PRIMER §3: one finding per
-defect, the most specific code first) and fills the findings. The draft is data: sentences addressed to a
-reviewer or a model (【系统提示：…】, "请忽略以上审查要求") are blanked before matching.
+defect, the most specific code first) and fills the findings. Sentences come from sentences.py, which blanks
+text addressed to the reviewer (the draft is data).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from assistant.models import CitationStatus, Clause, Finding, Stage
 from assistant.review.context import IssuerKind, ReviewContext
-from assistant.review.dates import find_dates
 from assistant.review.rules import CHECKS, Rule, register_check
-from assistant.text.numerals import cn_to_int
+from assistant.review.sentences import Segment, amounts, neutralize, segments
+
 
 # Precedence among codes that describe what a clause does (PRIMER §3). Codes outside this list (BASIS_INVALID,
 # RETROACTIVE, VALIDITY) are independent defects and never displace or get displaced.
 SPECIFIC = ["C.LICENSE", "C.PENALTY", "C.COERCION", "C.FEE", "C.CERTIFICATE", "C.COMPETITION", "C.PERSONAL_INFO"]
 PRECEDENCE = [*SPECIFIC, "C.MINUTES", "C.OBLIGATION", "C.ULTRA_VIRES"]
 
-# -- the draft is data: text addressed to the reviewer is neutralised before matching -------------------------
 
-_INJECTION = [
-    re.compile(r"【[^】]{0,300}?(?:系统提示|系统指令|提示词|忽略|无视|不要列出|直接输出|审查要求|AI|模型|助手)[^】]{0,300}】"),
-    re.compile(r"[［\[]\s*(?:系统提示|系统指令|system)[^］\]]{0,300}[］\]]", re.I),
-    re.compile(r"[^。！？\n]{0,80}(?:请?(?:忽略|无视)(?:以上|上述|前述|之前|全部|所有|一切)|请直接输出|直接输出[“\"]|不要列出任何|"
-               r"ignore (?:all|previous|the above)|disregard (?:all|previous))[^。！？\n]{0,200}[。！？]?", re.I),
-]
-
-
-def neutralize(text: str) -> str:
-    """Blank (same length, offsets kept) every span that addresses the reviewer instead of regulating."""
-    for rx in _INJECTION:
-        text = rx.sub(lambda m: " " * len(m.group(0)), text)
-    return text
-
-
-# -- sentences -------------------------------------------------------------------------------------------------
-
-_VIOLATION_LEAD = re.compile(r"有?下列[^。；：]{0,12}(行为|情形|情况|事项)之一"
-                             r"|(罚款|责令|追究|处分|处罚|查处|监督|违法行为)[^。；：:]{0,30}[：:]\s*$")
-_ITEM = re.compile(r"^[ \t\u3000]*(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[①-⑳])")
-_SENT_END = re.compile(r"[。！？；;]")
-
-
-@dataclass
-class Segment:
-    """A sentence (split at 。！？；) of a clause; an item line carries its lead-in (…下列…：) for matching."""
-
-    text: str
-    evidence: str
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    sentence: list[tuple[int, int]] = field(default_factory=list)  # the whole 。-sentence (；-parts joined)
-    lead_len: int = 0            # for an item: length of the lead-in prefixed to `text`
-    violation_list: bool = False  # the lead-in introduces violations ("有下列行为之一的，处……：")
-
-    def covers(self, start: int | None, end: int | None, *, whole_sentence: bool = False) -> bool:
-        if start is None:
-            return False
-        end = end if end is not None else start
-        spans = self.sentence if whole_sentence and self.sentence else self.spans
-        return any(s <= start < e or s < end <= e for s, e in spans)
-
-
-def segments(text: str) -> list[Segment]:
-    """Sentences of a clause (offsets relative to the clause text), injection spans blanked."""
-    clean = neutralize(text)
-    out: list[Segment] = []
-    lead: tuple[str, int, int] | None = None
-    pos = 0
-    for line in clean.split("\n"):
-        line_start = pos
-        pos += len(line) + 1
-        if not line.strip():
-            continue
-        is_item = bool(_ITEM.match(line))
-        parts: list[tuple[int, int]] = []
-        sentences: list[tuple[int, int]] = []
-        s = sent = 0
-        for m in _SENT_END.finditer(line):
-            parts.append((s, m.end()))
-            s = m.end()
-            if m.group(0) in "。！？":
-                sentences.append((sent, m.end()))
-                sent = m.end()
-        if s < len(line):
-            parts.append((s, len(line)))
-        if sent < len(line):
-            sentences.append((sent, len(line)))
-        for a, b in parts:
-            seg_text = line[a:b].strip(" \t\u3000")
-            if not seg_text.strip("。；;！？ "):
-                continue
-            start, end = line_start + a, line_start + b
-            sa, sb = next(((x, y) for x, y in sentences if x <= a < y), (a, b))
-            sentence = [(line_start + sa, line_start + sb)]
-            evidence = text[start:end].strip(" \t\u3000")
-            if is_item and lead is not None:
-                out.append(Segment(text=lead[0] + seg_text, evidence=f"{text[lead[1]:lead[2]].strip()}……{evidence}",
-                                   spans=[(lead[1], lead[2]), (start, end)], sentence=[(lead[1], lead[2]), *sentence],
-                                   lead_len=len(lead[0]), violation_list=bool(_VIOLATION_LEAD.search(lead[0]))))
-            else:
-                out.append(Segment(text=seg_text, evidence=evidence, spans=[(start, end)], sentence=sentence))
-        if not is_item:
-            last = line.rstrip(" \t\u3000")
-            if last.endswith(("：", ":")):
-                a = parts[-1][0] if parts else 0
-                lead = (line[a:].strip(" \t\u3000"), line_start + a, line_start + len(line))
-            else:
-                lead = None
-    return out
-
-
-def _segments_of(clause: Clause, ctx: ReviewContext) -> list[Segment]:
+def segments_of(clause: Clause, ctx: ReviewContext) -> list[Segment]:
+    """A clause's segments, computed once per review."""
     return ctx.memo(f"seg:{clause.location}", lambda: segments(clause.text))
-
-
-# -- amounts ---------------------------------------------------------------------------------------------------
-
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*(万)?\s*元")
-
-
-def amounts(text: str) -> list[float]:
-    """Sums of money in yuan (五百元, 2000元, 5万元, 一万元)."""
-    out = []
-    for m in _AMOUNT.finditer(text):
-        num, wan = m.group(1), m.group(2)
-        try:
-            value = float(num) if num[0].isdigit() else float(cn_to_int(num))
-        except ValueError:
-            continue
-        out.append(value * (10000 if wan else 1))
-    return out
 
 
 # -- compiled rule parameters ----------------------------------------------------------------------------------
 
-def _rx(patterns: Any) -> list[re.Pattern[str]]:
+def compile_patterns(patterns: Any) -> list[re.Pattern[str]]:
     if not patterns:
         return []
     if isinstance(patterns, str):
@@ -171,11 +61,13 @@ class PatternParams:
     check_amount: bool
     cite_reference: bool
     restatement: float
+    restatement_sources: tuple[str, ...]
     overrides: set[str]
     skip_definitions: bool
     violation_items: bool
     negation: bool
     reference_exempt: bool
+    not_issuer: bool
 
 
 _DEFINITION = re.compile(r"^[ \t\u3000]*(本[^，。；]{0,8}(所称|中的|所指)|前款所称|本条所称)")
@@ -183,7 +75,7 @@ _PARAMS: dict[int, tuple[Rule, PatternParams]] = {}
 PATTERN_KEYS = {
     "triggers", "match_exceptions", "window", "require", "require_any", "exceptions", "sentence_exceptions",
     "clause_exceptions", "draft_require", "issuers", "cited_measure", "measures", "check_amount", "cite_reference",
-    "restatement", "overrides", "skip_definitions", "violation_items", "negation", "reference_exempt",
+    "restatement", "restatement_sources", "overrides", "skip_definitions", "violation_items", "negation", "reference_exempt", "not_issuer",
 }
 
 
@@ -201,26 +93,28 @@ def pattern_params(rule: Rule) -> PatternParams:
         raise ValueError(f"规则 {rule.id} 的 issuers {sorted(bad_issuers)} 无效；可用：{', '.join(k.value for k in IssuerKind)}")
     window = p.get("window") or [0, 0]
     params = PatternParams(
-        triggers=_rx(p.get("triggers")),
-        match_exceptions=_rx(p.get("match_exceptions")),
+        triggers=compile_patterns(p.get("triggers")),
+        match_exceptions=compile_patterns(p.get("match_exceptions")),
         window=(int(window[0]), int(window[1])),
-        require=_rx(p.get("require")),
-        require_any=_rx(p.get("require_any")),
-        exceptions=_rx(p.get("exceptions")),
-        sentence_exceptions=_rx(p.get("sentence_exceptions")),
-        clause_exceptions=_rx(p.get("clause_exceptions")),
-        draft_require=_rx(p.get("draft_require")),
+        require=compile_patterns(p.get("require")),
+        require_any=compile_patterns(p.get("require_any")),
+        exceptions=compile_patterns(p.get("exceptions")),
+        sentence_exceptions=compile_patterns(p.get("sentence_exceptions")),
+        clause_exceptions=compile_patterns(p.get("clause_exceptions")),
+        draft_require=compile_patterns(p.get("draft_require")),
         issuers=set(p.get("issuers") or []),
         cited_measure=bool(p.get("cited_measure", False)),
         measures=[(re.compile(m["draft"]), re.compile(m["law"])) for m in p.get("measures") or []],
         check_amount=bool(p.get("check_amount", False)),
         cite_reference=bool(p.get("cite_reference", True)),
         restatement=float(p.get("restatement", 0) or 0),
+        restatement_sources=tuple(p.get("restatement_sources") or ()),
         overrides=set(p.get("overrides") or []),
         skip_definitions=bool(p.get("skip_definitions", True)),
         violation_items=bool(p.get("violation_items", False)),
         negation=bool(p.get("negation", True)),
         reference_exempt=bool(p.get("reference_exempt", False)),
+        not_issuer=bool(p.get("not_issuer", False)),
     )
     _PARAMS[id(rule)] = (rule, params)
     return params
@@ -229,16 +123,18 @@ def pattern_params(rule: Rule) -> PatternParams:
 # -- the PRIMER §3 exceptions that need the knowledge base ------------------------------------------------------
 
 _LOCAL_NAME = re.compile(r"^[\u4e00-\u9fa5]{1,10}(省|自治区|市|县|区|旗|镇|乡)(?!政府)")
+_SOURCE = re.compile(r"(依照|按照|依据|根据|适用|参照)[^。；，]{0,4}$")
+_VIOLATED = re.compile(r"违反[^。；，]{0,4}$")
 
 
 def _law_like_unknown(title: str | None, seg_text: str) -> bool:
     """An instrument missing from the knowledge base that reads like a law, 行政法规 or 部门规章 (benefit of doubt)."""
     if not title:
         return False
+    if re.search(r"(法|法典|条例)$", title):  # 法律, 行政法规, 地方性法规 (省、设区的市): never a county's own paper
+        return True
     if _LOCAL_NAME.match(title):
         return False
-    if re.search(r"(法|法典|条例)$", title):
-        return True
     # 部门规章 carry an order number: 《公共租赁住房管理办法》（住房和城乡建设部令第11号）
     return bool(re.search(re.escape(title) + r"》[（(][^）)]*令第", seg_text))
 
@@ -257,6 +153,11 @@ def cited_measure_ok(p: PatternParams, seg: Segment, clause: Clause, ctx: Review
         status = c.status
         if status == CitationStatus.SELF_REFERENCE:
             continue
+        before = clause.text[max(0, c.start - 8):c.start]
+        if _VIOLATED.search(before):
+            continue  # 违反《X法》第N条: the duty breached, not the source of the measure
+        if c.article_no is None and not _SOURCE.search(before):
+            continue  # a bare title counts only as the source: 依照《X》的规定
         inst = ctx.instrument(c.instrument)
         if inst is not None and getattr(inst, "level", None) in ("规范性文件", "内部制度", "其他") \
                 and inst.status != "已废止":
@@ -331,35 +232,38 @@ def _named_instruments(ctx: ReviewContext) -> list[Any]:
     return ctx.memo("named-instruments", compute)
 
 
-# Laws any draft may restate without naming them (the codes of administrative action).
-CORE_SOURCES = ("中华人民共和国行政许可法", "中华人民共和国行政处罚法", "中华人民共和国行政强制法")
-
-
-def _restatement_sources(ctx: ReviewContext) -> list[Any]:
+def _restatement_sources(ctx: ReviewContext, extra: tuple[str, ...]) -> list[Any]:
+    """The instruments the draft names, plus those a rule lists (laws drafts restate without naming them)."""
     def compute() -> list[Any]:
         out = list(_named_instruments(ctx))
         seen = {i.id for i in out}
-        for title in CORE_SOURCES:
+        for title in extra:
             inst = ctx.instrument(title)
             if inst is not None and inst.id not in seen:
                 seen.add(inst.id)
                 out.append(inst)
         return out
-    return ctx.memo("restatement-sources", compute)
+    return ctx.memo(f"restatement-sources:{'|'.join(extra)}", compute)
 
 
-def restates_law(seg: Segment, ctx: ReviewContext, threshold: float) -> bool:
-    """Exception 2: the sentence restates an article of a law/法规 the draft names, or of the core codes."""
+def restates_law(seg: Segment, ctx: ReviewContext, threshold: float, p: PatternParams | None = None) -> bool:
+    """Exception 2: the sentence restates a 款 of a law/法规 the draft names, or of the core codes.
+
+    With a rule's `measures`, the 款 must contain the measure too and allow the draft's amount: copying a law's
+    wording and adding a fine to it is no restatement."""
     if ctx.catalog is None or threshold <= 0:
         return False
     mine = _bigrams(seg.text)
     if len(mine) < 6:
         return False
-    for inst in _restatement_sources(ctx):
+    wanted = [law for d, law in (p.measures if p else []) if d.search(seg.text)]
+    for inst in _restatement_sources(ctx, p.restatement_sources if p else ()):
         index = ctx.memo(f"bigrams:{inst.id}", lambda inst=inst: [
-            _bigrams(p) for a in ctx.catalog.articles_of(inst.id) for p in (a.paragraphs or [a.text])])
-        for grams in index:
-            if grams and len(mine & grams) / len(mine) >= threshold:
+            (para, _bigrams(para)) for a in ctx.catalog.articles_of(inst.id) for para in (a.paragraphs or [a.text])])
+        for para, grams in index:
+            if not grams or len(mine & grams) / len(mine) < threshold:
+                continue
+            if all(law.search(para) for law in wanted) and not (p and p.check_amount and _exceeds(seg.text, [para])):
                 return True
     return False
 
@@ -379,7 +283,8 @@ def make_finding(rule: Rule, clause: Clause, evidence: str | None, detail: str |
 # A trigger inside a prohibition or a fight against it ("不得收取任何费用", "严禁……查封、扣押", "纠正违法查封") is
 # not the measure being set; nor is one the clause merely refers to the law for ("依法予以处罚"). Both are judged
 # within the comma clause before the trigger (a clause opening with 或者 continues the one before it).
-_NEGATION = re.compile(r"不得|严禁|禁止|不准|不应|杜绝|不允许|无权|有权拒绝|避免|防止|纠正|制止|打击|清理|整治|规范|减少"
+_NEGATION = re.compile(r"(?:不得|严禁|禁止|不准|不应|杜绝|不允许|无权|有权拒绝)(?!(区域|性|行为|事项|类|标志|目录|清单))"
+                       r"|(?<!拒不)(?<![未不])(?:纠正|制止|打击|清理|整治|规范|减少)"
                        r"|取消(?=[^。；，]{0,6}(收费|保证金|证明|许可|审批))|违反法定(权限|程序|条件)"
                        r"|违法(?=[^。；，]{0,2}(实施|查封|扣押|冻结|收取|收费|罚款|设定|要求))|违规(?=(收取|收费|设定|要求))")
 _REFERENCE = re.compile(r"依法(?!律)|依照(有关)?(法律|法规|规定)|按照(有关)?(法律|法规)|依据(有关)?(法律|法规)|法律、(行政)?法规(规定|另有规定)")
@@ -397,11 +302,26 @@ def _comma_prefix(text: str, start: int) -> str:
     return prefix
 
 
-def _first_match(p: PatternParams, text: str, limit: int | None = None) -> re.Match[str] | None:
+_PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fa5]{0,12}?(省|市|县|区|镇|乡|旗)(?=[\u4e00-\u9fa5]{2})")
+
+
+def _same_body(named: str, issuer: str | None) -> bool:
+    """'县公安局' names the issuer '某县公安局' (place prefixes ignored)."""
+    if not issuer:
+        return False
+    core = _PLACE_PREFIX.sub("", named)
+    return bool(core) and core in issuer
+
+
+def _first_match(p: PatternParams, text: str, limit: int | None = None,
+                 issuer: str | None = None) -> re.Match[str] | None:
     for rx in p.triggers:
         for m in rx.finditer(text):
             if limit is not None and m.start() >= limit:
                 continue
+            if p.not_issuer and "agency" in rx.groupindex and m.group("agency") \
+                    and _same_body(m.group("agency"), issuer):
+                continue  # the issuer speaking of its own powers
             a, b = max(0, m.start() - p.window[0]), min(len(text), m.end() + p.window[1])
             if any(x.search(text[a:b]) for x in p.match_exceptions):
                 continue
@@ -426,13 +346,13 @@ def check_pattern(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Findin
     clean_clause = ctx.memo(f"clean:{clause.location}", lambda: neutralize(clause.text))
     if any(rx.search(clean_clause) for rx in p.clause_exceptions):
         return []
-    for seg in _segments_of(clause, ctx):
+    for seg in segments_of(clause, ctx):
         if p.skip_definitions and _DEFINITION.match(seg.text):
             continue
         # in a list of violations ("有下列行为之一的，处……：（一）违规收费的"), an item describes the conduct
         # sanctioned, not a measure of the draft: only the lead-in counts unless the rule reads the items
         limit = seg.lead_len if seg.violation_list and not p.violation_items else None
-        m = _first_match(p, seg.text, limit)
+        m = _first_match(p, seg.text, limit, ctx.dossier.issuer)
         if m is None:
             continue
         if not all(rx.search(seg.text) for rx in p.require):
@@ -447,7 +367,7 @@ def check_pattern(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Findin
                 continue
         if p.cited_measure and cited_measure_ok(p, seg, clause, ctx):
             continue
-        if p.restatement and restates_law(seg, ctx, p.restatement):
+        if p.restatement and restates_law(seg, ctx, p.restatement, p):
             continue
         return [make_finding(rule, clause, seg.evidence, f"触发表述：“{m.group(0)}”")]
     return []
@@ -515,191 +435,6 @@ def _sentence_at(text: str, offset: int | None) -> str:
     return text.strip()
 
 
-# -- C.VALIDITY ------------------------------------------------------------------------------------------------
-
-_DATE = r"[\d〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日"
-_START = re.compile(rf"(?:自|从|于)\s*({_DATE}|(?:印发|发布|公布|签发|下发|通过|颁布)之日)\s*(?:起)?[^。；，]{{0,10}}?"
-                    rf"(施行|实施|执行|试行|生效)")
-_VALID_YEARS = re.compile(r"(?:有效期|试行期|实施期|执行期)(?:为|限为|限)?\s*(\d+|[一二两三四五六七八九十]+)\s*(年|个月)")
-_VALID_UNTIL = re.compile(rf"有效期(?:自[^。；]{{0,20}})?(?:至|到|截至|截止(?:到|至)?)\s*({_DATE})"
-                          rf"|(?:至|到)\s*({_DATE})\s*(?:止|废止|失效|自动失效)")
-_LONG_TERM = re.compile(r"长期有效|永久有效|有效期(?:为)?长期")
-_STATEMENT = re.compile(rf"{_START.pattern}|有效期|试行期|长期有效|(?:至|到)\s*{_DATE}\s*(?:止|废止|失效)")
-
-
-def _add_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
-
-
-def _add_months(d: date, months: int) -> date:
-    y, m = divmod(d.month - 1 + months, 12)
-    try:
-        return d.replace(year=d.year + y, month=m + 1)
-    except ValueError:
-        return (d.replace(year=d.year + y, month=m + 1, day=1) + timedelta(days=31)).replace(day=1) - timedelta(days=1)
-
-
-def _num(s: str) -> int:
-    return int(s) if s.isdigit() else cn_to_int(s.replace("两", "二"))
-
-
-def _read_validity(text: str, ctx: ReviewContext) -> dict[str, Any]:
-    info: dict[str, Any] = {}
-    m = _START.search(text)
-    if m:
-        info["start_text"] = m.group(0)
-        info["trial"] = m.group(2) == "试行"
-        info["start_known"] = True
-        if m.group(1).endswith("之日"):
-            info["start"] = ctx.issue_date
-        else:
-            ds = find_dates(m.group(1))
-            info["start"] = ds[0].value if ds else None
-    if _LONG_TERM.search(text):
-        info["long_term"] = True
-    mu = _VALID_UNTIL.search(text)
-    if mu:
-        ds = find_dates(mu.group(1) or mu.group(2))
-        if ds:
-            info["until"] = ds[0].value
-    my = _VALID_YEARS.search(text)
-    if my:
-        n = _num(my.group(1))
-        info["months"] = n * 12 if my.group(2) == "年" else n
-    return info
-
-
-def validity_statement(ctx: ReviewContext) -> tuple[Clause | None, dict[str, Any]]:
-    """Where the draft states 施行/有效期 and what it says, merged over the clauses (and a 印发 header) that say it.
-
-    The location is the clause stating the 有效期 (else the 施行日期), else the last clause."""
-    def compute():
-        info: dict[str, Any] = {}
-        target = None
-        for clause in ctx.clauses:
-            text = neutralize(clause.text)
-            if not _STATEMENT.search(text):
-                continue
-            found = _read_validity(text, ctx)
-            if not found:
-                continue
-            states_period = any(k in found for k in ("months", "until", "long_term"))
-            if states_period or not any(k in info for k in ("months", "until", "long_term")):
-                target = clause  # the clause with the 有效期, else the last one with the 施行日期
-            info.update(found)
-        if not any(k in info for k in ("months", "until", "long_term")):
-            # a 印发通知 header may carry the 有效期 ("本通知有效期5年") outside the articles
-            covered = sorted((c.start, c.end) for c in ctx.clauses)
-            outside, pos = [], 0
-            text = neutralize(ctx.dossier.draft_text)
-            for a, b in covered:
-                outside.append(text[pos:a])
-                pos = max(pos, b)
-            outside.append(text[pos:])
-            extra = _read_validity("\n".join(outside), ctx)
-            for k in ("months", "until", "long_term"):
-                if k in extra:
-                    info[k] = extra[k]
-            if not info.get("start_known") and extra.get("start_known"):
-                info.update({k: extra[k] for k in ("start", "start_known", "start_text", "trial") if k in extra})
-        if target is None:
-            target = ctx.clauses[-1] if ctx.clauses else None
-        return target, info
-    return ctx.memo("validity-statement", compute)
-
-
-@register_check("validity_period", "content")
-def check_validity_period(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Finding]:
-    """施行日期 and 有效期 stated, 有效期 within the limit (暂行/试行 shorter)."""
-    target, info = validity_statement(ctx)
-    if target is None or target.location != clause.location:
-        return []
-    provisional = ctx.provisional or info.get("trial", False)
-    limit = ctx.validity_max_years_provisional if provisional else ctx.validity_max_years
-    kind = "暂行、试行文件" if provisional else "规范性文件"
-    evidence = _statement_evidence(clause, ctx)
-    if not info:
-        return [make_finding(rule, clause, None, "未规定施行日期和有效期")]
-    problems = []
-    if not info.get("start_known"):
-        problems.append("未规定施行日期")
-    if info.get("long_term"):
-        problems.append("规定“长期有效”，未设定有效期")
-    elif "months" in info:
-        if info["months"] > limit * 12:
-            years = info["months"] / 12
-            shown = f"{years:g}年" if info["months"] % 12 == 0 else f"{info['months']}个月"
-            problems.append(f"有效期{shown}，超过{kind}最长{limit}年的要求")
-    elif info.get("until"):
-        start = info.get("start") or ctx.reference_date
-        if start and info["until"] > _add_years(start, limit):
-            problems.append(f"有效期至{info['until'].isoformat()}，超过{kind}最长{limit}年的要求")
-    else:
-        problems.append("未规定有效期")
-    if not problems:
-        return []
-    return [make_finding(rule, clause, evidence, "；".join(problems))]
-
-
-def _statement_evidence(clause: Clause, ctx: ReviewContext) -> str:
-    for seg in _segments_of(clause, ctx):
-        if _STATEMENT.search(seg.text):
-            return seg.evidence
-    return clause.text.strip()
-
-
-# -- C.RETROACTIVE from dates --------------------------------------------------------------------------------
-
-_DATED = re.compile(rf"(?:自|从|于|对)?\s*({_DATE})\s*(?:起|以来|以后|之后|开始|后|至今)")
-_YEAR_DONE = re.compile(r"(\d{4}|[〇零○一二三四五六七八九]{4})\s*年度?(?:以来|以前|之前|内)?[^。；，]{0,4}[^。；]{0,12}已")
-
-
-@register_check("retroactive_dates", "content")
-def check_retroactive_dates(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Finding]:
-    """A burden dated before the draft takes effect; or a 施行日期 before the draft is adopted/issued."""
-    p = rule.params
-    burden = _rx(p.get("burden"))
-    strong = _rx(p.get("strong_burden"))
-    favour = _rx(p.get("favourable"))
-    target, info = validity_statement(ctx)
-    effective = info.get("start") if info.get("start_known") and info.get("start") else None
-    reference = ctx.reference_date
-    # (1) an explicit earlier date attached to a burden in this clause
-    start_text = info.get("start_text") if target is not None and target.location == clause.location else None
-    for seg in _segments_of(clause, ctx):
-        if start_text and start_text in seg.text and not any(rx.search(seg.text) for rx in burden):
-            continue
-        if not any(rx.search(seg.text) for rx in burden):
-            continue
-        if any(rx.search(seg.text) for rx in favour) and not any(rx.search(seg.text) for rx in strong):
-            continue
-        limit = effective or reference
-        for m in _DATED.finditer(seg.text):
-            ds = find_dates(m.group(1))
-            if ds and limit and ds[0].value < limit:
-                return [make_finding(rule, clause, seg.evidence,
-                                     f"{ds[0].value.isoformat()}早于施行日期{limit.isoformat()}，对当事人不利")]
-        for m in _YEAR_DONE.finditer(seg.text):
-            year = int(m.group(1)) if m.group(1).isdigit() else int("".join(str(_num(c)) for c in m.group(1)))
-            if limit and date(year, 12, 31) < limit:
-                return [make_finding(rule, clause, seg.evidence,
-                                     f"对{year}年已发生的事项适用本文件的不利规定（施行日期{limit.isoformat()}）")]
-    # (2) the 施行日期 itself precedes the adoption/issue (or the review) of a burdensome draft
-    if ctx.dossier.stage == Stage.FILING and ctx.issue_date is None:
-        reference = None  # an issued document is naturally in force before it is filed
-    if target is not None and target.location == clause.location and effective and reference \
-            and effective < reference and p.get("check_effective", True):
-        draft_burden = _rx(p.get("draft_burden"))
-        if any(rx.search(neutralize(ctx.dossier.draft_text)) for rx in draft_burden):
-            return [make_finding(rule, clause, _statement_evidence(clause, ctx),
-                                 f"施行日期{effective.isoformat()}早于{('印发日期' if ctx.issue_date else '审查日期')}"
-                                 f"{reference.isoformat()}")]
-    return []
-
-
 # -- running ---------------------------------------------------------------------------------------------------
 
 def applicable(rule: Rule, ctx: ReviewContext) -> bool:
@@ -756,3 +491,6 @@ def run_content(rules: list[Rule], ctx: ReviewContext) -> list[Finding]:
         findings.extend(resolve_precedence(found, rule_by_id))
     return findings
 
+
+# The checks on the draft's dates live beside this module; importing it registers them.
+from assistant.review import content_dates  # noqa: E402,F401

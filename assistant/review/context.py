@@ -8,12 +8,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from assistant.models import Citation, CitationStatus, Clause, DocType, Dossier, Stage
+from assistant.models import Citation, Clause, DocType, Dossier, Stage
 from assistant.review.clauses import has_articles, split_clauses
 from assistant.review.dates import find_dates
-from assistant.text.numerals import CN_NUM, cn_to_int
 
-try:  # the citation checker is a separate module; a small built-in extractor stands in when it is absent
+try:  # the citation checker is another module; without it no citation is checked (and none excuses a measure)
     from assistant.kb import citations as _citations
 except ImportError:  # pragma: no cover - depends on the checkout
     _citations = None
@@ -48,9 +47,6 @@ _DRAFT_NOTE = re.compile(r"[（(](送审稿|征求意见稿|草案|修订草案|
 _NOTICE_TITLE = re.compile(r"关于(?:印发|发布|公布)《(.+?)》的(?:通知|决定|公告)")
 _MARKUP = re.compile(r"^[#>*\s\u3000]+|[*\s\u3000]+$")
 _LONE_DATE = re.compile(r"^\s*(?:[^，。；：:]{0,8}[：:])?\s*([\d〇零○Ｏ一二三四五六七八九十]{4}\s*年[^，。；]{1,8}日)\s*$")
-_EFFECTIVE = re.compile(
-    r"自\s*([\d〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日)"
-    r"\s*起[^。；，]{0,6}(?:施行|执行|实施|试行|生效)")
 
 
 def draft_titles(dossier: Dossier) -> tuple[str, ...]:
@@ -103,8 +99,7 @@ class ReviewContext:
     review_date: date = field(default_factory=date.today)
     self_titles: tuple[str, ...] = ()
     has_articles: bool = True
-    issue_date: date | None = None       # 印发/落款 date found in the draft itself
-    effective_date: date | None = None   # 自…起施行
+    issue_date: date | None = None  # 印发/落款 date found in the draft itself (the 施行日期 is read by content_dates)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # -- construction -----------------------------------------------------------------------------------
@@ -120,17 +115,12 @@ class ReviewContext:
         max_years = getattr(review, "validity_max_years", 5) if review is not None else 5
         max_prov = getattr(review, "validity_max_years_provisional", 2) if review is not None else 2
         issue = _lone_dates(text)
-        eff = _EFFECTIVE.search(text)
-        effective = None
-        if eff:
-            ds = find_dates(eff.group(1))
-            effective = ds[0].value if ds else None
         return cls(
             dossier=dossier, clauses=clauses, catalog=catalog, validity_max_years=max_years,
             validity_max_years_provisional=max_prov, issuer_kind=issuer_kind(dossier.issuer),
             review_date=dossier.review_date or _materials_date(dossier) or date.today(),
             self_titles=draft_titles(dossier), has_articles=has_articles(text),
-            issue_date=max(issue) if issue else None, effective_date=effective,
+            issue_date=max(issue) if issue else None,
         )
 
     @classmethod
@@ -177,13 +167,13 @@ class ReviewContext:
         """Citations in any text, checked (offsets relative to `text`)."""
         if self.catalog is None:
             return []
-        if _citations is not None and hasattr(_citations, "check_text"):
-            try:
-                return list(_citations.check_text(text, self.catalog, self_titles=self.self_titles,
-                                                  as_of=self.citation_date, check_claims=True))
-            except TypeError:  # an older checker without the claim check
-                return list(_citations.check_text(text, self.catalog, self_titles=self.self_titles))
-        return fallback_citations(text, self.catalog, self.self_titles)
+        if not self.checker_available:
+            return []
+        try:
+            return list(_citations.check_text(text, self.catalog, self_titles=self.self_titles,
+                                              as_of=self.citation_date, check_claims=True))
+        except TypeError:  # an older checker without the claim check
+            return list(_citations.check_text(text, self.catalog, self_titles=self.self_titles))
 
     @property
     def checker_available(self) -> bool:
@@ -251,78 +241,3 @@ def _materials_date(dossier: Dossier) -> date | None:
         for m in dossier.materials:
             dates.extend(d.value for d in find_dates(m.text or "") if d.value <= today)
     return max(dates) if dates else None
-
-
-# -- a small citation extractor used only when assistant.kb.citations is not available ---------------------
-
-_ART = re.compile(rf"第\s*({CN_NUM}|\d+)\s*条(?:之({CN_NUM}|\d+))?(?:\s*第\s*({CN_NUM}|\d+)\s*款)?")
-_RELATIVE = re.compile(r"(该法典|该法|该条例|该规定|该办法|上述法律|该决定)")
-
-
-def _titles(text: str) -> list[tuple[str, int, int]]:
-    """《…》 spans with nested 书名号 (最高人民法院关于适用《…》的解释) kept whole."""
-    out, depth, start = [], 0, -1
-    for i, ch in enumerate(text):
-        if ch == "《":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch == "》" and depth:
-            depth -= 1
-            if depth == 0:
-                out.append((text[start + 1:i], start, i + 1))
-    return out
-
-
-def fallback_citations(text: str, catalog: Any, self_titles: tuple[str, ...] = ()) -> list[Citation]:
-    """《名称》第N条 and 该法第N条 citations, resolved and checked against the catalog."""
-    found: list[Citation] = []
-    anchors: list[tuple[int, int, str]] = [(s, e, t) for t, s, e in _titles(text)]
-    for m in _RELATIVE.finditer(text):
-        prior = [a for a in anchors if a[1] <= m.start() and a[2] != "@rel"]
-        if prior:
-            anchors.append((m.start(), m.end(), prior[-1][2]))
-    anchors.sort()
-    selfs = {re.sub(r"[（(][^）)]*[）)]$", "", s) for s in self_titles}
-    for s, e, title in anchors:
-        rest = text[e:e + 40]
-        rest_stripped = re.sub(r"^[（(][^）)]{0,30}[）)]", "", rest)
-        offset = len(rest) - len(rest_stripped)
-        m = _ART.match(rest_stripped)
-        clean = re.sub(r"[（(](送审稿|征求意见稿|试行|暂行)[）)]", "", title)
-        if title in self_titles or clean in selfs:
-            found.append(Citation(text=f"《{title}》", instrument=title, status=CitationStatus.SELF_REFERENCE,
-                                  start=s, end=e))
-            continue
-        inst = catalog.resolve(title)
-        cit = Citation(text=text[s:e + (offset + m.end() if m else 0)], instrument=inst.title if inst else title,
-                       start=s, end=e + (offset + m.end() if m else 0))
-        if m:
-            no = cn_to_int(m.group(1))
-            suffix = cn_to_int(m.group(2)) if m.group(2) else 0
-            cit.article_no = no
-            cit.article = f"第{m.group(1)}条" if not m.group(1).isdigit() else None
-            if m.group(3):
-                cit.paragraph = cn_to_int(m.group(3))
-        else:
-            suffix = 0
-        if inst is None:
-            cit.status = CitationStatus.UNKNOWN_INSTRUMENT
-            cit.reason = "知识库中没有该文件"
-        elif inst.status == "已废止":
-            cit.status = CitationStatus.REPEALED
-            cit.reason = inst.status_note
-        elif m is None:
-            cit.status = CitationStatus.NO_ARTICLE
-        else:
-            art = catalog.get_article(inst.id, cit.article_no, suffix)
-            if art is None:
-                cit.status = CitationStatus.NO_SUCH_ARTICLE
-                cit.reason = f"《{inst.title}》没有第{cit.article_no}条"
-            else:
-                cit.status = CitationStatus.VERIFIED
-                cit.verified = True
-                cit.article = art.label
-                cit.quote = art.text
-        found.append(cit)
-    return found

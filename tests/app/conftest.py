@@ -15,8 +15,8 @@ APP = ROOT / "app.py"
 if str(ROOT) not in sys.path:  # `webapp` sits beside app.py, outside the installed package
     sys.path.insert(0, str(ROOT))
 
-# A hand-written draft: 第四条 sets a fine in a county's normative document (C.PENALTY), and 第二条 carries
-# markup that must reach the page as text, never as HTML.
+# A hand-written draft: a county's normative document that sets a fine (第四条, C.PENALTY), a permit (第五条,
+# C.LICENSE) and a deposit (第六条, C.FEE); 第二条 carries markup that must reach the page as text, never as HTML.
 DRAFT = """# 青禾县共享单车停放管理办法（送审稿）
 
 第一条　为了规范共享单车停放秩序，根据有关法律法规，结合本县实际，制定本办法。
@@ -27,11 +27,16 @@ DRAFT = """# 青禾县共享单车停放管理办法（送审稿）
 
 第四条　违反本办法规定乱停乱放的，由县城市管理局对运营企业处以五万元罚款，并可以暂扣车辆。
 
-第五条　本办法自2026年1月1日起施行，有效期五年。
+第五条　运营企业在本县投放车辆前，应当取得县城市管理局核发的车辆投放许可证。
+
+第六条　运营企业应当按每辆车二百元的标准向县城市管理局缴纳停放管理保证金。
+
+第七条　本办法自2026年1月1日起施行，有效期五年。
 
 青禾县人民政府
 2025年11月20日
 """
+CLEAN_DRAFT = DRAFT.replace("<script>alert('x')</script>", "")
 
 DRAFT_NOTE = """# 关于《青禾县共享单车停放管理办法（送审稿）》的起草说明
 

@@ -177,6 +177,21 @@ def test_chat_without_knowledge_base_shows_a_message_not_a_traceback(no_kb_home)
     assert len(at.chat_message) == 4
 
 
+def test_chat_with_the_model_endpoint_down_answers_offline_and_says_so(kb_home, monkeypatch):
+    for key, value in {"FASHEN_LLM__PROVIDER": "openai", "FASHEN_LLM__MODEL": "qwen", "FASHEN_LLM_API_KEY": "k",
+                       "FASHEN_LLM__BASE_URL": "http://127.0.0.1:9/v1", "FASHEN_LLM__MAX_RETRIES": "0",
+                       "FASHEN_LLM__TIMEOUT_S": "2"}.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    at = new_app().run()
+    at.chat_input[0].set_value("行政处罚法第十六条是怎么规定的？").run()
+    assert_no_traceback(at)
+    answer = at.session_state["chat_messages"][1]["answer"]
+    assert answer.backend == "none" and answer.citations
+    assert texts(at.chat_message[1].warning) == answer.notices and answer.notices
+    assert any("第十六条" in e.label for e in at.chat_message[1].expander)
+
+
 def test_chat_shows_a_library_failure_as_a_message(kb_home, monkeypatch):
     import assistant.answer as answer_mod
 
