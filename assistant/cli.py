@@ -221,12 +221,14 @@ def cite_check(
     from assistant.documents.readers import read_document
     from assistant.kb.citations import check_text
     from assistant.models import CitationStatus
+    from assistant.review.dossier import infer_title
 
     if not file.exists():
         raise InputError(f"文件不存在：{file}。请检查路径。")
     doc = read_document(file, max_bytes=int(get_settings().kb.max_file_mb * 2**20))
     kb = _kb()
-    cites = check_text(doc.text, kb.catalog, self_titles=[doc.text.strip().splitlines()[0]] if doc.text.strip() else ())
+    title = infer_title(doc.text)
+    cites = check_text(doc.text, kb.catalog, self_titles=() if title.startswith("第") else (title,))
     if fmt == Format.json:
         _emit_json({"file": str(file), "citations": [c.model_dump(mode="json", exclude={"quote"}) for c in cites]})
         return
@@ -434,3 +436,7 @@ def main() -> None:
         err.print(f"[red]内部错误：[/]{exc}（请加 -v 查看详情并报告问题）", highlight=False)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -2,10 +2,11 @@
 
 Rules, in order (simple on purpose, each one a pattern a user types):
 
-1. **This article** — 该条 / 这条 / 此条 / 本条 / 该款 / 上述条款, or a bare 第二款 / 第三项 with no 第N条 before
+1. **This article** — 该条 / 这条 / 此条 / 该款 / 上述条款, or a bare 第二款 / 第三项 with no 第N条 before
    it: the article the previous answer cited first (and the 款 asked for): 该条第二款呢 → 《…》第N条第二款.
 2. **That instrument** — 该法 / 这部法 / 该条例 / 上述法律 … 第N条, or a bare 第N条 with no title (那第十条呢):
-   the instrument the previous answer cited first: 该法第十条 → 《…》第十条.
+   the instrument the previous answer cited first: 该法第十条 → 《…》第十条. (本条 / 本法 / 本办法 are not
+   look-backs: in a question they name the user's own draft.)
 3. **A new subject for the same question** — a short follow-up (那规章呢？, 如果是镇政府呢, 换成地方性法规呢):
    the previous question with its subject of the same class (kinds of instrument, bodies, measures)
    replaced by the new one; when no subject of that class is found, the follow-up is added to the
@@ -26,10 +27,12 @@ from assistant.text.numerals import CN_NUM, cn_to_int, int_to_cn
 MAX_TURNS = 50
 
 _NUM = rf"(?:{CN_NUM}|\d+)"
-_THIS_ARTICLE = re.compile(r"(?:该|这|此|本|上述|前述|刚才那|那)(?:一)?(?:个)?条(?:款|文)?(?![例件])|该款|这款|此款|上一条")
+# 本条/本法/本办法 are left alone: in a question they are the user's own draft (本办法第六条), never a look-back.
+# "这个条款" is the user's own clause (合同里的这个条款), not a look-back.
+_THIS_ARTICLE = re.compile(r"(?:该|这|此|上述|前述|刚才那|那)(?:一)?条(?![例件款文])|该款|这款|此款|上一条|上述条款|该条款|上述条文")
 _BARE_PARA = re.compile(rf"^(?:那|那么|那个|那它的)?\s*(?P<para>第\s*{_NUM}\s*款)(?:\s*(?P<item>第\s*[（(]?\s*{_NUM}\s*[)）]?\s*项))?")
 _PARA_ANY = re.compile(rf"第\s*(?P<n>{_NUM})\s*款")
-_THAT_INSTRUMENT = re.compile(r"(?:该|这|此|本|上述|前述|那)(?:部|个)?(?:法律|法规|规章|法典|法|条例|规定|办法|细则|解释|决定)"
+_THAT_INSTRUMENT = re.compile(r"(?:该|这|此|上述|前述|那)(?:部|个)?(?:法律|法规|规章|法典|法|条例|规定|办法|细则|解释|决定)"
                               rf"(?=\s*(?:的)?\s*第\s*{_NUM}\s*条)")
 # A 第N条 with no title before it (那第十条呢); after 法/条例/规定/》 it belongs to that title.
 _BARE_ARTICLE = re.compile(rf"(?<![法例定则释典》〉])第\s*{_NUM}\s*条")
@@ -153,9 +156,9 @@ def dangling_reference(text: str, conversation: Conversation | None) -> str | No
     if conversation is not None and conversation.last_article() is not None:
         return None
     if _THIS_ARTICLE.search(text) or _BARE_PARA.match(text) or _THAT_INSTRUMENT.search(text):
-        return "这是针对上文的追问，但没有可参照的上文条文。请写明法律名称和条号，例如“行政处罚法第三十六条第二款”。"
+        return "这是针对上文的追问，但没有可参照的上文条文。请写明法律名称和条号（如“××法第×条第×款”）。"
     if _BARE_NUMBER_ONLY.match(text) and "法" not in text and "条例" not in text and len(text) <= MAX_FOLLOW_UP_CHARS:
-        return "未写明法律名称，无法确定所问的条文。请写明法律名称和条号，例如“行政处罚法第十条”。"
+        return "未写明法律名称，无法确定所问的条文。请写明法律名称和条号（如“××法第×条”）。"
     return None
 
 

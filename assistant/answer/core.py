@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 MAX_CITED = 3  # articles quoted by the deterministic backend
 RATIO = 0.8  # a further article is cited when its score is at least this share of the best one's
+TIE = 0.97  # articles scored within this share of the best are a tie, broken by their best sentence
 MAX_SOURCES = 6  # numbered sources given to a model
 MAX_SHOWN_SOURCES = 8
 
@@ -210,8 +211,15 @@ def _choose(q: Question, kb, ranked: list[Candidate], limit: int, must: list[Can
             continue
         chosen = _chosen(c.article, q, kb, c.hit)
         if chosen is not None:
+            chosen.score = c.score
             out.append(chosen)
             seen.add(c.article.id)
+    # Of articles the ranker cannot tell apart, the one with the sentence that best answers leads.
+    tied = [c for c in out if c.score >= TIE * top]
+    if len(tied) > 1:
+        lead = max(tied, key=lambda c: ex.key_sentence_score(c.article, q, c.paragraph))
+        out.remove(lead)
+        out.insert(0, lead)
     return out
 
 
@@ -296,7 +304,7 @@ def deterministic_answer(plan: Plan, kb, *, backend: str = "none") -> Answer:
             text += ("\n该条不存在，" if missing else "\n该条无法核实，") + \
                 "不提供其内容，以免误引。可写明正确的法律名称和条号，或直接描述要咨询的问题。"
         return Answer(question=q.asked, answer=text, backend=backend, citations=[], unverified=plan.flagged,
-                      sources=plan.sources if not problems else [], notices=notices, found=False)
+                      sources=[], notices=notices, found=False)
     verbatim = plan.verbatim
     guidance = [] if verbatim else match_guidance(kb, q.text, [c.article for c in plan.chosen], premise=q.premise)
     embedded = _check_quotes(plan.chosen, kb)

@@ -43,6 +43,7 @@ class Chosen:
     paragraph: int | None = None
     hit: Hit | None = None
     explicit: bool = False
+    score: float = 0.0  # the ranker's score (0 for articles the question names)
 
     @property
     def cite(self) -> str:
@@ -102,10 +103,19 @@ def quote_of(article: Article, question: Question, paragraph: int | None) -> str
 
 def key_sentence(article: Article, question: Question, paragraph: int | None = None) -> str:
     """The article sentence that best answers the question (with its items when it introduces a list)."""
+    return _key_sentence(article, question, paragraph)[0]
+
+
+def key_sentence_score(article: Article, question: Question, paragraph: int | None = None) -> float:
+    """How well the article's best sentence answers the question (to choose which of two close articles leads)."""
+    return _key_sentence(article, question, paragraph)[1]
+
+
+def _key_sentence(article: Article, question: Question, paragraph: int | None) -> tuple[str, float]:
     text = paragraphs(article)[paragraph - 1] if paragraph else article.text
     sents = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
     if not sents:
-        return article.text.strip()
+        return article.text.strip(), 0.0
     w = _weights(question.text)
     premise = question.premise or Kind.YES_NO in question.kinds
 
@@ -127,7 +137,7 @@ def key_sentence(article: Article, question: Question, paragraph: int | None = N
                 break
             items.append(s)
         out = out + "".join(items)
-    return out
+    return out, score(best)
 
 
 def lead(chosen: list[Chosen], question: Question, *, verbatim: bool = False) -> str:

@@ -31,6 +31,7 @@ from assistant.models import Article, Hit, Status
 POOL_K = 40
 FOCUS_K = 15
 FOCUS_INSTRUMENTS = 3
+UNIGRAM_WEIGHT = 0.35  # a shared character is weak evidence next to a shared bigram
 
 WEIGHTS = {"rrf": 1.0, "terms": 1.0, "affinity": 0.35, "focus": 0.35, "kind": 0.15, "boiler": -0.5, "sets": 0.8}
 
@@ -113,7 +114,7 @@ def _bm25(query: Counter[str], docs: list[Counter[str]], lengths: list[int], k1:
                 continue
             idf = math.log(1 + (n - df[g] + 0.5) / (df[g] + 0.5))
             # Unigrams say less than bigrams: a shared character is weak evidence on its own.
-            weight = 1.0 if len(g) == 2 else 0.35
+            weight = 1.0 if len(g) == 2 else UNIGRAM_WEIGHT
             s += weight * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg))
         out.append(s)
     return out

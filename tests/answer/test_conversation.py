@@ -35,8 +35,15 @@ def test_that_instrument_and_a_bare_article_number():
     conv = _conversation("行政处罚法第三十六条", [(PENALTY, "第三十六条", None)])
     assert resolve_follow_up("该法第九条呢", conv)[0] == f"《{PENALTY}》第九条呢"
     assert resolve_follow_up("那第十条呢？", conv)[0] == f"那《{PENALTY}》第十条呢？"
-    # 本条例 is not 本条, and a titled citation is left alone.
+    # A titled citation is left alone, and 本办法 is the user's own draft, not a look-back.
     assert resolve_follow_up("行政许可法第十七条呢", conv)[0] == "行政许可法第十七条呢"
+    assert resolve_follow_up("本办法第六条规定的罚款合法吗", conv) == ("本办法第六条规定的罚款合法吗", None)
+
+
+def test_dangling_references_without_history_get_a_clear_message(kb, settings):
+    for question, says in (("该条第二款呢？", "没有可参照的上文"), ("第十条是什么", "未写明法律名称")):
+        a = ask(question, kb=kb, settings=settings)
+        assert not a.found and a.citations == [] and says in a.answer
 
 
 def test_a_new_subject_replaces_the_old_one_of_the_same_class():

@@ -131,8 +131,10 @@ def settle(pg, timeout_ms: int = 60_000) -> None:
 
 
 def nav(pg, title: str) -> None:
-    """Follow a sidebar link (keeps the session, unlike a reload)."""
+    """Follow a sidebar link (keeps the session, unlike a reload) and wait for the page's run to finish."""
     pg.locator("[data-testid=stSidebarNav] a", has_text=title).first.click()
+    pg.wait_for_function(f"document.querySelector('h1') && document.querySelector('h1').innerText.includes({title!r})")
+    settle(pg)
 
 
 def in_view(pg, selector: str) -> bool:
@@ -252,11 +254,9 @@ def test_two_users_at_once_each_see_their_own_work(server, browser, tmp_path):
         b.locator("#clause-第四条").wait_for()
         nav(b, "问答")  # b asked nothing: its chat is empty
         b.locator(READY[""]).wait_for()
-        settle(b)
         assert b.locator("[data-testid=stChatMessage]").count() == 0
         nav(a, "审查")  # a reviewed nothing
         a.locator(READY["review"]).wait_for()
-        settle(a)
         assert a.locator(".fs-clause").count() == 0
     finally:
         a_ctx.close()

@@ -1,0 +1,90 @@
+"""The CLI renders library results in the DESIGN §5 shapes and maps errors to exit codes."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REVIEW_CASES
+
+
+@pytest.fixture
+def run(small_settings, small_kb, monkeypatch):
+    """Run `fashen …` in a subprocess against the session's small knowledge base."""
+    def _run(*args: str, input: str | None = None) -> subprocess.CompletedProcess:
+        env = {"FASHEN_HOME": str(small_settings.home), "FASHEN_KB__INCLUDE_LAWS_DB": "false",
+               "FASHEN_KB__EMBEDDER": "none", "PATH": "/usr/bin:/bin", "HOME": str(small_settings.home)}
+        return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
+                              env=env, input=input, timeout=120)
+    return _run
+
+
+def test_search_json_shape(run):
+    res = run("search", "《行政处罚法》第十六条", "-k", "3", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    hit = data["hits"][0]
+    assert data["query"] == "《行政处罚法》第十六条"
+    assert {k: hit[k] for k in ("instrument", "article", "article_no", "level", "status")} == {
+        "instrument": "中华人民共和国行政处罚法", "article": "第十六条", "article_no": 16, "level": "法律",
+        "status": "现行有效"}
+    assert "其他规范性文件不得设定行政处罚" in hit["text"]
+
+
+def test_bad_input_exits_2_with_a_message(run, tmp_path):
+    res = run("search", "  ")
+    assert res.returncode == 2 and "检索内容为空" in res.stderr
+    res = run("review", str(tmp_path / "missing.docx"))
+    assert res.returncode == 2 and "路径不存在" in res.stderr
+    (tmp_path / "case").mkdir()
+    res = run("review", str(tmp_path / "case"))
+    assert res.returncode == 2 and "case.json" in res.stderr
+    res = run("review", str(tmp_path / "case"), "--type", "law")
+    assert res.returncode == 2 and "normative" in res.stderr
+    res = run("search", "x", "--nope")
+    assert res.returncode == 2
+
+
+def test_first_use_builds_the_knowledge_base_and_the_library_says_how(tmp_path):
+    env = {"FASHEN_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    res = subprocess.run([sys.executable, "-c", "from assistant.kb.base import open_kb; open_kb()"],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert res.returncode != 0 and "fashen ingest" in res.stderr
+    env |= {"FASHEN_KB__INCLUDE_LAWS_DB": "false", "FASHEN_KB__EMBEDDER": "none"}
+    res = subprocess.run([sys.executable, "-m", "assistant.cli", "kb", "stats", "--format", "json"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "首次使用" in res.stderr and json.loads(res.stdout)["instruments"] > 100
+
+
+def test_cite_check_reports_each_problem(run, tmp_path):
+    doc = tmp_path / "draft.md"
+    doc.write_text("第一条　依据《中华人民共和国行政处罚法》第十六条、《中华人民共和国广告法》第七十七条和"
+                   "《中华人民共和国优化营商环境条例》第三条，制定本办法。\n", encoding="utf-8")
+    res = run("cite-check", str(doc), "--format", "json")
+    assert res.returncode == 0, res.stderr
+    got = {c["text"]: c["status"] for c in json.loads(res.stdout)["citations"]}
+    assert got["《中华人民共和国行政处罚法》第十六条"] == "verified"
+    assert got["《中华人民共和国广告法》第七十七条"] == "article_not_found"
+    assert got["《中华人民共和国优化营商环境条例》第三条"] == "instrument_unknown"
+
+
+@pytest.mark.integration
+def test_review_case_json_shape_and_draft_docx(run, tmp_path):
+    case = next(REVIEW_CASES.glob("n01-*"))
+    res = run("review", str(case), "--format", "json", "-o", str(tmp_path / "report.json"))
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["doc_type"] == "normative"
+    found = {(f["code"], f.get("location")) for f in data["findings"]}
+    assert ("C.PENALTY", "第二十二条") in found and ("P.PUBLIC_COMMENT", None) in found
+    f = next(f for f in data["findings"] if f["code"] == "C.PENALTY")
+    assert f["source"].startswith("rule:") and f["severity"] in ("error", "warning")
+    assert all(b["verified"] for b in f["basis"])
+    res = run("draft", str(tmp_path / "report.json"), "-o", str(tmp_path / "意见书.docx"))
+    assert res.returncode == 0, res.stderr
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(tmp_path / "意见书.docx").paragraphs)
+    assert "合法性审查" in text and "第二十二条" in text
