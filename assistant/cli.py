@@ -270,9 +270,13 @@ def run_review(path: Path, materials: list[Path] | None = None, doc_type: str | 
         raise InputError(f"未知的文件类型 {doc_type!r}；可选：normative（规范性文件）、major_decision（重大行政决策）。")
     if stage and stage not in ("审核", "备案"):
         raise InputError(f"未知的审查阶段 {stage!r}；可选：审核、备案。")
+    from assistant.review.llm_review import augment
+
     dossier = _load_dossier(path, materials, doc_type, stage)
     kb = _kb()
-    return review(dossier, catalog=kb.catalog, settings=get_settings())
+    settings = get_settings()
+    report = review(dossier, catalog=kb.catalog, settings=settings)
+    return augment(report, dossier.draft_text, settings, kb.catalog)
 
 
 @app.command("review")

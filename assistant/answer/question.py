@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from assistant.llm.guard import looks_like_injection
-from assistant.text.normalize import normalize
+from assistant.text.normalize import is_traditional, normalize
 
 # How much of a long question is used for retrieval: a pasted draft or a long story buries the question.
 MAX_QUESTION_CHARS = 1000
@@ -34,7 +34,7 @@ class Kind(StrEnum):
 
 
 _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
-    Kind.DURATION: re.compile(r"多久|多长时间|多长期限|期限|时效|几天|多少天|多少日|几日|几个月|几年|多少年|期线|多少个?工作日|"
+    Kind.DURATION: re.compile(r"多久|多长时间|多长期限|期限|时效|几天|多少天|多少日|几日|几个月|几年|多少年|多少个?工作日|"
                               r"什么时候|何时|时限|多长|最长|最短|最少.{0,4}天"),
     Kind.AMOUNT: re.compile(r"多少钱|罚多少|收多少|交多少|多少费|上限|下限|最高|比例|百分之|多少倍|数额|金额|多少"),
     Kind.WHO: re.compile(r"谁|哪个部门|哪个机关|哪一级|哪级|哪个单位|由哪|找哪|向哪|哪个法院|什么部门|什么机关|被告是"),
@@ -119,7 +119,7 @@ def clean(question: str | None) -> Question:
     asked = question or ""
     notices: list[str] = []
     text = normalize(asked, chrome=False) if asked.strip() else ""
-    if text != asked.strip() and text and _traditional(asked, text):
+    if text and is_traditional(asked):
         notices.append("问题含繁体字，已转换为简体检索。")
     text = _SPACE.sub(" ", text).strip().translate(_QUOTES)
     if len(text) > MAX_QUESTION_CHARS:
@@ -157,12 +157,6 @@ def focus(text: str) -> str:
             break
         out += s
     return out or text[:FOCUS_CHARS]
-
-
-def _traditional(asked: str, text: str) -> bool:
-    from assistant.text.normalize import is_traditional
-
-    return is_traditional(asked)
 
 
 def kinds_of(text: str) -> set[Kind]:

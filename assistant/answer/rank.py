@@ -6,14 +6,14 @@ question points at (by words of their titles, or because retrieval keeps landing
 is then scored by:
 
 - ``rrf``: its place in the hybrid ranking;
-- ``terms``: a character-bigram BM25 over the pool itself — robust to typos (期线), colloquial compounds
+- ``terms``: a character-bigram BM25 over the pool itself — robust to typos (申情期限), colloquial compounds
   (申请费 / 费用) and word-segmentation differences, and discriminative inside one instrument;
 - ``affinity``: how specifically the question names the article's instrument (复议 → 行政复议法);
 - ``focus``: how much of the hybrid ranking's mass falls on the article's instrument;
 - ``kind``: whether the article can answer the kind of question (a period for 多久, a body for 找谁 …);
 - ``sets``: for a question whether an instrument may set a measure, whether the article says who may set what.
 
-`relevance` of the best candidate decides whether anything relevant was found at all.
+`domain_score` says whether a question is about law at all (off-topic questions are answered "not found").
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from assistant.answer.question import Kind, Question
 from assistant.kb.catalog import PRC
 from assistant.models import Article, Hit, Status
 
-POOL_K = 40
-FOCUS_K = 15
+POOL_K = 40  # hybrid hits taken into the pool
+FOCUS_K = 15  # lexical hits taken from each instrument the question points at (and from each helper query)
 FOCUS_INSTRUMENTS = 3
 UNIGRAM_WEIGHT = 0.35  # a shared character is weak evidence next to a shared bigram
 
