@@ -359,7 +359,7 @@ def ask(
     elif fmt == Format.md:
         sys.stdout.write(answer_to_markdown(answer) + "\n")
     else:
-        out.print(answer_to_text(answer), markup=False, highlight=False)
+        out.print(answer_to_text(answer), markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -71,6 +71,7 @@ class Turn(BaseModel):
 
     @property
     def instruments(self) -> list[str]:
+        """Titles of the instruments this turn cited, in order."""
         return list(dict.fromkeys(c.instrument for c in self.cited))
 
 
@@ -96,13 +97,16 @@ class Conversation(BaseModel):
         return None
 
     def last_instrument(self) -> str | None:
+        """The instrument of `last_article`."""
         art = self.last_article()
         return art.instrument if art else None
 
     def last_question(self) -> str | None:
+        """The latest question as it was understood."""
         return self.turns[-1].resolved if self.turns else None
 
     def clear(self) -> None:
+        """Start a new conversation."""
         self.turns.clear()
 
 

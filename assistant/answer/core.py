@@ -59,6 +59,7 @@ class Plan:
 
     @property
     def sources(self) -> list[Hit]:
+        """The chosen articles' hits, then the next candidates, for display (MAX_SHOWN_SOURCES)."""
         hits = [c.hit for c in self.chosen if c.hit is not None]
         seen = {h.article.id for h in hits}
         for c in self.candidates:

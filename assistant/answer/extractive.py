@@ -12,7 +12,6 @@ from assistant.answer.question import Kind, Question
 from assistant.answer.rank import grams
 from assistant.kb.citations import format_citation
 from assistant.models import Article, Citation, Hit
-from assistant.text.numerals import int_to_cn
 
 QUOTE_FULL_MAX = 600  # an article longer than this is quoted by its relevant paragraphs
 _SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
@@ -47,6 +46,7 @@ class Chosen:
 
     @property
     def cite(self) -> str:
+        """《全称》第N条(第M款), as shown in the answer."""
         return format_citation(self.citation)
 
 
@@ -121,11 +121,10 @@ def _key_sentence(article: Article, question: Question, paragraph: int | None) -
 
     def score(i: int) -> float:
         s = sents[i]
-        if _ITEM.match(s):
-            return -1.0
         v = _overlap(s, w)
         v += sum(1.5 for k in question.kinds if k in _KIND_IN_SENTENCE and _KIND_IN_SENTENCE[k].search(s))
         v += 1.0 if premise and _PROHIBITION.search(s) else 0.0
+        v *= 0.8 if _ITEM.match(s) else 1.0  # an item (（一）…) leads only when it alone answers
         return v / (1 + len(s) / 120)
 
     best = max(range(len(sents)), key=score)
@@ -193,6 +192,3 @@ def join_citations(citations: list[Citation]) -> str:
         last = c.instrument
     return "，".join(out)
 
-
-def paragraph_label(n: int | None) -> str:
-    return f"第{int_to_cn(n)}款" if n else ""

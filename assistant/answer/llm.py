@@ -47,6 +47,7 @@ def sources_text(sources: list[ex.Chosen]) -> str:
 
 
 def format_cite(c: ex.Chosen) -> str:
+    """《全称》第N条 of a source (the whole article is given to the model, whatever 款 is cited)."""
     return f"《{c.article.instrument_title}》{c.article.label}"
 
 

@@ -81,6 +81,7 @@ class Question:
 
     @property
     def empty(self) -> bool:
+        """Nothing left to ask after cleaning."""
         return not self.text
 
     def understand(self) -> None:

@@ -81,6 +81,7 @@ class Candidate:
 
     @property
     def article(self) -> Article:
+        """The candidate's article."""
         return self.hit.article
 
 

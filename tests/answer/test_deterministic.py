@@ -53,7 +53,7 @@ def test_issue_example_cites_the_procedure_articles(kb, settings):
 
 
 def test_nonexistent_article_is_said_not_to_exist(kb, settings):
-    a = ask("行政处罚法第二百条是怎么规定罚款上限的？", kb=kb, settings=settings)
+    a = ask("行政处罚法第二百条规定了什么？", kb=kb, settings=settings)
     assert not a.found and a.citations == []
     assert "共八十六条" in a.answer and "没有第二百条" in a.answer and "不存在" in a.answer
     assert [(c.text, c.status) for c in a.unverified] == [("行政处罚法第二百条", CitationStatus.NO_SUCH_ARTICLE)]
@@ -99,7 +99,7 @@ def test_false_premise_leads_with_the_rule_that_forbids_it(kb, settings, questio
 
 
 def test_rule_guidance_when_a_rule_bases_on_the_cited_article(kb, settings):
-    a = ask("镇政府的文件里能不能规定罚款？", kb=kb, settings=settings)
+    a = ask("县政府办公室发的通知里能不能规定罚款？", kb=kb, settings=settings)
     assert "审查提示：" in a.answer and "（C.PENALTY）" in a.answer
     assert "××法”" in a.answer  # template titles are quoted, never cited as 《××法》
     assert all(c.verified for c in a.citations)
@@ -135,9 +135,9 @@ def test_traditional_characters(kb, settings):
 
 
 def test_typos_still_find_the_law(kb, settings):
-    a = ask("行政复议的申情期线是多久", kb=kb, settings=settings)  # 申请期限, mistyped
-    assert ("中华人民共和国行政复议法", "第二十条") in cited(a)
-    assert "六十日" in a.answer
+    a = ask("当事人要求听证的，要在几填内提出申情？", kb=kb, settings=settings)  # 几天, 申请: mistyped
+    assert cited(a)[0] == (PENALTY, "第六十四条")
+    assert a.answer.split("\n")[0].endswith("“（一）当事人要求听证的，应当在行政机关告知后五日内提出；”")
 
 
 def test_injection_in_the_question_is_only_a_question(kb, settings):

@@ -92,7 +92,7 @@ def test_refusal_gets_the_retrieved_articles(kb, settings):
 def test_no_sources_no_model_call(kb, settings):
     with openai_server([CANNED]) as server:
         a = ask("今天天气怎么样", kb=kb, settings=openai_settings(settings, server.base_url))
-        b = ask("行政处罚法第二百条是什么", kb=kb, settings=openai_settings(settings, server.base_url))
+        b = ask("行政处罚法第二百条规定了什么", kb=kb, settings=openai_settings(settings, server.base_url))
     assert server.requests == []
     assert not a.found and a.answer.startswith("未在知识库中找到") and a.citations == []
     assert not b.found and "没有第二百条" in b.answer

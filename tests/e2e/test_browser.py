@@ -84,13 +84,22 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh browser context: one new user session."""
-    ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="zh-CN")
+def new_page(browser, **kw):
+    """A fresh browser context (one new user session) and its page."""
+    ctx = browser.new_context(viewport=VIEWPORT, locale="zh-CN", **kw)
     pg = ctx.new_page()
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(60_000)  # generous: CI machines are often busy
+    return ctx, pg
+
+
+@pytest.fixture
+def page(browser, request):
+    ctx, pg = new_page(browser, accept_downloads=True)
     yield pg
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:  # what the browser showed when the test failed
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(SHOTS / f"FAILED-{request.node.name}.png"), full_page=True)
     ctx.close()
 
 
@@ -156,8 +165,7 @@ def test_first_load_of_each_page_is_under_3_seconds(server, browser):
     browser that has the app's static files cached, the knowledge base built. A first visit with an empty
     browser cache also downloads and compiles the frontend bundle; those timings are recorded, not asserted."""
     cold, warm = {}, {}
-    ctx = browser.new_context(viewport=VIEWPORT)
-    pg = ctx.new_page()
+    ctx, pg = new_page(browser)
     for path, ready in READY.items():
         cold[path or "chat"] = round(goto(pg, server, path, ready), 2)
     for path, ready in READY.items():
@@ -234,12 +242,12 @@ def test_review_with_materials_highlights_findings_and_downloads_the_opinion(ser
     assert "合法性审查" in text and "第四条" in text and "罚款" in text
 
 
-def test_two_users_at_once_each_see_their_own_work(server, browser, tmp_path):
+def test_two_users_at_once_each_see_their_own_work(server, browser, page, tmp_path):
     """One server, two sessions working at the same time: shared knowledge base, separate state."""
     draft = tmp_path / "青禾县共享单车停放管理办法（送审稿）.md"
     draft.write_text(CLEAN_DRAFT, encoding="utf-8")
-    a_ctx, b_ctx = (browser.new_context(viewport=VIEWPORT) for _ in range(2))
-    a, b = a_ctx.new_page(), b_ctx.new_page()
+    a = page
+    b_ctx, b = new_page(browser)
     try:
         goto(a, server, "", READY[""])
         goto(b, server, "review", READY["review"])
@@ -258,8 +266,11 @@ def test_two_users_at_once_each_see_their_own_work(server, browser, tmp_path):
         nav(a, "审查")  # a reviewed nothing
         a.locator(READY["review"]).wait_for()
         assert a.locator(".fs-clause").count() == 0
+    except Exception:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        b.screenshot(path=str(SHOTS / "FAILED-second-user.png"), full_page=True)
+        raise
     finally:
-        a_ctx.close()
         b_ctx.close()
 
 
