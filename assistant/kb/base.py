@@ -221,5 +221,8 @@ def open_kb(settings: Settings | None = None) -> KnowledgeBase:
     key = str(gen.path)
     with _open_lock:
         if key not in _open:
+            # An ingest made a new generation: drop the older ones of the same home (their files may go too).
+            for old in [k for k in _open if Path(k).parent == gen.path.parent]:
+                _open.pop(old).catalog.close()
             _open[key] = KnowledgeBase(gen, settings)
         return _open[key]
