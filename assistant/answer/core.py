@@ -312,7 +312,7 @@ def deterministic_answer(plan: Plan, kb, *, backend: str = "none") -> Answer:
     body = ex.compose(q, plan.chosen, guidance, verbatim=verbatim)
     if problems:
         body = problems + "\n\n" + body
-    citations = _dedupe([c.citation for c in plan.chosen] + [b for g in guidance for b in g.basis])
+    citations = ex.dedupe_citations([c.citation for c in plan.chosen] + [b for g in guidance for b in g.basis])
     return Answer(question=q.asked, answer=body, backend=backend, citations=citations,
                   unverified=plan.flagged + embedded, sources=plan.sources, notices=notices, found=True)
 
@@ -334,16 +334,6 @@ def _check_quotes(chosen: list[ex.Chosen], kb) -> list[Citation]:
             c.quote = mark_unverified(c.quote, bad)
             bad_all += [x.model_copy(update={"start": None, "end": None}) for x in bad]
     return bad_all
-
-
-def _dedupe(citations: list[Citation]) -> list[Citation]:
-    out, seen = [], set()
-    for c in citations:
-        key = (c.instrument, c.article, c.paragraph)
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
-    return out
 
 
 # -- the model backend ------------------------------------------------------------------------------------

@@ -192,3 +192,13 @@ def join_citations(citations: list[Citation]) -> str:
         last = c.instrument
     return "，".join(out)
 
+
+def dedupe_citations(citations: list[Citation]) -> list[Citation]:
+    """Citations in order, each (instrument, article, paragraph) once."""
+    out, seen = [], set()
+    for c in citations:
+        key = (c.instrument, c.article, c.paragraph)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out

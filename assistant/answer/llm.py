@@ -93,7 +93,7 @@ def checked_answer(text: str, plan, kb, sources: list[ex.Chosen], *, backend: st
     """The model's text with every citation checked: verified ones as citations, the rest marked and listed."""
     cits = check_text(text, kb.catalog, check_claims=True)
     shown = [c for c in cits if c.status != CitationStatus.SELF_REFERENCE]
-    verified = _dedupe([_clean(c) for c in shown if c.verified])
+    verified = ex.dedupe_citations([_clean(c) for c in shown if c.verified])
     unverified = [_clean(c) for c in shown if not c.verified]
     body = mark_unverified(text, cits).strip()
     notices = list(plan.notices)
@@ -112,13 +112,3 @@ def checked_answer(text: str, plan, kb, sources: list[ex.Chosen], *, backend: st
 
 def _clean(c: Citation) -> Citation:
     return c.model_copy(update={"start": None, "end": None})
-
-
-def _dedupe(citations: list[Citation]) -> list[Citation]:
-    out, seen = [], set()
-    for c in citations:
-        key = (c.instrument, c.article, c.paragraph)
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
-    return out
