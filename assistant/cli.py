@@ -79,6 +79,26 @@ def main_options(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="
             logging.getLogger(noisy).setLevel(logging.ERROR)
 
 
+# -- audit (assistant/audit.py): every review, opinion, answer and ingest; a failed write never stops the job --
+
+def _audit_review(report, path: Path, materials: list[Path] | None, kind: str) -> None:
+    from assistant.audit import dossier_files, file_inputs, record_review
+
+    record_review(report, get_settings(), file_inputs(dossier_files(path, materials or [])), kind=kind)
+
+
+def _audit_answer(answer, settings, kb) -> None:
+    from assistant.audit import record_answer
+
+    record_answer(answer, settings, kb=kb)
+
+
+def _audit_ingest(result, settings, paths: list[Path]) -> None:
+    from assistant.audit import record_ingest
+
+    record_ingest(result, settings, paths)
+
+
 # -- ingest and knowledge base ------------------------------------------------------------------------------
 
 @app.command()
@@ -106,6 +126,7 @@ def ingest(
             result = ingest_paths(list(paths), level=lvl, region=region, issuer=issuer, settings=settings, progress=cb)
         else:
             result = ingest_default(settings, cb)
+    _audit_ingest(result, settings, paths or [])
     if fmt == Format.json:
         _emit_json(result.model_dump())
         return
@@ -292,6 +313,7 @@ def review_cmd(
     from assistant.review.engine import report_to_json_dict, report_to_markdown
 
     report = run_review(path, material, doc_type, stage)
+    _audit_review(report, path, material, "review")
     if output:
         output.write_text(report.model_dump_json(indent=1), encoding="utf-8")
     if fmt == Format.json:
@@ -328,6 +350,7 @@ def draft(
     else:
         report = run_review(path, material, doc_type, stage)
     opinion = build_opinion(report, office=office)
+    _audit_review(report, path, material, "draft")
     suffix = output.suffix.lower()
     if suffix == ".md":
         output.write_text(to_markdown(opinion), encoding="utf-8")
@@ -353,7 +376,9 @@ def ask(
     settings = get_settings()
     if backend:
         settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"provider": backend})})
-    answer = ask_fn(question, kb=_kb(), settings=settings)
+    kb = _kb()
+    answer = ask_fn(question, kb=kb, settings=settings)
+    _audit_answer(answer, settings, kb)
     if fmt == Format.json:
         _emit_json(answer_to_json_dict(answer))
     elif fmt == Format.md:
@@ -388,6 +413,8 @@ def chat() -> None:
                 sys.stdout.flush()
             else:
                 final = chunk
+        if final is not None:
+            _audit_answer(final, settings, kb)
         if final is not None and final.unverified:
             sys.stdout.write("\n" + answer_to_text(final).split("\n\n")[-1])
         sys.stdout.write("\n\n")
@@ -412,6 +439,15 @@ def _mount_eval() -> None:
 
 
 _mount_eval()
+
+
+def _mount_audit() -> None:
+    from assistant.cli_audit import audit_app
+
+    app.add_typer(audit_app, name="audit", help="审计日志：列出和导出审查、意见书、问答和导入记录。")
+
+
+_mount_audit()
 
 
 def main() -> None:

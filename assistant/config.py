@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     shared_dir: Path = Field(default_factory=_default_shared, description="shared/ with corpus and evaldata")
     user: str | None = Field(None, description="user name recorded in the audit log")
     chroma_url: str | None = Field(None, description="shortcut for kb.chroma_url")
+    audit_url: str | None = Field(None, description="audit log database: postgresql://… (needs psycopg) or "
+                                  "sqlite:///path; <home>/audit.sqlite when unset. Keep the password in PGPASSWORD "
+                                  "or ~/.pgpass, not in the URL")
     kb: KBSettings = Field(default_factory=KBSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from webapp.common import guard, kb_missing_notice, kb_or_none, settings
+from webapp.common import app_user, guard, kb_missing_notice, kb_or_none, settings
 from webapp.render import answer_backend_label, citation_cards, md_escape
 
 EXAMPLES = ["规范性文件可以设定罚款吗？", "行政处罚法第十六条是怎么规定的？", "重大行政决策草案必须经过哪些程序？"]
@@ -118,6 +118,9 @@ def page() -> None:
             answer = holder.get("answer")
             if answer is None:
                 raise RuntimeError("回答模块没有返回结果")
+            from assistant.audit import record_answer
+
+            record_answer(answer, settings(), kb=kb, user=app_user())
             render_answer(answer, kb, text_shown=first is None)
             messages.append({"role": "assistant", "answer": answer})
         if "answer" not in holder:

@@ -52,6 +52,11 @@ def guard(action: str) -> Iterator[None]:
                  icon=":material/error:")
 
 
+def app_user() -> str:
+    """Who is using the app, for the audit log: the logged-in name, else settings.user, else "app"."""
+    return st.session_state.get("user") or settings().user or "app"
+
+
 # -- knowledge base and rules ----------------------------------------------------------------------------------
 
 def generation() -> Any:

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from webapp.common import (
-    DOC_TYPES, guard, kb_or_none, max_upload_mb, refuse_oversized, rules_for, save_uploads, settings, uploader_limit,
+    DOC_TYPES, app_user, guard, kb_or_none, max_upload_mb, refuse_oversized, rules_for, save_uploads, settings, uploader_limit,
 )
 from webapp.render import (
     DOC_TYPE_LABEL, SEVERITY_LABEL, code_label, draft_html, filter_findings, findings_html, findings_rows,
@@ -63,6 +63,9 @@ def run_review(files: list[Any], draft_index: int, doc_type: str | None, stage: 
             raise
         if notice:
             report.notices.insert(0, notice)
+        from assistant.audit import file_inputs, record_review
+
+        record_review(report, settings(), file_inputs([draft, *materials]), user=app_user())
         bar.progress(1.0, text="完成")
         status.update(label=f"审查完成：发现 {len(report.findings)} 个问题", state="complete", expanded=False)
     st.session_state["review"] = {"report": report, "draft_text": dossier.draft_text,
