@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant import __version__
+
 
 class Level(StrEnum):
     """Rank of a legal instrument (效力层级)."""
@@ -220,6 +222,7 @@ class ReviewReport(BaseModel):
     unreadable: list[dict[str, str]] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list)
     kb_fingerprint: str | None = None
+    fashen_version: str | None = Field(__version__, description="fashen version that produced the report")
     review_date: date | None = None
 
 
@@ -269,3 +272,4 @@ class Opinion(BaseModel):
     signature: str
     date: date
     kb_fingerprint: str | None = None
+    fashen_version: str | None = Field(__version__, description="fashen version of the review behind it")

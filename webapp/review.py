@@ -9,7 +9,8 @@ from typing import Any
 import streamlit as st
 
 from webapp.common import (
-    DOC_TYPES, app_user, guard, kb_or_none, max_upload_mb, refuse_oversized, rules_for, save_uploads, settings, uploader_limit,
+    DOC_TYPES, app_user, guard, kb_or_none, max_upload_mb, refuse_oversized, rules_for, save_uploads, settings,
+    uploader_limit,
 )
 from webapp.render import (
     DOC_TYPE_LABEL, SEVERITY_LABEL, code_label, draft_html, filter_findings, findings_html, findings_rows,

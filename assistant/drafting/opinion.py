@@ -79,6 +79,8 @@ class OpinionTemplate(_Strict):
     conclusions: dict[Stage, dict[Conclusion, str]]
     and_procedure: str
     unlawful: _Unlawful
+    footer_line: str = "知识库版本 {fingerprint} · 法审助手 {version}"
+    footer_line_no_kb: str = "未使用知识库核实 · 法审助手 {version}"
 
 
 # The placeholders each template field may use (dotted path, * for any key); anything else is a typo.
@@ -99,6 +101,8 @@ _ALLOWED: dict[str, set[str]] = {
     "quote_sentence": {"draft", "location", "quote"},
     "conclusion_line": {"conclusion", "text"},
     "conclusions.*.*": {"and_procedure"},
+    "footer_line": {"fingerprint", "version"},
+    "footer_line_no_kb": {"version"},
 }
 
 
@@ -311,4 +315,5 @@ def build_opinion(
         signature=office,
         date=day,
         kb_fingerprint=report.kb_fingerprint,
+        fashen_version=report.fashen_version,
     )

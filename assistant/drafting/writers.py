@@ -39,6 +39,7 @@ HEADING1 = Font("黑体", 16, ("SimHei",))
 HEADING2 = Font("楷体_GB2312", 16, ("楷体", "KaiTi"))
 BODY = Font("仿宋_GB2312", 16, ("仿宋", "FangSong"))
 FOOTER = Font("宋体", 14, ("SimSun",))
+PROVENANCE = Font("宋体", 9, ("SimSun",))  # the knowledge-base line under the page number: small, not part of the text
 LINE_PT = 28  # fixed line spacing: 22 lines a page on A4 with these margins
 
 
@@ -78,6 +79,14 @@ def _item_paragraphs(item: OpinionItem, t: OpinionTemplate) -> list[str]:
     return [p for p in paragraphs if p.strip()]
 
 
+def provenance_line(opinion: Opinion, t: OpinionTemplate) -> str:
+    """Which knowledge base (fingerprint) and fashen version the opinion's review came from."""
+    version = opinion.fashen_version or "?"
+    if opinion.kb_fingerprint:
+        return t.footer_line.format(fingerprint=opinion.kb_fingerprint, version=version)
+    return t.footer_line_no_kb.format(version=version)
+
+
 def _bases_text(opinion: Opinion, t: OpinionTemplate) -> str:
     return t.bases_sentence.format(bases="".join(f"《{b}》" for b in opinion.bases))
 
@@ -107,6 +116,7 @@ def to_markdown(opinion: Opinion) -> str:
             out += [f"{i}. {_sentence(r)}" for i, r in enumerate(opinion.reminders, 1)] + [""]
     # Markdown has no right alignment; the 落款 goes last, as on paper.
     out += [opinion.signature, "", format_date(opinion.date), ""]
+    out += ["---", "", f"<small>{provenance_line(opinion, t)}</small>", ""]
     return "\n".join(out)
 
 
@@ -194,7 +204,7 @@ def _add_font_fallbacks(doc: DocxDocument) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _page_setup(doc: DocxDocument) -> None:
+def _page_setup(doc: DocxDocument, provenance: str | None = None) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -212,6 +222,13 @@ def _page_setup(doc: DocxDocument) -> None:
     run._element.addprevious(field)
     field.append(run._element)
     _style_run(footer.add_run(" —"), FOOTER)
+    if provenance:
+        line = section.footer.add_paragraph()
+        line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _first_line_indent(line.paragraph_format, 0)
+        run = line.add_run(provenance)
+        _style_run(run, PROVENANCE)
+        run.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
 
 
 def _para(doc: DocxDocument, text: str, *, style: str = "Normal", font: Font = BODY, align=None, indent: bool = True) -> Paragraph:
@@ -230,7 +247,7 @@ def build_docx(opinion: Opinion) -> DocxDocument:
     doc = Document()
     _restyle(doc)
     _add_font_fallbacks(doc)
-    _page_setup(doc)
+    _page_setup(doc, provenance_line(opinion, t))
 
     _para(doc, opinion.title, font=TITLE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _para(doc, opinion.doc_number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)

@@ -48,6 +48,7 @@ def compile_patterns(patterns: Any) -> list[re.Pattern[str]]:
 class PatternParams:
     triggers: list[re.Pattern[str]]
     match_exceptions: list[re.Pattern[str]]
+    anchored_exceptions: list[re.Pattern[str]]
     window: tuple[int, int]
     require: list[re.Pattern[str]]
     require_any: list[re.Pattern[str]]
@@ -73,8 +74,8 @@ class PatternParams:
 _DEFINITION = re.compile(r"^[ \t\u3000]*(本[^，。；]{0,8}(所称|中的|所指)|前款所称|本条所称)")
 _PARAMS: dict[int, tuple[Rule, PatternParams]] = {}
 PATTERN_KEYS = {
-    "triggers", "match_exceptions", "window", "require", "require_any", "exceptions", "sentence_exceptions",
-    "clause_exceptions", "draft_require", "issuers", "cited_measure", "measures", "check_amount", "cite_reference",
+    "triggers", "match_exceptions", "anchored_exceptions", "window", "require", "require_any", "exceptions",
+    "sentence_exceptions", "clause_exceptions", "draft_require", "issuers", "cited_measure", "measures", "check_amount", "cite_reference",
     "restatement", "restatement_sources", "overrides", "skip_definitions", "violation_items", "negation", "reference_exempt", "not_issuer",
 }
 
@@ -95,6 +96,7 @@ def pattern_params(rule: Rule) -> PatternParams:
     params = PatternParams(
         triggers=compile_patterns(p.get("triggers")),
         match_exceptions=compile_patterns(p.get("match_exceptions")),
+        anchored_exceptions=compile_patterns(p.get("anchored_exceptions")),
         window=(int(window[0]), int(window[1])),
         require=compile_patterns(p.get("require")),
         require_any=compile_patterns(p.get("require_any")),
@@ -313,6 +315,16 @@ def _same_body(named: str, issuer: str | None) -> bool:
     return bool(core) and core in issuer
 
 
+def _anchored_hit(patterns: list[re.Pattern[str]], text: str, a: int, b: int, m: re.Match[str]) -> bool:
+    """An exception phrase that contains this very occurrence of the trigger ("扣押期限", "解除查封"), not a later
+    mention of the same word in the window ("当场扣押船舶……，扣押期限不超过……" is still a 扣押)."""
+    for x in patterns:
+        for e in x.finditer(text, a, b):
+            if e.start() < m.end() and m.start() < e.end():
+                return True
+    return False
+
+
 def _first_match(p: PatternParams, text: str, limit: int | None = None,
                  issuer: str | None = None) -> re.Match[str] | None:
     for rx in p.triggers:
@@ -324,6 +336,8 @@ def _first_match(p: PatternParams, text: str, limit: int | None = None,
                 continue  # the issuer speaking of its own powers
             a, b = max(0, m.start() - p.window[0]), min(len(text), m.end() + p.window[1])
             if any(x.search(text[a:b]) for x in p.match_exceptions):
+                continue
+            if _anchored_hit(p.anchored_exceptions, text, a, b, m):
                 continue
             if p.negation or p.reference_exempt:
                 prefix = _comma_prefix(text, m.start())
@@ -419,6 +433,8 @@ def check_citation_validity(rule: Rule, clause: Clause, ctx: ReviewContext) -> l
             near = ctx.suggest_title((c.instrument or "").strip("《》"))
             if near:
                 problem = f"《{c.instrument}》名称有误，应为《{near}》"
+        elif c.status == CitationStatus.VERIFIED and "topic" in checks:
+            problem = _topic_mismatch(c, clean, ctx, ctx.cited_articles(clause))
         if problem:
             problems.append(problem)
             if evidence is None:
@@ -426,6 +442,40 @@ def check_citation_validity(rule: Rule, clause: Clause, ctx: ReviewContext) -> l
     if not problems:
         return []
     return [make_finding(rule, clause, evidence, "；".join(dict.fromkeys(problems)))]
+
+
+# "《X》第N条关于Y的规定": the draft says what the article is about. An article that shares almost none of Y's terms
+# (beyond the instrument's own name) says something else (PRIMER §5: "an article that says something else").
+_TOPIC = re.compile(r"\s*(?:第[一二三四五六七八九十百零〇\d]+款)?(?:第[（(]?[一二三四五六七八九十\d]+[）)]?项)?"
+                    r"(?:中|等)?关于([^。；，,《》]{2,30}?)的(?:规定|要求)")
+_CHAIN = re.compile(r"^[、，,和及与以及]{1,3}$")
+
+
+def _topic_mismatch(c: Any, text: str, ctx: ReviewContext, cites: list[Any]) -> str | None:
+    m = _TOPIC.match(text, c.end or 0)  # anchored at the end of the citation
+    if not m or c.article_no is None:
+        return None
+    # the articles the topic covers: this one and those chained before it ("第十条、第十二条关于……")
+    chain = [c]
+    for prev in sorted((x for x in cites if x.end is not None and x.end <= (c.start or 0)),
+                       key=lambda x: -(x.end or 0)):
+        if prev.instrument != c.instrument or not _CHAIN.match(text[prev.end:chain[-1].start or 0] or "、"):
+            break
+        chain.append(prev)
+    inst = ctx.instrument(c.instrument)
+    if inst is None:
+        return None
+    article = "\n".join(t for x in chain if x.article_no is not None
+                        for t in [ctx.article_text(inst.title, x.article_no) or ""])
+    if not article:
+        return None
+    terms = _bigrams(m.group(1)) - _bigrams(inst.title)
+    if len(terms) < 4:
+        return None  # too little to judge
+    shared = len(terms & _bigrams(article)) / len(terms)
+    if shared >= 0.34:
+        return None
+    return f"{c.text}规定的不是“{m.group(1)}”，所述内容与条文不符"
 
 
 def _sentence_at(text: str, offset: int | None) -> str:

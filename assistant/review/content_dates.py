@@ -39,6 +39,30 @@ def _num(s: str) -> int:
     return int(s) if s.isdigit() else cn_to_int(s.replace("两", "二"))
 
 
+# A 有效期 that belongs to something the draft regulates (a licence, certificate, registration, contract), not to
+# the draft itself: "登记证有效期三年", "许可证长期有效", "补贴资格有效期至……".
+_OTHER_HOLDER = re.compile(r"(证|照|牌|卡|码|书|函|许可|登记|备案|资格|资质|认定|证明|合同|协议|批复|批文|凭证|额度|授权|"
+                           r"称号|名额|指标|结果|意见)(的)?\s*$")
+_SELF_HOLDER = re.compile(r"本[\u4e00-\u9fa5]{0,8}(办法|规定|细则|通知|意见|方案|决定|规则|措施|政策|制度|文件|公告|标准|条例|"
+                          r"纲要|计划)\s*$|本(暂行|试行|实施)[\u4e00-\u9fa5]{0,6}\s*$")
+
+
+def _own_period(text: str, start: int) -> bool:
+    """True when the 有效期 (or 长期有效) at `start` is the draft's own, not that of a thing it regulates."""
+    begin = max(text.rfind(c, 0, start) for c in "。；;\n，,") + 1
+    subject = text[begin:start]
+    if _SELF_HOLDER.search(subject):
+        return True
+    return not _OTHER_HOLDER.search(subject)
+
+
+def _own(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+    for m in rx.finditer(text):
+        if _own_period(text, m.start()):
+            return m
+    return None
+
+
 def _read_validity(text: str, ctx: ReviewContext) -> dict[str, Any]:
     info: dict[str, Any] = {}
     m = _START.search(text)
@@ -51,14 +75,14 @@ def _read_validity(text: str, ctx: ReviewContext) -> dict[str, Any]:
         else:
             ds = find_dates(m.group(1))
             info["start"] = ds[0].value if ds else None
-    if _LONG_TERM.search(text):
+    if _own(_LONG_TERM, text):
         info["long_term"] = True
-    mu = _VALID_UNTIL.search(text)
+    mu = _own(_VALID_UNTIL, text)
     if mu:
         ds = find_dates(mu.group(1) or mu.group(2))
         if ds:
             info["until"] = ds[0].value
-    my = _VALID_YEARS.search(text)
+    my = _own(_VALID_YEARS, text)
     if my:
         n = _num(my.group(1))
         info["months"] = n * 12 if my.group(2) == "年" else n

@@ -124,6 +124,7 @@ def report_to_json_dict(report: ReviewReport) -> dict[str, Any]:
         "unreadable": list(report.unreadable),
         "notices": list(report.notices),
         "kb_fingerprint": report.kb_fingerprint,
+        "fashen_version": report.fashen_version,
     }
 
 
@@ -154,6 +155,8 @@ def report_to_markdown(report: ReviewReport) -> str:
     errors = sum(f.severity == Severity.ERROR for f in report.findings)
     out.append(f"- 发现问题：{len(report.findings)} 项（程序 {sum(f.code.startswith('P.') for f in report.findings)} 项，"
                f"内容 {sum(not f.code.startswith('P.') for f in report.findings)} 项；其中严重 {errors} 项）")
+    if report.kb_fingerprint:
+        out.append(f"- 知识库版本：{report.kb_fingerprint}（法审助手 {report.fashen_version or '?'}）")
     out.append("")
     out.append("## 送审材料")
     if report.materials:

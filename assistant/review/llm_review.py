@@ -99,7 +99,9 @@ def propose_findings(report: ReviewReport, draft_text: str, provider, catalog, *
         finding, why = validate_proposal(p, report, catalog)
         if finding is None:
             dropped += 1
-            log.info("dropped a model proposal (%s): %s", why, str(p)[:200])
+            # The proposal quotes the draft: its content goes to the debug log only (drafts can be internal).
+            log.info("dropped a model proposal (%s): %s", p.get("code"), (why or "")[:40])
+            log.debug("dropped proposal: %s", str(p)[:200])
             continue
         report = report.model_copy(update={"findings": [*report.findings, finding]})
         added.append(finding)

@@ -11,6 +11,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
+from assistant import __version__
 from assistant.drafting.opinion import TEMPLATE_PATH, build_opinion, decide_conclusion, derive_office, load_opinion_template
 from assistant.drafting.writers import to_docx, to_markdown
 from assistant.errors import ConfigError
@@ -210,7 +211,9 @@ def test_markdown_has_the_same_items_in_order(opinion):
     assert f"《{PENALTY_LAW}》第十六条。" in md  # verified: no mark
     assert "《优化营商环境条例》第六十二条第二款" in md
     assert "审查结论：修改后合法。" in md
-    assert md.rstrip().endswith("2026年3月27日")
+    body, footer = md.rstrip().rsplit("\n---\n", 1)
+    assert body.rstrip().endswith("2026年3月27日")
+    assert footer.strip() == f"<small>知识库版本 kb-123 · 法审助手 {__version__}</small>"
 
 
 def _east_asia(rpr_owner) -> str | None:
@@ -254,6 +257,9 @@ def test_docx_reads_back_with_office_formatting(opinion, tmp_path):
     assert abs(section.left_margin - Cm(2.8)) < Cm(0.01) and abs(section.right_margin - Cm(2.6)) < Cm(0.01)
     fields = section.footer._element.findall(".//" + qn("w:fldSimple"))
     assert [f.get(qn("w:instr")).strip() for f in fields] == ["PAGE"]
+    # The knowledge-base fingerprint and version sit discreetly under the page number, not in the text.
+    assert section.footer.paragraphs[-1].text == f"知识库版本 kb-123 · 法审助手 {__version__}"
+    assert "kb-123" not in text
 
 
 def test_docx_to_a_buffer(opinion):

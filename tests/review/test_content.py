@@ -151,6 +151,13 @@ def test_items_are_read_with_their_lead_in():
     assert "……" in segs[-1].evidence
 
 
+def test_an_agency_named_in_a_lead_in_does_not_make_it_a_list_of_violations():
+    docs = segments("申请人应当向区市场监督管理局提交下列材料：\n（一）申请书；\n（二）社区出具的无纠纷证明。")
+    assert not docs[-1].violation_list  # the items are documents demanded, read as the draft's own measures
+    sanctions = segments("有下列行为之一的，由区市场监督管理局责令改正：\n（一）未公示证照的；")
+    assert sanctions[-1].violation_list
+
+
 # -- findings: fields, evidence, precedence -----------------------------------------------------------------------
 
 def test_finding_carries_code_location_evidence_basis_and_fix(content_rules, catalog):
@@ -246,6 +253,11 @@ DATE_CASES = [
     ("no dates at all: last article", H3 + "第三条　本办法由县城市管理局负责解释。\n", {}, [("C.VALIDITY", "第三条")]),
     ("施行 without 起", H3 + "第三条　本办法自2027年1月1日施行，有效期5年。\n", {}, []),
     ("长期有效", H3 + "第三条　本办法自发布之日起施行，长期有效。\n", {}, [("C.VALIDITY", "第三条")]),
+    # the 有效期 of a certificate the draft issues is not the draft's own
+    ("a licence's period is not the draft's", HEAD + "第二条　准营证有效期三年，期满前应当申请换发。\n"
+     "第三条　本办法自2027年1月1日起施行，有效期至2036年12月31日。\n", {}, [("C.VALIDITY", "第三条")]),
+    ("a licence's period and the draft's own", HEAD + "第二条　准营证有效期十年。\n"
+     "第三条　本办法自2027年1月1日起施行，有效期五年。\n", {}, []),
     ("major decision has no validity duty", H3 + "第三条　本方案自印发之日起实施。\n",
      {"doc_type": DocType.MAJOR_DECISION}, []),
     ("period in the notice header", "某县人民政府关于印发《某县某某管理办法》的通知\n某政规〔2026〕3号\n"
@@ -631,6 +643,27 @@ SNIPPETS = [
     ('C.PENALTY', '对在禁止区域内燃放烟花爆竹的处二百元罚款。'),
     (None, '严禁违反法定权限对企业财产实施查封、扣押。'),
     (None, '依法纠正违规收费、违规设定证明事项等行为。'),
+    # a later mention of the measure ("扣押期限") does not excuse the measure itself
+    ('C.COERCION', '发现违法捕捞的，镇人民政府可以当场扣押渔船和网具，扣押期限不超过六十日。'),
+    (None, '扣押期限届满仍未作出处理决定的，应当及时解除扣押。'),
+    # the conduct sanctioned is not a fee levied; utility prices and a waived balance are not fees
+    (None, '对拒不缴纳道路停车费的车辆驾驶人，由县城市管理局催告其补缴。'),
+    (None, '本采暖季已按原价格预缴取暖费的用户，不再补缴差价。'),
+    ('C.FEE', '登记服务中心按每件五十元向申请人收取资料查询费，所收款项纳入财政专户。'),
+    # a public 通报 or a suspension for a term is a penalty; informing another department is not
+    ('C.PENALTY', '物业服务企业违反本办法规定的，由区住房和城乡建设局在政府网站予以通报。'),
+    ('C.PENALTY', '评估机构出具不实报告的，暂停其网上备案资格六个月。'),
+    (None, '发现涉嫌犯罪线索的，应当及时将有关情况通报县公安局。'),
+    # a town naming itself the penalising body under a law that gives towns no such power
+    ('C.ULTRA_VIRES', '农家乐使用过期食品原料的，由镇人民政府依照《中华人民共和国食品安全法》的规定处以罚款。',
+     '某县某镇人民政府'),
+    (None, '发现农家乐使用过期食品原料的，镇人民政府应当及时移交县市场监督管理局依法处罚。', '某县某镇人民政府'),
+    # a collective's property taken over by a government
+    ('C.ULTRA_VIRES', '各村闲置的集体林地，由镇人民政府统一收回并统一发包经营。', '某县某镇人民政府'),
+    (None, '村集体闲置林地的发包方案，应当经村民会议讨论决定。', '某县某镇人民政府'),
+    # an article cited for a topic it does not address
+    ('C.BASIS_INVALID', '依照《中华人民共和国消防法》第十六条关于高层建筑外墙保温材料燃烧性能等级的规定执行。'),
+    (None, '依照《中华人民共和国消防法》第十六条关于单位消防安全职责的规定，经营单位应当落实消防安全责任制。'),
 ]
 
 

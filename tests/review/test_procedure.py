@@ -278,6 +278,23 @@ def test_expropriation_with_majority_objection_needs_hearing_and_risk(rules):
     assert any(b.article == "第十二条" for b in found["P.RISK"].basis)
 
 
+def test_resource_exploitation_that_ends_existing_operators_needs_experts_and_risk(rules):
+    # 开发利用重要自然资源 (条例 第三条): reserves and quotas are technical (第十九条); licensed operators forced to
+    # dismantle and give up compensation may affect social stability and flood safety (第二十二条)
+    draft = ("某县矿山石料资源整合方案（送审稿）\n第一条　为保障防洪和地质安全，制定本方案。\n"
+             "第二条　全县年度开采总量控制在200万吨以内，划定可采区和禁采区。\n"
+             "第三条　采矿许可尚未到期的现有矿主，应当在2027年6月30日前自行拆除设备并停止开采。\n"
+             "第四条　现有矿主签订承诺书，放弃因整合提出的补偿请求。")
+    note = ("决策草案说明.md", "一、必要性。资源粗放开采。\n二、主要内容。整合矿山。\n三、程序。已公开征求意见。")
+    cm = ("公开征求意见情况.md", "2026年7月1日至8月5日在县政府网站公开征求意见，收到意见9条，采纳4条，未采纳5条。")
+    fair = ("公平竞争审查意见.md", "审查结论：未发现排除、限制竞争内容，可以出台。")
+    found, _ = run(rules, major([note, cm, fair], draft=draft))
+    assert set(found) == {"P.EXPERT", "P.RISK"}
+    done = [note, cm, fair, ("专家论证意见.md", "专家组认为开采总量测算合理。专家签名：甲、乙、丙"),
+            ("社会稳定风险评估报告.md", "一、风险点。二、防范化解措施。三、评估结论：风险等级为中风险。")]
+    assert run(rules, major(done, draft=draft))[0] == {}
+
+
 def test_a_plain_major_decision_needs_no_expert_risk_or_hearing(rules):
     draft = "某县城乡居民基本医疗保险补助调整实施方案（送审稿）\n一、补助对象\n全县参保居民。\n二、补助标准\n每人每年增加30元。"
     note = ("决策草案说明.md", "一、必要性。提高保障水平。\n二、主要内容。提高补助标准。")
