@@ -368,14 +368,19 @@ def _legality_review(rule: Rule, f: ProcedureFacts) -> list[tuple[Finding, str]]
 
 
 _ITEM_ARTICLE = re.compile(r"第([一二三四五六七八九十百]+|\d+)条")
+_OPINION_ITEM = re.compile(r"[；;。\n]|[（(][一二三四五六七八九十]+[）)]")
+_DELETE_REQUEST = re.compile(r"(?:建议|应当|应予|要求|须|请)[^，,]{0,6}(?:删除|删去|删减)|(?:删除|删去)(?:该|此|上述|相关)")
+_ALREADY_DELETED = re.compile(r"已[^，,]{0,10}(?:删除|删去)|予以确认")
 
 
 def _deletions_ignored(f: ProcedureFacts, opinion: str) -> list[str]:
     """Opinion items that ask to delete something the issued text still says: "第十条仍保留“…”"."""
     articles = {a.label: a.text for a in parse_articles(f.dossier.draft_text or "")}
     kept: list[str] = []
-    for line in (opinion or "").splitlines():
-        if not re.search(r"删除|删去|删减", line):
+    # One opinion item at a time: a paragraph often lists several (（一）… ；（二）…), each about its own article,
+    # and only a request to delete counts — not a deletion already made ("已删除，予以确认").
+    for line in _OPINION_ITEM.split(opinion or ""):
+        if not _DELETE_REQUEST.search(line) or _ALREADY_DELETED.search(line):
             continue
         for m in _ITEM_ARTICLE.finditer(line):
             label = f"第{m.group(1)}条" if not m.group(1).isdigit() else article_label(int(m.group(1)))

@@ -330,3 +330,12 @@ def test_said_adopted_but_the_deleted_clause_is_still_there(rules):
                               "附：上述意见已全部采纳。")
     found, _ = run(rules, dossier(materials=[*FILED[:3], opinion, FILED[4]], stage=Stage.FILING))
     assert set(found) == {"P.LEGALITY_REVIEW"} and "第四条仍有" in found["P.LEGALITY_REVIEW"].explanation
+
+
+def test_opinion_items_are_read_one_by_one_and_made_deletions_do_not_count(rules):
+    # (一) confirms a deletion already made; (二) asks to ADD wording that reuses words of 第四条: no finding.
+    opinion = ("合法性审核意见书.md", "某县司法局关于《某县农贸市场管理办法（送审稿）》的合法性审核意见书\n经审核，提出如下意见："
+                              "（一）原第五条要求提交的证明已在征求意见后删除，予以确认；（二）第四条建议明确市场开办者收取摊位费"
+                              "应当明码标价；（三）第九条建议删除“取消经营资格”的规定。\n审核结论：修改后合法。\n某县司法局\n"
+                              "2026年9月20日\n附：上述意见已全部采纳。")
+    assert run(rules, dossier(materials=[*FILED[:3], opinion, FILED[4]], stage=Stage.FILING))[0] == {}
