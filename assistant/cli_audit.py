@@ -13,8 +13,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from assistant.audit import AuditKind, audit_log
 from assistant.config import get_settings
@@ -45,19 +43,21 @@ def audit_list(
         sys.stdout.write(json.dumps([e.model_dump(mode="json") for e in events], ensure_ascii=False, indent=1) + "\n")
         return
     if not events:
-        out.print(f"审计日志中没有记录（{escape(log.target)}）。")
+        out.print(f"审计日志中没有记录（{log.target}）。", markup=False, soft_wrap=True)
         return
-    table = Table(title=f"审计日志（{escape(log.target)}）", show_lines=False)
-    for col in ("时间", "类型", "用户", "输入", "知识库指纹", "后端", "结果", "摘要"):
-        table.add_column(col, overflow="fold")
+    out.print(f"审计日志：{log.target}（最新的在前，共显示 {len(events)} 条）", markup=False, soft_wrap=True)
     for e in events:
-        count = e.findings_count if e.findings_count is not None else e.citations_count
-        unit = "个问题" if e.findings_count is not None else ("处引用" if e.citations_count is not None else "")
-        inputs = "\n".join(f"{i.name} {i.sha256[:12]}" for i in e.inputs)
-        table.add_row(e.time.astimezone().strftime("%Y-%m-%d %H:%M:%S"), _KIND_LABEL.get(e.kind, e.kind),
-                      escape(e.user or ""), escape(inputs), e.kb_fingerprint or "", e.backend or "",
-                      f"{count}{unit}" if count is not None else "", escape(e.summary))
-    out.print(table)
+        if e.findings_count is not None:
+            result = f"{e.findings_count} 个问题"
+        elif e.citations_count is not None:
+            result = f"{e.citations_count} 处引用"
+        else:
+            result = ""
+        head = [e.time.astimezone().strftime("%Y-%m-%d %H:%M:%S"), _KIND_LABEL.get(e.kind, e.kind.value),
+                e.user or "-", result, f"知识库 {e.kb_fingerprint or '-'}", e.backend or "-", e.summary]
+        out.print("  ".join(x for x in head if x), markup=False, highlight=False, soft_wrap=True)
+        for i in e.inputs:
+            out.print(f"    {i.name}  sha256:{i.sha256}", markup=False, highlight=False, soft_wrap=True)
 
 
 @audit_app.command("export")
@@ -70,7 +70,7 @@ def audit_export(
     """导出全部审计记录（最早的在前）为 CSV（Excel 可直接打开）或 JSONL。"""
     fmt = fmt or ("jsonl" if path.suffix.lower() in (".jsonl", ".json") else "csv")
     n = audit_log(get_settings()).export(path, fmt, kind=kind, since=since)
-    out.print(f"已导出 {n} 条审计记录：{escape(str(path))}", highlight=False)
+    out.print(f"已导出 {n} 条审计记录：{path}", markup=False, highlight=False, soft_wrap=True)
 
 
 _KIND_LABEL = {AuditKind.REVIEW: "审查", AuditKind.DRAFT: "意见书", AuditKind.ANSWER: "问答", AuditKind.INGEST: "导入"}

@@ -193,12 +193,13 @@ def cited_measure_ok(p: PatternParams, seg: Segment, clause: Clause, ctx: Review
 _PARTY = {"个人": re.compile(r"个人|自然人|公民"), "单位": re.compile(r"单位|企业|法人|经营者|组织")}
 
 
-def _exceeds(draft: str, law_paragraphs: list[str]) -> bool:
-    """A fine in the draft above the most the cited article allows (for 个人 / 单位 separately when both say)."""
+def _exceeds(draft: str, law_paragraphs: list[str], party: str | None = None) -> bool:
+    """A fine in the draft above the most the cited article allows (for 个人 / 单位 separately when both say).
+
+    `party` is who the sentence around `draft` is about, when `draft` is only part of it."""
     law_all = [a for p in law_paragraphs for a in amounts(p)]
     if not law_all:
         return False  # the article counts in multiples (二倍以下) or not at all: nothing to compare
-    party = None
     for part in re.split(r"[，,；;]", draft):
         for name, rx in _PARTY.items():
             if rx.search(part):
@@ -208,11 +209,33 @@ def _exceeds(draft: str, law_paragraphs: list[str]) -> bool:
             continue
         allowed = law_all
         if party:
-            own = [a for p in law_paragraphs if _PARTY[party].search(p) for a in amounts(p)]
+            own = _party_amounts(law_paragraphs, party)
+            if own == []:
+                return True  # the law names this party but leaves its fine open ("对个人依法处以罚款")
             allowed = own or law_all
         if max(here) > max(allowed):
             return True
     return False
+
+
+def _party_amounts(law_paragraphs: list[str], party: str) -> list[float] | None:
+    """Amounts the law sets for one party: read from each mention up to the next party or the sentence end.
+
+    None when the law does not name the party; a multiple (二倍以下) counts as unbounded."""
+    found: list[float] | None = None
+    for para in law_paragraphs:
+        for m in _PARTY[party].finditer(para):
+            end = len(para)
+            stop = re.search(r"[。；;]", para[m.end():])
+            if stop:
+                end = m.end() + stop.start()
+            for name, rx in _PARTY.items():
+                other = rx.search(para, m.end(), end) if name != party else None
+                if other:
+                    end = other.start()
+            part = para[m.start():end]
+            found = (found or []) + amounts(part) + ([float("inf")] if "倍" in part else [])
+    return found
 
 
 def _bigrams(text: str) -> set[str]:
@@ -248,24 +271,33 @@ def _restatement_sources(ctx: ReviewContext, extra: tuple[str, ...]) -> list[Any
     return ctx.memo(f"restatement-sources:{'|'.join(extra)}", compute)
 
 
-def restates_law(seg: Segment, ctx: ReviewContext, threshold: float, p: PatternParams | None = None) -> bool:
+def restates_law(seg: Segment, ctx: ReviewContext, threshold: float, p: PatternParams | None = None,
+                 sentence: str = "") -> bool:
     """Exception 2: the sentence restates a 款 of a law/法规 the draft names, or of the core codes.
 
     With a rule's `measures`, the 款 must contain the measure too and allow the draft's amount: copying a law's
     wording and adding a fine to it is no restatement."""
     if ctx.catalog is None or threshold <= 0:
         return False
-    mine = _bigrams(seg.text)
+    # Compare the whole sentence: a 分号 part alone ("拒不改正的，处……罚款") is boilerplate any penalty article shares.
+    mine = _bigrams(sentence or seg.text)
     if len(mine) < 6:
         return False
     wanted = [law for d, law in (p.measures if p else []) if d.search(seg.text)]
+    # A draft that puts a figure where the law leaves the amount open sets the 幅度 itself: no restatement.
+    sets_amount = bool(p and p.check_amount and amounts(seg.text))
+    # who the whole sentence is about ("个人未……的，责令改正；拒不改正的，处……罚款")
+    party = next((n for n, rx in _PARTY.items() if rx.search(sentence or seg.text)), None)
     for inst in _restatement_sources(ctx, p.restatement_sources if p else ()):
         index = ctx.memo(f"bigrams:{inst.id}", lambda inst=inst: [
             (para, _bigrams(para)) for a in ctx.catalog.articles_of(inst.id) for para in (a.paragraphs or [a.text])])
         for para, grams in index:
             if not grams or len(mine & grams) / len(mine) < threshold:
                 continue
-            if all(law.search(para) for law in wanted) and not (p and p.check_amount and _exceeds(seg.text, [para])):
+            if sets_amount and not amounts(para) and "倍" not in para:
+                continue
+            if all(law.search(para) for law in wanted) and not (p and p.check_amount
+                                                                 and _exceeds(seg.text, [para], party)):
                 return True
     return False
 
@@ -381,7 +413,8 @@ def check_pattern(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Findin
                 continue
         if p.cited_measure and cited_measure_ok(p, seg, clause, ctx):
             continue
-        if p.restatement and restates_law(seg, ctx, p.restatement, p):
+        if p.restatement and restates_law(seg, ctx, p.restatement, p,
+                                          "".join(clean_clause[a:b] for a, b in seg.sentence)):
             continue
         return [make_finding(rule, clause, seg.evidence, f"触发表述：“{m.group(0)}”")]
     return []

@@ -794,3 +794,14 @@ def test_dev_cases_findings_are_complete(dev_results):
             assert f.code.startswith("C.") and f.location and f.title and f.source.startswith("rule:"), name
             assert f.evidence is None or f.code == "C.VALIDITY" or len(f.evidence) <= 400
             assert all(b.verified or b.note for b in f.basis), (name, f.code)
+
+
+def test_restating_a_law_but_fixing_the_amount_it_leaves_open_is_a_penalty(content_rules, catalog):
+    # 生态环境法典第一千一百七十四条第三款: 单位 5万–50万; 个人 "依法处以罚款" (no figure).
+    head = "某县生活垃圾分类管理办法（送审稿）\n第一条　根据《中华人民共和国生态环境法典》，制定本办法。\n"
+    own = head + ("第二条　机关单位不按照规定的地点分类投放生活垃圾的，由县环境卫生主管部门责令改正；拒不改正的，"
+                  "处五万元以上五十万元以下的罚款。\n") + TAIL
+    assert _pairs(_review(own, content_rules, catalog)) == []
+    person = head + ("第二条　居民个人不按照规定的地点分类投放生活垃圾的，由县环境卫生主管部门责令改正；拒不改正的，"
+                     "处一百元罚款。\n") + TAIL
+    assert _pairs(_review(person, content_rules, catalog)) == [("C.PENALTY", "第二条")]
