@@ -27,7 +27,8 @@ def test_reviews_and_answers_in_the_app_are_audited_with_the_user(kb_home, draft
 
     asked, reviewed = AuditLog(get_settings()).list()
     assert (reviewed.kind, reviewed.user, reviewed.findings_count) == (AuditKind.REVIEW, "alice", len(report.findings))
-    assert reviewed.inputs == [{"name": name, "sha256": hashlib.sha256(data).hexdigest()} for name, data, _ in draft_files]
+    assert [i.model_dump() for i in reviewed.inputs] == [
+        {"name": name, "sha256": hashlib.sha256(data).hexdigest()} for name, data, _ in draft_files]
     assert reviewed.kb_fingerprint == report.kb_fingerprint and reviewed.summary == report.title
     assert (asked.kind, asked.user, asked.citations_count) == (AuditKind.ANSWER, "alice", len(answer.citations))
     assert asked.kb_fingerprint == report.kb_fingerprint
