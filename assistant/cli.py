@@ -303,6 +303,7 @@ def run_review(path: Path, materials: list[Path] | None = None, doc_type: str | 
 @app.command("review")
 def review_cmd(
     path: Annotated[Path, typer.Argument(help="草案文件，或含 case.json 的案件文件夹")],
+    more: Annotated[list[Path] | None, typer.Argument(help="更多随附材料（也可用 -m 逐个给出）", show_default=False)] = None,
     material: Annotated[list[Path] | None, typer.Option("-m", "--material", help="随附材料，可重复")] = None,
     doc_type: Annotated[str | None, typer.Option("--type", help="normative | major_decision；省略则自动判断")] = None,
     stage: Annotated[str | None, typer.Option(help="审核（默认）| 备案")] = None,
@@ -312,8 +313,9 @@ def review_cmd(
     """合法性审查：找出缺失的程序和违法条款，给出位置、依据和修改建议。"""
     from assistant.review.engine import report_to_json_dict, report_to_markdown
 
-    report = run_review(path, material, doc_type, stage)
-    _audit_review(report, path, material, "review")
+    materials = [*(material or []), *(more or [])]
+    report = run_review(path, materials, doc_type, stage)
+    _audit_review(report, path, materials, "review")
     if output:
         output.write_text(report.model_dump_json(indent=1), encoding="utf-8")
     if fmt == Format.json:
@@ -331,6 +333,7 @@ def review_cmd(
 @app.command()
 def draft(
     path: Annotated[Path, typer.Argument(help="案件文件夹、草案文件，或 `fashen review -o` 保存的审查报告 JSON")],
+    more: Annotated[list[Path] | None, typer.Argument(help="更多随附材料（也可用 -m 逐个给出）", show_default=False)] = None,
     output: Annotated[Path, typer.Option("-o", "--output", help="输出 .docx 或 .md")] = Path("意见书.docx"),
     material: Annotated[list[Path] | None, typer.Option("-m", "--material", help="随附材料，可重复")] = None,
     doc_type: Annotated[str | None, typer.Option("--type", help="normative | major_decision")] = None,
@@ -342,15 +345,16 @@ def draft(
     from assistant.drafting.writers import to_docx, to_markdown
     from assistant.models import ReviewReport
 
+    materials = [*(material or []), *(more or [])]
     if path.is_file() and path.suffix.lower() == ".json":
         try:
             report = ReviewReport.model_validate_json(path.read_text(encoding="utf-8"))
         except ValueError as exc:
             raise InputError(f"{path.name} 不是 fashen 保存的审查报告（{str(exc)[:200]}）。请用 `fashen review … -o report.json` 生成。") from exc
     else:
-        report = run_review(path, material, doc_type, stage)
+        report = run_review(path, materials, doc_type, stage)
     opinion = build_opinion(report, office=office)
-    _audit_review(report, path, material, "draft")
+    _audit_review(report, path, materials, "draft")
     suffix = output.suffix.lower()
     if suffix == ".md":
         output.write_text(to_markdown(opinion), encoding="utf-8")

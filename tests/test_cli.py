@@ -2,6 +2,7 @@
 
 import json
 import subprocess
+from pathlib import Path
 import sys
 
 import pytest
@@ -82,6 +83,10 @@ def test_review_case_json_shape_and_draft_docx(run, tmp_path):
     f = next(f for f in data["findings"] if f["code"] == "C.PENALTY")
     assert f["source"].startswith("rule:") and f["severity"] in ("error", "warning")
     assert all(b["verified"] for b in f["basis"])
+    materials = sorted(str(m) for m in (case / "materials").iterdir())
+    res = run("review", str(case / "draft.md"), "-m", *materials, "--format", "json")  # `-m a b c` as a shell glob gives
+    assert res.returncode == 0, res.stderr
+    assert [m["name"] for m in json.loads(res.stdout)["materials"]] == [Path(m).name for m in materials]
     res = run("draft", str(tmp_path / "report.json"), "-o", str(tmp_path / "意见书.docx"))
     assert res.returncode == 0, res.stderr
     from docx import Document
