@@ -128,3 +128,38 @@ def test_a_key_in_the_secrets_file_stays_out_of_the_settings(fashen_home, monkey
     settings = Settings()
     assert resolve_api_key(settings.llm.api_key_env, settings.home) == SECRET
     assert SECRET not in settings.model_dump_json() and SECRET not in repr(settings)
+
+
+def test_with_default_settings_nothing_goes_over_the_network(dossier_files, small_kb, small_settings, monkeypatch):
+    import socket
+
+    from assistant.answer import ask
+    from assistant.audit import file_inputs, record_review
+    from assistant.drafting.opinion import build_opinion
+    from assistant.review.dossier import load_files
+    from assistant.review.engine import review
+    from assistant.review.llm_review import augment
+
+    attempts: list[object] = []
+    real_connect = socket.socket.connect
+
+    def connect(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            attempts.append(address)
+            raise OSError("network disabled by test")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    draft, note = dossier_files
+    settings = small_settings.model_copy(update={"review": small_settings.review.model_copy(update={"use_llm": True}),
+                                                 "audit_url": f"sqlite:///{draft.parent / 'audit.sqlite'}"})
+    assert settings.llm.provider == "none"
+    dossier = load_files(draft, [note])
+    report = augment(review(dossier, catalog=small_kb.catalog, settings=settings), dossier.draft_text, settings,
+                     small_kb.catalog)
+    build_opinion(report)
+    record_review(report, settings, file_inputs([draft, note]))
+    answer = ask("规范性文件可以设定罚款吗？", kb=small_kb, settings=settings)
+    assert report.findings and answer.citations and answer.backend == "none"
+    assert attempts == []
+    assert (draft.parent / "audit.sqlite").is_file()
