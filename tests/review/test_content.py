@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from assistant.models import DocType, Dossier, Material, Stage
-from assistant.review import rules as rules_module
 from assistant.review.clauses import clause_at, has_articles, split_clauses
 from assistant.review.content import resolve_precedence, run_content
 from assistant.review.context import IssuerKind, ReviewContext, issuer_kind
@@ -20,25 +19,6 @@ from tests.conftest import REVIEW_CASES
 CASES = sorted(p for p in REVIEW_CASES.glob("*/") if (p / "case.json").is_file()) if REVIEW_CASES.is_dir() else []
 needs_cases = pytest.mark.skipif(not CASES, reason="../shared/evaldata/review/cases is not available")
 REVIEW_DATE = date(2026, 10, 1)
-
-
-def _load(catalog):
-    try:
-        return load_rules(catalog=catalog)
-    except ImportError:  # the procedure checks live in another module; content rules do not need them
-        def only_content():
-            from assistant.review import content  # noqa: F401
-        original = rules_module._import_checks
-        rules_module._import_checks = only_content
-        try:
-            return load_rules(catalog=catalog)
-        finally:
-            rules_module._import_checks = original
-
-
-@pytest.fixture(scope="module")
-def content_rules(catalog):
-    return [r for r in _load(catalog).rules if r.kind == "content"]
 
 
 def _read(path: Path):

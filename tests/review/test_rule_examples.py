@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 
 from assistant.models import Clause, DocType
-from assistant.review import rules as rules_module
 from assistant.review.content import pattern_params, run_rule
 from assistant.review.context import IssuerKind, ReviewContext
 from assistant.review.rules import RULES_DIR, load_rules
@@ -16,29 +15,10 @@ REVIEW_DATE = date(2026, 10, 1)
 ISSUERS = {IssuerKind.TOWN: "某县某镇人民政府", IssuerKind.DEPARTMENT: "某县住房和城乡建设局"}
 
 
-def _load(catalog):
-    try:
-        return load_rules(catalog=catalog)
-    except ImportError:  # the procedure checks are another module; content rules do not need them
-        def only_content():
-            from assistant.review import content  # noqa: F401
-        original = rules_module._import_checks
-        rules_module._import_checks = only_content
-        try:
-            return load_rules(catalog=catalog)
-        finally:
-            rules_module._import_checks = original
-
-
-@pytest.fixture(scope="module")
-def content_rules(catalog):
-    return [r for r in _load(catalog).rules if r.kind == "content"]
-
-
 def _cases(kind: str):
     """(rule id, example) pairs read without a catalog, so that each example is its own test."""
     out = []
-    for rule in _load(None).rules:
+    for rule in load_rules().rules:
         if rule.kind != "content":
             continue
         for text in getattr(rule.examples, kind):
