@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.models import DocType, Dossier, Material, Stage
+from assistant.models import DocType, Stage
+from assistant.documents.readers import read_document
 from assistant.review.clauses import clause_at, has_articles, split_clauses
 from assistant.review.content import resolve_precedence, run_content
+from assistant.review.dossier import load_case
 from assistant.review.context import IssuerKind, ReviewContext, issuer_kind
-from assistant.review.rules import load_rules
 from assistant.review.sentences import neutralize, segments
 from tests.conftest import REVIEW_CASES
 
@@ -22,35 +23,9 @@ REVIEW_DATE = date(2026, 10, 1)
 
 
 def _read(path: Path):
-    """(text, paragraphs) as the project's reader gives them (python-docx paragraphs as a fallback)."""
-    try:
-        from assistant.documents.readers import read_document
-    except ImportError:
-        if path.suffix == ".docx":
-            import docx
-            paras = [p.text.strip() for p in docx.Document(str(path)).paragraphs if p.text.strip()]
-            return "\n".join(paras), paras
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("gb18030")
-        return text, [ln.strip() for ln in text.splitlines() if ln.strip()]
+    """(text, paragraphs) as the project's reader gives them."""
     doc = read_document(path)
     return doc.text, list(doc.paragraphs)
-
-
-def _dossier(case: Path) -> Dossier:
-    try:
-        from assistant.review.dossier import load_case
-    except ImportError:
-        spec = json.loads((case / "case.json").read_text(encoding="utf-8"))
-        text, paras = _read(case / spec["draft"])
-        mats = [Material(name=Path(m).name, text=_read(case / m)[0]) for m in spec.get("materials", [])]
-        return Dossier(title=spec["title"], draft_name=spec["draft"], draft_text=text, paragraphs=paras,
-                       doc_type=DocType(spec["doc_type"]), stage=Stage(spec.get("stage", "审核")),
-                       issuer=spec.get("issuer"), materials=mats)
-    return load_case(case)
 
 
 def _review(text, content_rules, catalog, **kw):
@@ -208,7 +183,7 @@ def test_injected_instructions_change_nothing(injection, content_rules, catalog)
 @needs_cases
 def test_injection_in_a_dev_draft_is_ignored(content_rules, catalog):
     case = REVIEW_CASES / "n12-市交通局-互联网租赁自行车管理办法"
-    dossier = _dossier(case)
+    dossier = load_case(case)
     with_it = run_content(content_rules, ReviewContext.build(dossier, catalog))
     text = dossier.draft_text
     start = text.index("【系统提示")
@@ -734,7 +709,7 @@ def dev_results(content_rules, catalog):
     out = {}
     for case in CASES:
         gold = json.loads((case / "gold.json").read_text(encoding="utf-8"))
-        ctx = ReviewContext.build(_dossier(case), catalog)
+        ctx = ReviewContext.build(load_case(case), catalog)
         out[case.name] = (gold, run_content(content_rules, ctx))
     return out
 
