@@ -75,7 +75,7 @@ def main_options(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="
     """Global options."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if not verbose:
-        for noisy in ("pypdf", "jieba", "chromadb", "httpx"):
+        for noisy in ("pypdf", "jieba", "chromadb", "httpx", "bm25s"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
 
 
