@@ -144,3 +144,20 @@ def files_fingerprint(root: Path, pattern: str = "**/*") -> str | None:
 
 __all__ = ["answerer", "files_fingerprint", "import_attr", "open_kb", "prompt_versions",
            "record_llm", "reference_verifier", "retriever", "reviewer"]
+
+
+def ask_system(ctx: RunContext) -> Callable[[Any], Any] | None:
+    """With `-o via=ask`, a system that asks each case's question through `ask`; else None."""
+    if ctx.config.options.get("via") != "ask":
+        return None
+    ask = answerer(ctx)
+    return lambda case: ask(case.input["question"])
+
+
+def lookup_resolver(ctx: RunContext):
+    """The catalog resolver for suites that look articles up directly (the default `via=lookup`)."""
+    from assistant.evals.retrieval import resolver_of
+
+    ctx.require_catalog()
+    ctx.info["via"] = "lookup"
+    return resolver_of(ctx)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError
+from assistant.evals.adapters import ask_system, lookup_resolver
 from assistant.evals.base import EvalCase, ItemResult, RunContext
 from assistant.evals.cite import Resolver, parse_label, title_candidates
 from assistant.evals.metrics import dedupe, lcs_len, mean, rouge_l
@@ -101,14 +102,9 @@ def article_text(article: Any) -> str:
 
 def system_recitation(ctx: RunContext):
     """Lookup in the catalog (default) or `-o via=ask`."""
-    if ctx.config.options.get("via") == "ask":
-        from assistant.evals.adapters import answerer
-
-        ask = answerer(ctx)
-        return lambda case: ask(case.input["question"])
-    ctx.require_catalog()
-    resolver = resolver_of(ctx)
-    ctx.info["via"] = "lookup"
+    if (ask := ask_system(ctx)) is not None:
+        return ask
+    resolver = lookup_resolver(ctx)
 
     def lookup(case: EvalCase) -> str:
         art = resolver.article(case.input["title"], case.input["number"], case.input["suffix"])

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError
+from assistant.evals.adapters import ask_system, lookup_resolver
 from assistant.evals.base import EvalCase, ItemResult, RunContext
 from assistant.evals.cite import split_reference
 from assistant.evals.lawbench import article_text
@@ -81,14 +82,9 @@ def choose(options: dict[str, str], text: str) -> tuple[str, float]:
 
 def system(ctx: RunContext):
     """Catalog lookup + closest option (default), or `-o via=ask`."""
-    if ctx.config.options.get("via") == "ask":
-        from assistant.evals.adapters import answerer
-
-        ask = answerer(ctx)
-        return lambda case: ask(case.input["question"])
-    ctx.require_catalog()
-    resolver = resolver_of(ctx)
-    ctx.info["via"] = "lookup"
+    if (ask := ask_system(ctx)) is not None:
+        return ask
+    resolver = lookup_resolver(ctx)
 
     def pick(case: EvalCase) -> dict[str, Any]:
         art = resolver.article(case.input["title"], case.input["number"], case.input["suffix"])

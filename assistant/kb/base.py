@@ -22,7 +22,7 @@ from assistant.text.numerals import CN_NUM, cn_to_int
 log = logging.getLogger(__name__)
 CURRENT = "CURRENT"
 
-# 《行政处罚法》第十六条 / 行政处罚法第16条 / 行政处罚法 第十条之一 — used to look an article up directly.
+# 《行政处罚法》第十六条 / 行政处罚法第16条 / 刑法第一百三十三条之一 — used to look an article up directly.
 _LOOKUP = re.compile(
     rf"《?([^《》\s，。？?、；;：:]{{2,60}}?)》?\s*第\s*({CN_NUM}|\d+)\s*条(?:之({CN_NUM}|\d+))?")
 
