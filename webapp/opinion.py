@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from webapp.common import guard
+from webapp.common import app_user, guard, settings
 from webapp.render import cite_basis, md_escape
 
 FIELDS = "op"  # widget-key prefix; a fresh draft bumps the version so the widgets take the new values
@@ -156,6 +156,9 @@ def page() -> None:
                                                         submitter=submitter.strip() or None)
             st.session_state["opinion_ver"] = st.session_state.get("opinion_ver", 0) + 1
             st.session_state["opinion_edits"] = {}
+            from assistant.audit import record_review
+
+            record_review(report, settings(), kind="draft", user=app_user())
     op = st.session_state.get("opinion")
     if op is None:
         return
