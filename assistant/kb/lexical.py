@@ -54,10 +54,11 @@ def tokenize(text: str) -> list[str]:
 
 
 def query_tokens(query: str) -> list[str]:
-    """Tokens of a query plus the statute terms its colloquial words stand for."""
+    """Tokens of a query plus the statute terms its colloquial words stand for (found anywhere in the query,
+    whatever jieba makes of them: 五险一金 is cut into 五险 · 一金)."""
     tokens = tokenize(query)
-    extra = [e for t in tokens for x in _expansions().get(t, []) for e in tokenize(x)]
-    return tokens + [e for e in extra if e not in tokens]
+    extra = [e for word, terms in _expansions().items() if word in query for x in terms for e in tokenize(x)]
+    return tokens + list(dict.fromkeys(e for e in extra if e not in tokens))
 
 
 def article_document(title: str, label: str, chapter: str | None, text: str) -> str:
