@@ -51,7 +51,8 @@ class RetrievalSettings(Section):
     dense_weight: float = Field(0.2, description="weight of the dense ranking in fusion (use-m3 is weaker than bm25 on statutes)")
     core_weight: float = Field(0.3, description="weight of the rankings restricted to core-tier instruments")
     other_region_factor: float = Field(0.7, description="score factor for local rules of a region the query does not name")
-    reranker: str | None = Field(None, description="st:<cross-encoder dir> to rerank; off by default")
+    reranker: str | None = Field(None, description="st:<local CrossEncoder dir> re-orders the best hits; off by default")
+    rerank_top: int = Field(30, description="fused hits the reranker scores")
 
 
 class ReviewSettings(Section):

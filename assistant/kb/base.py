@@ -15,6 +15,7 @@ from assistant.kb.catalog import Catalog, normalize_title
 from assistant.kb.embed import get_embedder
 from assistant.kb.fusion import SearchMode, rrf
 from assistant.kb.lexical import LexicalIndex
+from assistant.kb.rerank import rerank
 from assistant.kb.store import DenseStore, chroma_client, chroma_where
 from assistant.models import Article, Hit, Status
 from assistant.text.numerals import CN_NUM, cn_to_int
@@ -185,6 +186,8 @@ class KnowledgeBase:
             hits.append(Hit(article=art, score=score, ranks=ranks, matched_by=mode.value))
         lookups = [h for h in hits if h.matched_by == "lookup"]
         rest = sorted((h for h in hits if h.matched_by != "lookup"), key=lambda h: -h.score)
+        if rs.reranker:
+            return rerank(query, lookups + rest, rs.reranker, rs.rerank_top)[:k]
         return (lookups + rest)[:k]
 
     def _ids_of(self, instrument_id: str) -> list[str]:
