@@ -6,6 +6,7 @@ import os
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -46,6 +47,7 @@ class KBSettings(Section):
 class RetrievalSettings(Section):
     k: int = Field(10, description="hits returned by default")
     candidates: int = Field(100, description="candidates each retriever contributes before fusion")
+    fusion: Literal["rrf", "score"] = Field("rrf", description="rrf (reciprocal rank) or score (weighted sum of min-max normalised scores)")
     rrf_k: int = Field(60, description="reciprocal-rank-fusion constant")
     lexical_weight: float = Field(1.0, description="weight of the lexical ranking in fusion")
     dense_weight: float = Field(0.2, description="weight of the dense ranking in fusion (use-m3 is weaker than bm25 on statutes)")

@@ -13,7 +13,7 @@ from assistant.config import Settings, get_settings
 from assistant.errors import KnowledgeBaseMissing
 from assistant.kb.catalog import Catalog, normalize_title
 from assistant.kb.embed import get_embedder
-from assistant.kb.fusion import SearchMode, rrf
+from assistant.kb.fusion import SearchMode, rrf, score_fusion
 from assistant.kb.lexical import LexicalIndex
 from assistant.kb.rerank import rerank
 from assistant.kb.store import DenseStore, chroma_client, chroma_where
@@ -143,32 +143,36 @@ class KnowledgeBase:
                    "instrument_id": [self.catalog.resolve(i).id for i in instrument or [] if self.catalog.resolve(i)]
                    or (None if not instrument else ["∅"])}
         allowed = self._allowed_ids(filters)
-        rankings: dict[str, list[str]] = {}
+        rankings: dict[str, list[tuple[str, float]]] = {}
         weights: dict[str, float] = {}
         if mode in (SearchMode.HYBRID, SearchMode.LEXICAL):
-            rankings["lexical"] = [i for i, _ in self.lexical.search(query, n, allowed)]
+            rankings["lexical"] = self.lexical.search(query, n, allowed)
             weights["lexical"] = rs.lexical_weight
             named = self.named_instruments(query)
             if named:
                 scope = {a for iid in named for a in self._ids_of(iid)}
                 if allowed is not None:
                     scope &= allowed
-                rankings["named"] = [i for i, _ in self.lexical.search(query, n, scope)]
+                rankings["named"] = self.lexical.search(query, n, scope)
                 weights["named"] = rs.lexical_weight
         core_ids, core_insts = self.core()
         if mode in (SearchMode.HYBRID, SearchMode.LEXICAL) and core_ids:
             scope = core_ids if allowed is None else core_ids & allowed
-            rankings["core"] = [i for i, _ in self.lexical.search(query, n, scope)]
+            rankings["core"] = self.lexical.search(query, n, scope)
             weights["core"] = rs.core_weight * rs.lexical_weight
         if mode in (SearchMode.HYBRID, SearchMode.DENSE) and self.dense is not None:
-            rankings["dense"] = [i for i, _ in self.dense.search(query, n, chroma_where(filters))]
+            rankings["dense"] = self.dense.search(query, n, chroma_where(filters))
             weights["dense"] = rs.dense_weight
             if core_insts:
                 where = chroma_where({**filters, "instrument_id": filters["instrument_id"] or core_insts})
-                rankings["dense_core"] = [i for i, _ in self.dense.search(query, n, where)]
+                rankings["dense_core"] = self.dense.search(query, n, where)
                 weights["dense_core"] = rs.core_weight * rs.dense_weight
-        fused = rrf(rankings, weights, rs.rrf_k)
+        if rs.fusion == "score":
+            fused = score_fusion(rankings, weights)
+        else:
+            fused = rrf({name: [i for i, _ in r] for name, r in rankings.items()}, weights, rs.rrf_k)
         articles = self.catalog.get_articles([i for i, _ in fused[: n]])
+        positions = {name: {aid: r for r, (aid, _) in enumerate(hits, 1)} for name, hits in rankings.items()}
         hits: list[Hit] = []
         for art in self.lookup(query):
             if allowed is None or art.id in allowed:
@@ -182,7 +186,7 @@ class KnowledgeBase:
                 score *= 0.5  # findable, labelled, ranked below what is in force
             if art.region and art.region not in query:
                 score *= rs.other_region_factor  # another province's rule answers a local question less well
-            ranks = {name: r.index(aid) + 1 for name, r in rankings.items() if aid in r}
+            ranks = {name: pos[aid] for name, pos in positions.items() if aid in pos}
             hits.append(Hit(article=art, score=score, ranks=ranks, matched_by=mode.value))
         lookups = [h for h in hits if h.matched_by == "lookup"]
         rest = sorted((h for h in hits if h.matched_by != "lookup"), key=lambda h: -h.score)

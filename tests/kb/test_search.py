@@ -41,3 +41,26 @@ def test_rrf_fuses_rankings_with_weights():
     assert [d for d, _ in fused] == ["y", "x", "z"]
     fused = rrf({"a": ["x", "y"], "b": ["y"]}, {"a": 1.0, "b": 0.0}, k=60)
     assert fused[0][0] == "x"
+
+
+def test_score_fusion_normalises_each_ranking_and_keeps_margins():
+    from assistant.kb.fusion import score_fusion
+
+    fused = dict(score_fusion({"lex": [("x", 30.0), ("y", 10.0), ("z", 5.0)], "dense": [("y", 0.8), ("z", 0.7)]},
+                              {"lex": 1.0, "dense": 0.5}))
+    # x is lexical's clear winner (1.0); y is dense's best (0.5) plus 0.2 of the lexical range; z is last in both.
+    assert fused == pytest.approx({"x": 1.0, "y": 0.2 + 0.5, "z": 0.0})
+    assert score_fusion({"a": [("only", 3.0)]}) == [("only", 1.0)]
+    assert score_fusion({"a": []}) == []
+
+
+@pytest.mark.parametrize("fusion", ["rrf", "score"])
+def test_both_fusions_keep_lookups_first_and_record_each_rankers_rank(small_kb, monkeypatch, fusion):
+    rs = small_kb.settings.retrieval.model_copy(update={"fusion": fusion})
+    monkeypatch.setattr(small_kb, "settings", small_kb.settings.model_copy(update={"retrieval": rs}))
+    hits = small_kb.search("行政处罚法第十六条 规范性文件能否设定罚款", 10)
+    assert hits[0].matched_by == "lookup"
+    lexical = small_kb.lexical.search("行政处罚法第十六条 规范性文件能否设定罚款", 100)
+    order = {aid: r for r, (aid, _) in enumerate(lexical, 1)}
+    assert all(h.ranks.get("lexical") == order.get(h.article.id) for h in hits[1:])
+    assert [h.score for h in hits[1:]] == sorted((h.score for h in hits[1:]), reverse=True)
