@@ -50,7 +50,7 @@ class RetrievalSettings(Section):
     fusion: Literal["rrf", "score"] = Field("rrf", description="rrf (reciprocal rank) or score (weighted sum of min-max normalised scores)")
     rrf_k: int = Field(60, description="reciprocal-rank-fusion constant")
     lexical_weight: float = Field(1.0, description="weight of the lexical ranking in fusion")
-    dense_weight: float = Field(0.2, description="weight of the dense ranking in fusion (use-m3 is weaker than bm25 on statutes)")
+    dense_weight: float | None = Field(None, description="weight of the dense ranking in fusion; unset: the embedder's own (use-m3 0.2, e5-small 0.4, st: 0.4)")
     core_weight: float = Field(0.3, description="weight of the rankings restricted to core-tier instruments")
     other_region_factor: float = Field(0.7, description="score factor for local rules of a region the query does not name")
     reranker: str | None = Field(None, description="st:<local CrossEncoder dir> re-orders the best hits; off by default")

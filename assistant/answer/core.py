@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 MAX_CITED = 3  # articles quoted by the deterministic backend
 RATIO = 0.8  # a further article is cited when its score is at least this share of the best one's
 TIE = 0.97  # articles scored within this share of the best are a tie, broken by their best sentence
+SEE_ALSO_RATIO = 0.5  # runners-up named (not quoted) under 另可参见 when at least half as good as the best
+MAX_SEE_ALSO = 3
 MAX_SOURCES = 6  # numbered sources given to a model
 MAX_SHOWN_SOURCES = 8
 
@@ -50,6 +52,7 @@ class Plan:
     question: Question
     resolved: str
     chosen: list[ex.Chosen] = field(default_factory=list)
+    see_also: list[Citation] = field(default_factory=list)  # runners-up, named without a quote
     candidates: list[Candidate] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # sentences about asked-for articles that do not exist
     flagged: list[Citation] = field(default_factory=list)  # those asked-for citations, checked
@@ -168,6 +171,8 @@ def make_plan(q: Question, kb) -> Plan:
         # Each sub-question's best article first (多久要答复？不答复咋办？ needs both), then the closest runners-up.
         firsts = [usable(ranker.rescore(part, plan.candidates))[:1] for part in q.parts()] if not explicit else []
         plan.chosen = explicit + _choose(q, kb, ranked, limit, must=[c[0] for c in firsts if c])
+        if not explicit:
+            plan.see_also = _see_also(kb, ranked, {c.article.id for c in plan.chosen})
     plan.found = bool(plan.chosen)
     return plan
 
@@ -221,6 +226,25 @@ def _choose(q: Question, kb, ranked: list[Candidate], limit: int, must: list[Can
         lead = max(tied, key=lambda c: ex.key_sentence_score(c.article, q, c.paragraph))
         out.remove(lead)
         out.insert(0, lead)
+    return out
+
+
+def _see_also(kb, ranked: list[Candidate], taken: set[str]) -> list[Citation]:
+    """The runners-up close enough to the best to be worth a look (the article that answers is often among
+    them when the ranker cannot tell neighbours apart): verified citations, no quotes."""
+    out: list[Citation] = []
+    if not ranked:
+        return out
+    floor = SEE_ALSO_RATIO * ranked[0].score
+    for c in ranked:
+        if len(out) >= MAX_SEE_ALSO or c.score < floor:
+            break
+        if c.article.id in taken or c.article.number <= 0:
+            continue
+        cit = verify_reference(kb.catalog, c.article.instrument_title, c.article.label)
+        if cit.verified:
+            out.append(cit)
+            taken.add(c.article.id)
     return out
 
 
@@ -309,10 +333,11 @@ def deterministic_answer(plan: Plan, kb, *, backend: str = "none") -> Answer:
     verbatim = plan.verbatim
     guidance = [] if verbatim else match_guidance(kb, q.text, [c.article for c in plan.chosen], premise=q.premise)
     embedded = _check_quotes(plan.chosen, kb)
-    body = ex.compose(q, plan.chosen, guidance, verbatim=verbatim)
+    body = ex.compose(q, plan.chosen, guidance, verbatim=verbatim, see_also=plan.see_also)
     if problems:
         body = problems + "\n\n" + body
-    citations = ex.dedupe_citations([c.citation for c in plan.chosen] + [b for g in guidance for b in g.basis])
+    citations = ex.dedupe_citations([c.citation for c in plan.chosen] + plan.see_also
+                                    + [b for g in guidance for b in g.basis])
     return Answer(question=q.asked, answer=body, backend=backend, citations=citations,
                   unverified=plan.flagged + embedded, sources=plan.sources, notices=notices, found=True)
 

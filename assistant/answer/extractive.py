@@ -160,12 +160,15 @@ def lead(chosen: list[Chosen], question: Question, *, verbatim: bool = False) ->
     return f"依据{cite}：“{sentence}”"
 
 
-def compose(question: Question, chosen: list[Chosen], guidance: list[Guidance], *, verbatim: bool = False) -> str:
+def compose(question: Question, chosen: list[Chosen], guidance: list[Guidance], *, verbatim: bool = False,
+            see_also: list[Citation] = ()) -> str:
     """The whole deterministic answer."""
     parts = [lead(chosen, question, verbatim=verbatim), "", "相关条文："]
     for i, c in enumerate(chosen, 1):
         parts.append(f"{i}. {c.cite}")
         parts.append(f"“{c.quote}”")
+    if see_also:
+        parts.append("另可参见：" + join_citations(list(see_also)) + "。")
     if guidance:
         parts += ["", "审查提示："]
         for g in guidance:

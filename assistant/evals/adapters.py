@@ -49,8 +49,11 @@ def retriever(ctx: RunContext) -> Callable[[str, int], list[Any]]:
     """search(query, k) → hits, through the knowledge base; `-o mode=lexical|dense|hybrid` picks the mode."""
     kb = ctx.open_kb()
     mode = ctx.config.options.get("mode")
-    ctx.info.setdefault("embedder", ctx.settings.kb.embedder)
+    ctx.info.setdefault("embedder", getattr(kb, "embedder_name", ctx.settings.kb.embedder))  # the one it was built with
     ctx.info["retrieval"] = ctx.settings.retrieval.model_dump(mode="json")
+    dense = getattr(kb, "dense", None)
+    if ctx.info["retrieval"].get("dense_weight") is None and dense is not None:
+        ctx.info["retrieval"]["dense_weight"] = dense.embedder.fusion_weight
     if mode:
         ctx.info["mode"] = mode
 

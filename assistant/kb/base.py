@@ -161,12 +161,14 @@ class KnowledgeBase:
             rankings["core"] = self.lexical.search(query, n, scope)
             weights["core"] = rs.core_weight * rs.lexical_weight
         if mode in (SearchMode.HYBRID, SearchMode.DENSE) and self.dense is not None:
-            rankings["dense"] = self.dense.search(query, n, chroma_where(filters))
-            weights["dense"] = rs.dense_weight
+            dense_weight = rs.dense_weight if rs.dense_weight is not None else self.dense.embedder.fusion_weight
+            vec = self.dense.embedder.query(query)  # once for both dense rankings
+            rankings["dense"] = self.dense.search(vec, n, chroma_where(filters))
+            weights["dense"] = dense_weight
             if core_insts:
                 where = chroma_where({**filters, "instrument_id": filters["instrument_id"] or core_insts})
-                rankings["dense_core"] = self.dense.search(query, n, where)
-                weights["dense_core"] = rs.core_weight * rs.dense_weight
+                rankings["dense_core"] = self.dense.search(vec, n, where)
+                weights["dense_core"] = rs.core_weight * dense_weight
         if rs.fusion == "score":
             fused = score_fusion(rankings, weights)
         else:

@@ -87,11 +87,11 @@ class DenseStore:
     def count(self) -> int:
         return self.collection.count()
 
-    def search(self, query: str, k: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """Top-k (article id, cosine similarity)."""
+    def search(self, query: str | np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """Top-k (article id, cosine similarity) for a query text or its embedding (`embedder.query(text)`)."""
         if self.count() == 0:
             return []
-        vec = self.embedder.query(query)
+        vec = self.embedder.query(query) if isinstance(query, str) else query
         res = self.collection.query(query_embeddings=[np.asarray(vec).tolist()], n_results=min(k, self.count()),
                                     where=where or None, include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.answer import ask
-from assistant.answer.core import MAX_CITED
+from assistant.answer.core import MAX_CITED, MAX_SEE_ALSO
 from assistant.kb.citations import check_text
 from assistant.models import CitationStatus
+from assistant.text.numerals import cn_to_int
 from tests.answer.conftest import cited
 
 PENALTY = "中华人民共和国行政处罚法"
@@ -42,7 +45,22 @@ def test_answer_is_extractive_and_every_citation_checks(kb, settings):
     assert f"“{art.text}”" in a.answer  # the article is quoted in full
     checks = check_text(a.answer, kb.catalog)
     assert checks and all(c.verified or c.status == CitationStatus.SELF_REFERENCE for c in checks)
-    assert len({(c.instrument, c.article) for c in a.citations}) <= MAX_CITED + 4  # articles + rule basis
+    assert len({(c.instrument, c.article) for c in a.citations}) <= MAX_CITED + MAX_SEE_ALSO + 4  # + rule basis
+
+
+def test_runners_up_are_named_not_quoted_and_are_verified(kb, settings):
+    a = ask("实施行政许可可以收费吗", kb=kb, settings=settings)
+    quoted = [line for line in a.answer.splitlines() if re.match(r"\d+\. 《", line)]
+    see_also = [line for line in a.answer.splitlines() if line.startswith("另可参见：")]
+    assert len(see_also) == 1 and a.answer.index(see_also[0]) > a.answer.index(quoted[-1])
+    named = check_text(see_also[0], kb.catalog)
+    assert 1 <= len(named) <= MAX_SEE_ALSO and all(c.verified for c in named)
+    shown = {(c.instrument, c.article) for c in check_text("\n".join(quoted), kb.catalog)}
+    assert not shown & {(c.instrument, c.article) for c in named}  # no article both quoted and named again
+    for c in named:  # named only: none of their text is quoted
+        art = kb.article(c.instrument, cn_to_int(c.article[1:-1]))
+        assert f"“{art.text}”" not in a.answer
+    assert {(c.instrument, c.article) for c in named} <= {(c.instrument, c.article) for c in a.citations}
 
 
 def test_issue_example_cites_the_procedure_articles(kb, settings):
