@@ -18,6 +18,7 @@ from assistant.kb.lexical import LexicalIndex
 from assistant.kb.rerank import rerank
 from assistant.kb.store import DenseStore, chroma_client, chroma_where
 from assistant.models import Article, Hit, Status
+from assistant.text.normalize import normalize
 from assistant.text.numerals import CN_NUM, cn_to_int
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,7 @@ class KnowledgeBase:
                instrument: list[str] | None = None) -> list[Hit]:
         """Direct lookup first, then hybrid (lexical + dense, RRF); current versions rank above repealed ones."""
         mode = SearchMode(mode)
+        query = normalize(query, chrome=False)  # 繁体, full-width digits (行政處罰法第１６條) as the texts are stored
         rs = self.settings.retrieval
         k = k or rs.k
         n = max(rs.candidates, k)

@@ -64,3 +64,10 @@ def test_both_fusions_keep_lookups_first_and_record_each_rankers_rank(small_kb, 
     order = {aid: r for r, (aid, _) in enumerate(lexical, 1)}
     assert all(h.ranks.get("lexical") == order.get(h.article.id) for h in hits[1:])
     assert [h.score for h in hits[1:]] == sorted((h.score for h in hits[1:]), reverse=True)
+
+
+def test_queries_in_traditional_characters_or_full_width_digits_find_the_same_articles(small_kb):
+    simplified = [h.article.id for h in small_kb.search("规范性文件能不能设定罚款", 5)]
+    assert [h.article.id for h in small_kb.search("規範性文件能不能設定罰款", 5)] == simplified
+    hit = small_kb.search("《行政處罰法》第１６條", 1)[0]
+    assert (hit.matched_by, hit.article.label) == ("lookup", "第十六条")
