@@ -12,6 +12,8 @@ ARTICLE_START = re.compile(
     rf"^[ \t\u3000>#*]*第\s*({CN_NUM}|\d+)\s*条(?:之({CN_NUM}|\d+))?(?:\*\*)?(?=[ \t\u3000：:，,、.．]|$|[^\d{CN_NUM[1:-2]}款项])"
 )
 HEADING = re.compile(rf"^[ \t\u3000#*]*(第\s*(?:{CN_NUM}|\d+)\s*(编|分编|章|节))[ \t\u3000]*(.*?)[*\s]*$")
+# A part named without a number, as texts assembled from one file per 编 write it (# 物权编, # 总则).
+PART = re.compile(r"^[ \t\u3000]*#{1,6}[ \t\u3000]*((?:[\u4e00-\u9fff][ \t\u3000]*){1,10}编|总[ \t\u3000]*则|附[ \t\u3000]*则)\s*$")
 ITEM = re.compile(r"^[ \t\u3000]*(?:[（(][一二三四五六七八九十]+[）)]|\d+[.．、]|[①-⑳])")
 NUMBERED_ITEM = re.compile(r"^[ \t\u3000#*]*([一二三四五六七八九十]+)、")
 _LEVELS = {"编": 0, "分编": 1, "章": 2, "节": 3}
@@ -44,8 +46,15 @@ class _Heading:
         return " / ".join(self.stack[k] for k in sorted(self.stack)) or None
 
 
-def _clean_heading(text: str) -> str:
-    return re.sub(r"[ \t\u3000]+", " ", text.replace("**", "")).strip(" #")
+_SPACE_RUN = re.compile(r"[ \t\u3000\u2000-\u200a]+")
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000\u2000-\u200a]+(?=[\u4e00-\u9fff])")
+
+
+def _clean_heading(number: str, title: str) -> str:
+    """第三分编 准合同 from `第三分编\u2002 准\u2002合\u2002同` (titles are spaced out for typesetting)."""
+    title = _CJK_GAP.sub("", _SPACE_RUN.sub(" ", title.replace("**", "")).strip(" #"))
+    number = _SPACE_RUN.sub("", number)
+    return f"{number} {title}".strip()
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
@@ -102,7 +111,12 @@ def parse_articles(text: str) -> list[ParsedArticle]:
         h = HEADING.match(line)
         if h and len(line.strip()) <= 60:
             close(offset)
-            heading.set(h.group(2), _clean_heading(f"{h.group(1)} {h.group(3)}"))
+            heading.set(h.group(2), _clean_heading(h.group(1), h.group(3)))
+            continue
+        part = PART.match(line)
+        if part:
+            close(offset)
+            heading.set("编", _clean_heading("", part.group(1)))
             continue
         if current is not None:
             if line.lstrip().startswith("#") or line.strip().startswith("<!--"):

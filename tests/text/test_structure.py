@@ -45,5 +45,19 @@ def test_suffix_articles_and_headings():
     assert articles[2].chapter == "第二章 附则"
 
 
+def test_parts_named_without_number_reset_the_heading_path_and_spaced_titles_close_up():
+    # A code assembled from one file per 编: the 分编 of one part must not leak into the next part.
+    text = ("# 合同编\n## 第三分编\u2002 准\u2002合\u2002同\n### 第二十九章  不当得利\n第九百八十五条 甲。\n"
+            "# 中华人民共和国民法典\n# 婚姻家庭编\n## 第四章  离  婚\n第一千零七十九条 乙。\n# 附则\n第一千二百六十条 丙。\n")
+    chapters = {a.number: a.chapter for a in parse_articles(text)}
+    assert chapters == {985: "合同编 / 第三分编 准合同 / 第二十九章 不当得利", 1079: "婚姻家庭编 / 第四章 离婚",
+                        1260: "附则"}
+
+
+def test_a_line_ending_in_bian_inside_an_article_is_text_not_a_heading():
+    articles = parse_articles("第一条 本法第二编\n合同编\n第二条 乙。\n")
+    assert [a.text for a in articles] == ["本法第二编\n合同编", "乙。"] and articles[1].chapter is None
+
+
 def test_paragraph_lines_count_non_empty_lines():
     assert [n for n, _, _ in paragraph_lines("标题\n\n　　正文一\n \n正文二")] == [1, 2, 3]
