@@ -49,7 +49,12 @@ def retriever(ctx: RunContext) -> Callable[[str, int], list[Any]]:
     """search(query, k) → hits, through the knowledge base; `-o mode=lexical|dense|hybrid` picks the mode."""
     kb = ctx.open_kb()
     mode = ctx.config.options.get("mode")
-    ctx.info.setdefault("embedder", getattr(kb, "embedder_name", ctx.settings.kb.embedder))  # the one it was built with
+    built_with = getattr(kb, "embedder_name", None)
+    if ctx.config.embedder and built_with and ctx.config.embedder != built_with:
+        raise SystemUnavailable(
+            f"知识库是用嵌入模型 {built_with} 建成的，不能按 --embedder {ctx.config.embedder} 评测。请先用该模型建一个知识库："
+            f"FASHEN_HOME=<另一目录> FASHEN_KB__EMBEDDER={ctx.config.embedder} fashen ingest，再在同一 FASHEN_HOME 下评测。")
+    ctx.info.setdefault("embedder", built_with or ctx.settings.kb.embedder)  # the one the knowledge base was built with
     ctx.info["retrieval"] = ctx.settings.retrieval.model_dump(mode="json")
     dense = getattr(kb, "dense", None)
     if ctx.info["retrieval"].get("dense_weight") is None and dense is not None:

@@ -36,6 +36,18 @@ def test_retriever_passes_k_and_mode(evaldata):
     assert ctx.info["mode"] == "lexical" and "retrieval" in ctx.info
 
 
+def test_retrieval_reports_the_embedder_the_knowledge_base_was_built_with_and_refuses_another():
+    from assistant.evals.base import SystemUnavailable
+
+    kb = FakeKB()
+    kb.embedder_name = "e5-small"
+    ctx = RunContext(RunConfig(), kb=kb)
+    retrieval.system(ctx)
+    assert ctx.info["embedder"] == "e5-small"
+    with pytest.raises(SystemUnavailable, match="e5-small.*--embedder use-m3"):
+        retrieval.system(RunContext(RunConfig(embedder="use-m3"), kb=kb))
+
+
 def test_answerer_calls_ask_with_the_backend_and_records_model_and_prompts(evaldata, monkeypatch):
     seen = []
 
