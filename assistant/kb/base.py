@@ -135,7 +135,8 @@ class KnowledgeBase:
     def search(self, query: str, k: int | None = None, *, mode: SearchMode | str = SearchMode.HYBRID,
                level: list[str] | None = None, region: list[str] | None = None, status: list[str] | None = None,
                instrument: list[str] | None = None) -> list[Hit]:
-        """Direct lookup first, then hybrid (lexical + dense, RRF); current versions rank above repealed ones."""
+        """Direct lookup first, then hybrid (lexical + dense, fused by RRF or by normalised scores, optionally
+        reranked); current versions rank above repealed ones."""
         mode = SearchMode(mode)
         query = normalize(query, chrome=False)  # 繁体, full-width digits (行政處罰法第１６條) as the texts are stored
         rs = self.settings.retrieval
