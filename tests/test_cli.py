@@ -71,6 +71,16 @@ def test_cite_check_reports_each_problem(run, tmp_path):
     assert got["《中华人民共和国优化营商环境条例》第三条"] == "instrument_unknown"
 
 
+def test_cite_check_of_a_one_sentence_file_finds_its_citations(run, tmp_path):
+    # No title line: the sentence itself must not be taken for the document's own title (which would hide it).
+    doc = tmp_path / "note.txt"
+    doc.write_text("依据《中华人民共和国行政处罚法》第十六条和《中华人民共和国广告法》第七十七条，制定本办法。\n", encoding="utf-8")
+    res = run("cite-check", str(doc), "--format", "json")
+    assert res.returncode == 0, res.stderr
+    got = {c["text"]: c["status"] for c in json.loads(res.stdout)["citations"]}
+    assert got == {"《中华人民共和国行政处罚法》第十六条": "verified", "《中华人民共和国广告法》第七十七条": "article_not_found"}
+
+
 @pytest.mark.integration
 def test_review_case_json_shape_and_draft_docx(run, tmp_path):
     case = next(REVIEW_CASES.glob("n01-*"))

@@ -141,6 +141,17 @@ def _bare_title(run: str, catalog: Catalog | None) -> str | None:
     return None if len(title) < 3 or _NOT_TITLE.match(title) else title
 
 
+_PRC_RUN = re.compile(rf"{PRC}[\u4e00-\u9fff]{{2,40}}")
+
+
+def _prc_title(run: str, catalog: Catalog) -> str | None:
+    """The longest known title `run` starts with (中华人民共和国…法 written without 书名号), or None."""
+    for end in range(len(run), len(PRC) + 1, -1):
+        if run[end - 1] in _BARE_END and catalog.resolve(run[:end]):
+            return run[:end]
+    return None
+
+
 def _article_group(text: str, pos: int) -> list[tuple[int, int, int, int, int | None, int | None]]:
     """Articles cited at `pos`: [(start, end, article, suffix, paragraph, item)] for 第X条、第Y条第Z款、第W项 …"""
     m = _ART.match(text, _GAP.match(text, pos).end())
@@ -230,6 +241,13 @@ def extract_citations(text: str, *, self_titles: Iterable[str] = (),
         end = window + len(head)
         if title and free(end - len(title), end):
             add_group(end - len(title), end, title=short.get(title, title))
+    if catalog is not None:  # 根据中华人民共和国固体废物污染环境防治法、…: a full title without 书名号 or article
+        for m in _PRC_RUN.finditer(text):
+            title = _prc_title(m.group(0), catalog)
+            if title and text[m.start() - 1:m.start()] != "《" and free(m.start(), m.start() + len(title)):
+                if not add_group(m.start(), m.start() + len(title), title=title):
+                    raws.append(RawCitation(text=title, start=m.start(), end=m.start() + len(title), title=title))
+                    blocked.append((m.start(), m.start() + len(title)))
     raws.sort(key=lambda r: r.start)
     last: str | None = None
     for r in raws:  # 该法/上述法律 = the last instrument named before it

@@ -467,7 +467,7 @@ def check_citation_validity(rule: Rule, clause: Clause, ctx: ReviewContext) -> l
             if near:
                 problem = f"《{c.instrument}》名称有误，应为《{near}》"
         elif c.status == CitationStatus.VERIFIED and "topic" in checks:
-            problem = _topic_mismatch(c, clean, ctx, ctx.cited_articles(clause))
+            problem = _topic_mismatch(c, clean, ctx, ctx.cited_articles(clause)) or _restated_mismatch(c, clean, ctx)
         if problem:
             problems.append(problem)
             if evidence is None:
@@ -509,6 +509,33 @@ def _topic_mismatch(c: Any, text: str, ctx: ReviewContext, cites: list[Any]) -> 
     if shared >= 0.34:
         return None
     return f"{c.text}规定的不是“{m.group(1)}”，所述内容与条文不符"
+
+
+# "依据《X》第N条的规定，<what the article is said to require>": a restatement that shares almost none of the
+# article's words (beyond function words and the instrument's name) attributes to it something it does not say.
+_RESTATE_LEAD = re.compile(r"(依据|依照|根据|按照)\s*$")
+_RESTATE_LINK = re.compile(r"\s*(?:的)?(?:有关)?规定[，,：:]\s*")
+_FUNCTION_BIGRAMS = {"应当", "的规", "规定", "之日", "日起", "依照", "依据", "根据", "按照", "有关", "可以", "不得", "或者",
+                     "以上", "以下", "本条", "办法", "条例"}
+RESTATED_MIN_TERMS = 6
+RESTATED_MAX_SHARE = 0.15  # lawful restatements measured share ≥ 0.21 of their terms with the article cited
+
+
+def _restated_mismatch(c: Any, text: str, ctx: ReviewContext) -> str | None:
+    if c.article_no is None or c.start is None or c.end is None or not _RESTATE_LEAD.search(text[max(0, c.start - 6):c.start]):
+        return None
+    link = _RESTATE_LINK.match(text, c.end)
+    if not link:
+        return None
+    said = re.split(r"[。；]", text[link.end():])[0]
+    inst = ctx.instrument(c.instrument)
+    article = ctx.article_text(inst.title, c.article_no) if inst is not None else None
+    if not article:
+        return None
+    terms = _bigrams(said) - _bigrams(inst.title) - _FUNCTION_BIGRAMS
+    if len(terms) < RESTATED_MIN_TERMS or len(terms & _bigrams(article)) / len(terms) > RESTATED_MAX_SHARE:
+        return None
+    return f"{c.text}并未规定“{said[:30]}{'…' if len(said) > 30 else ''}”，所述内容与条文不符"
 
 
 def _sentence_at(text: str, offset: int | None) -> str:

@@ -100,6 +100,7 @@ class ReviewContext:
     self_titles: tuple[str, ...] = ()
     has_articles: bool = True
     issue_date: date | None = None  # 印发/落款 date found in the draft itself (the 施行日期 is read by content_dates)
+    content_findings: list[Any] = field(default_factory=list)  # set after the content rules ran, for procedure checks
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # -- construction -----------------------------------------------------------------------------------

@@ -55,7 +55,8 @@ def infer_title(text: str) -> str:
         if _TITLE_END.search(line):
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
             return line + nxt if _DRAFT_MARK.match(nxt) else line
-    return lines[0][:60] if lines else "（未命名文件）"
+    # A sentence is no title (a one-line file of citations would otherwise hide them as "the draft's own title").
+    return lines[0][:60] if lines and not lines[0].endswith(("。", "；", "！", "？")) else "（未命名文件）"
 
 
 def infer_issuer(title: str, text: str) -> str | None:

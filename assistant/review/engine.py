@@ -77,6 +77,7 @@ def review(dossier: Dossier, *, catalog: Any = None, rules: RuleSet | None = Non
         pass
 
     content = _run_content(rules, ctx, notices)
+    ctx.content_findings = content
     procedure, reminders = run_procedure(rules, ctx)
     order = {c.location: i for i, c in enumerate(clauses)}
     findings = _sort([*procedure, *content], order)

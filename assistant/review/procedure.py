@@ -195,10 +195,13 @@ def check_public_participation(rule: Rule, ctx: Any) -> list[Finding]:
 def check_fair_competition(rule: Rule, ctx: Any) -> list[Finding]:
     """Drafts concerning operators' economic activity: a 公平竞争审查 with a conclusion."""
     f = facts_for(ctx)
-    if not f.operators.value or f.internal.value:
+    # A clause that restricts competition shows the draft concerns operators, whatever the materials say of it.
+    restricting = [x.location for x in getattr(ctx, "content_findings", []) if x.code == "C.COMPETITION"]
+    if (not f.operators.value and not restricting) or f.internal.value:
         return []
     st = f.vocab.statements
-    subject = "；".join(f.operators.reasons[:2]) or "涉及经营者"
+    reasons = f.operators.reasons if f.operators.value else [f"草案{'、'.join(restricting[:3])}限定或者排斥经营者"]
+    subject = "；".join(reasons[:2]) or "涉及经营者"
     reviews = f.of_kind("fair_competition")
     conclusion = st.get("fair_conclusion", [])
     no_conclusion = st.get("fair_no_conclusion", [])
@@ -339,7 +342,9 @@ def _legality_review(rule: Rule, f: ProcedureFacts) -> list[tuple[Finding, str]]
         return [(_finding(rule, detail, variant="ignored"), "ignored")]
     text = review.text or ""
     body = text.split("\n附", 1)[0]
-    proposals = [s for s in sentences(body) if any(re.search(p, s) for p in st.get("legality_proposals", []))]
+    cosmetic = st.get("legality_cosmetic", [])
+    proposals = [s for s in sentences(body)
+                 if any(re.search(p, _without(s, cosmetic)) for p in st.get("legality_proposals", []))]
     clean = any(re.search(p, body) for p in st.get("legality_clean", []))
     if not proposals or clean:
         return []
@@ -365,6 +370,12 @@ def _legality_review(rule: Rule, f: ProcedureFacts) -> list[tuple[Finding, str]]
     detail = (f"《{_stem(review.name)}》提出了修改意见（如{_quote(proposals[0], 50)}），材料中没有采纳情况或者不采纳理由的说明，"
               "合法性审核意见未见落实")
     return [(_finding(rule, detail, variant="ignored"), "ignored")]
+
+
+def _without(text: str, patterns: list[str]) -> str:
+    for p in patterns:
+        text = re.sub(p, "", text)
+    return text
 
 
 _ITEM_ARTICLE = re.compile(r"第([一二三四五六七八九十百]+|\d+)条")

@@ -190,11 +190,10 @@ class ProcedureFacts:
             if any(k in m.kinds for k in exclude_kinds):
                 continue
             for s in sentences(m.text):
-                for p in keyword_patterns:
-                    hit = re.search(p, s)
-                    if hit:
-                        (neg_s if negated(s, hit.start(), neg) else pos_s).append(s)
-                        break
+                # every mention counts: "（三）风险评估：…未单独开展社会稳定风险评估" is negated by its second one
+                hits = [h for p in keyword_patterns for h in re.finditer(p, s)]
+                if hits:
+                    (neg_s if any(negated(s, h.start(), neg) for h in hits) else pos_s).append(s)
         return pos_s, neg_s
 
     def count_days(self, w: Window) -> tuple[int, int, list[int]]:
@@ -266,11 +265,18 @@ def detect_operators(title: str, text: str, materials: list[Material], vocab: Vo
     affirm_other = []
     denial = []
     for m in materials:
+        denied_here = False
         for s in sentences(m.text):
             if _any(spec.get("denial", []), s):
                 denial.append(s)
+                denied_here = True
             elif _any(spec.get("affirm", []), s) and not re.search(r"不涉及", s):
                 (affirm_fc if "fair_competition" in m.kinds else affirm_other).append(s)
+        # A fair-competition review carried out to a conclusion treats the draft as concerning operators.
+        if "fair_competition" in m.kinds and not denied_here and not affirm_fc:
+            concluded = [s for s in sentences(m.text) if re.search(r"结论|可以出台|不予出台|调整后出台", s)]
+            if concluded:
+                affirm_fc.append(concluded[0])
     reasons: list[str] = []
     if strong:
         reasons.append("草案涉及" + "、".join(strong))
