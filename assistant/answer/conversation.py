@@ -30,6 +30,7 @@ _NUM = rf"(?:{CN_NUM}|\d+)"
 # 本条/本法/本办法 are left alone: in a question they are the user's own draft (本办法第六条), never a look-back.
 # "这个条款" is the user's own clause (合同里的这个条款), not a look-back.
 _THIS_ARTICLE = re.compile(r"(?:该|这|此|上述|前述|刚才那|那)(?:一)?条(?![例件款文])|该款|这款|此款|上一条|上述条款|该条款|上述条文")
+_OWN_CLAUSE = re.compile(r"(?:文件|草案|送审稿|办法|通知|方案|合同|协议|规定)[^，。？?]{0,6}?(?:里|中|的)?(?:这|该|此)(?:一)?条")
 _BARE_PARA = re.compile(rf"^(?:那|那么|那个|那它的)?\s*(?P<para>第\s*{_NUM}\s*款)(?:\s*(?P<item>第\s*[（(]?\s*{_NUM}\s*[)）]?\s*项))?")
 _PARA_ANY = re.compile(rf"第\s*(?P<n>{_NUM})\s*款")
 _THAT_INSTRUMENT = re.compile(r"(?:该|这|此|上述|前述|那)(?:部|个)?(?:法律|法规|规章|法典|法|条例|规定|办法|细则|解释|决定)"
@@ -159,7 +160,11 @@ def dangling_reference(text: str, conversation: Conversation | None) -> str | No
     (第十条是什么) and there is nothing to point to; None otherwise."""
     if conversation is not None and conversation.last_article() is not None:
         return None
-    if _THIS_ARTICLE.search(text) or _BARE_PARA.match(text) or _THAT_INSTRUMENT.search(text):
+    # 这条 of the user's own document (文件里这条该怎么写), or in a long question that states its own case, is no
+    # back-reference.
+    this_article = (_THIS_ARTICLE.search(text) and not _OWN_CLAUSE.search(text)
+                    and len(text) <= 2 * MAX_FOLLOW_UP_CHARS)
+    if this_article or _BARE_PARA.match(text) or _THAT_INSTRUMENT.search(text):
         return "这是针对上文的追问，但没有可参照的上文条文。请写明法律名称和条号（如“××法第×条第×款”）。"
     if _BARE_NUMBER_ONLY.match(text) and "法" not in text and "条例" not in text and len(text) <= MAX_FOLLOW_UP_CHARS:
         return "未写明法律名称，无法确定所问的条文。请写明法律名称和条号（如“××法第×条”）。"

@@ -44,9 +44,10 @@ _ASK_BIGRAMS = {"能不", "不能", "可以", "是否", "怎么", "什么", "哪
 # Title words that say what kind of instrument it is, not what it is about.
 _TITLE_NOISE = re.compile(r"中华人民共和国|最高人民法院|全国人民代表大会常务委员会|国务院|关于|若干问题|问题|适用|审理|案件|"
                           r"的|规定|条例|实施|办法|暂行|解释|决定|批复|法典|法$|《|》|〈|〉")
-# Articles that never answer a question by themselves: entry into force, repeal, who interprets.
+# Articles that never answer a question by themselves: purpose (为了…，制定本法), entry into force, repeal, who
+# interprets.
 _BOILER = re.compile(r"^(?:本(?:法|条例|规定|办法|决定|解释)自.{4,20}(?:起)?施行|.{0,40}(?:同时|即行)废止|"
-                     r"本(?:法|条例|规定|办法)由.{2,30}负责解释)")
+                     r"本(?:法|条例|规定|办法)由.{2,30}负责解释|为了?[^。]{4,120}(?:制定|特制定)本(?:法|条例|规定|办法|决定)。?$)")
 
 # An article on who may set a measure: what answers 规范性文件能不能设定罚款 (a premise question).
 _SETS = re.compile(r"不得设定|只能由[^，。；]{0,12}设定|一律不得|可以设定|不得[^，。；]{0,10}设定")

@@ -76,3 +76,8 @@ def test_chat_through_ask_keeps_the_context(kb, settings):
     fifth = ask("那第十条呢", kb=kb, settings=settings, history=conv)
     assert cited(fifth) == [(PENALTY, "第十条")]
     assert len(conv.turns) == 5 and conv.turns[0].question == "规范性文件可以设定行政拘留吗"
+
+
+def test_this_clause_in_a_long_self_contained_question_is_the_users_own_clause(kb, settings):
+    a = ask("县教育局准备发文，要求全县中小学统一向一家本地服装公司采购校服，文件里这条合法吗？", kb=kb, settings=settings)
+    assert a.found and "没有可参照的上文" not in a.answer
