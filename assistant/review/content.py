@@ -27,6 +27,9 @@ from assistant.review.sentences import Segment, amounts, neutralize, segments
 # RETROACTIVE, VALIDITY) are independent defects and never displace or get displaced.
 SPECIFIC = ["C.LICENSE", "C.PENALTY", "C.COERCION", "C.FEE", "C.CERTIFICATE", "C.COMPETITION", "C.PERSONAL_INFO"]
 PRECEDENCE = [*SPECIFIC, "C.MINUTES", "C.OBLIGATION", "C.ULTRA_VIRES"]
+# Two defects one sentence can carry side by side: a charge, and the provider it must be paid to (代办 by the
+# authority's own centre for a fee).
+INDEPENDENT_PAIR = {"C.FEE", "C.COMPETITION"}
 
 
 def segments_of(clause: Clause, ctx: ReviewContext) -> list[Segment]:
@@ -573,17 +576,18 @@ def resolve_precedence(found: list[Finding], rule_by_id: dict[str, Rule]) -> lis
     drop: set[int] = set()
     for i, f in enumerate(kept):
         for j, g in enumerate(kept):
-            if i != j and g.code in _overrides(rule_by_id, f) and g.evidence == f.evidence:
+            if i != j and {g.code, g.source.removeprefix("rule:")} & _overrides(rule_by_id, f) and g.evidence == f.evidence:
                 drop.add(j)
     kept = [f for k, f in enumerate(kept) if k not in drop]
     rank = {c: i for i, c in enumerate(PRECEDENCE)}
     ordered = sorted((f for f in kept if f.code in rank), key=lambda f: rank[f.code])
     out: list[Finding] = []
-    seen_evidence: set[str] = set()
+    seen_evidence: dict[str, str] = {}
     for f in ordered:
-        if f.evidence in seen_evidence:
+        first = seen_evidence.get(f.evidence or "")
+        if first is not None and {first, f.code} != INDEPENDENT_PAIR:
             continue  # the same sentence: one defect, reported under its most specific code
-        seen_evidence.add(f.evidence or "")
+        seen_evidence.setdefault(f.evidence or "", f.code)
         out.append(f)
     out.extend(f for f in kept if f.code not in rank)
     return out

@@ -352,6 +352,8 @@ def _legality_review(rule: Rule, f: ProcedureFacts) -> list[tuple[Finding, str]]
                     for m in f.materials if m is not review and "comment_report" not in m.kinds
                     for x in sentences(m.text))
     kept = [] if explained else _deletions_ignored(f, body)
+    if not kept and f.stage == Stage.FILING and _deletions_carried_out(f, body):
+        return []  # the issued text no longer says what the opinion asked to delete: the opinion was acted on
     if kept:
         detail = (f"《{_stem(review.name)}》要求删除的内容在印发文本中仍然保留（{'；'.join(kept[:2])}），"
                   "材料中没有不采纳的理由说明，合法性审核意见未见落实")
@@ -404,6 +406,28 @@ def _deletions_ignored(f: ProcedureFacts, opinion: str) -> list[str]:
                 kept.append(f"{label}仍有“{clause[match.b:match.b + match.size]}”")
                 break
     return kept
+
+
+_QUOTED = re.compile(r"[“\"]([^”\"]{1,20})[”\"]")
+
+
+def _deletions_carried_out(f: ProcedureFacts, opinion: str) -> bool:
+    """Whether the opinion asked to delete a quoted wording of a named article (第二十五条“罚款”…建议删除) and
+    the issued text of that article no longer has it."""
+    articles = {a.label: a.text for a in parse_articles(f.dossier.draft_text or "")}
+    done = False
+    for line in _OPINION_ITEM.split(opinion or ""):
+        if not _DELETE_REQUEST.search(line) or _ALREADY_DELETED.search(line):
+            continue
+        labels = [f"第{m.group(1)}条" if not m.group(1).isdigit() else article_label(int(m.group(1)))
+                  for m in _ITEM_ARTICLE.finditer(line)]
+        words = _QUOTED.findall(line)
+        for label in labels:
+            if label in articles and words:
+                if any(w in articles[label] for w in words):
+                    return False
+                done = True
+    return done
 
 
 # --- P.COLLECTIVE (备案) -------------------------------------------------------------------------------
