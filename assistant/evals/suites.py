@@ -114,7 +114,46 @@ def builtin_suites() -> dict[str, Suite]:
             primary=lexeval.PRIMARY, requires=(KB,),
         ),
     ]
+    suites += heldout_suites()
     return {s.name: s for s in suites}
+
+
+HELDOUT_DIR = PROJECT_ROOT / "tests" / "fixtures"
+
+
+def _load_review_heldout(root: Path) -> list[EvalCase]:
+    """Every case of the review_heldout* sets under root, named set/case."""
+    sets = sorted(d for d in root.glob("review_heldout*") if d.is_dir())
+    if not sets:
+        raise InputError(f"没有找到自编的审查留出集（{root}/review_heldout*）。")
+    return [c.model_copy(update={"id": f"{d.name}/{c.id}"}) for d in sets for c in review.load_cases(d)]
+
+
+def heldout_suites() -> list[Suite]:
+    """The project's own held-out sets (tests/fixtures): written by reviewers who never saw the rules or the dev
+    questions. Their first-contact figures are in each set's INDEX.md / README.md; here they guard regressions."""
+    qa_file = str(HELDOUT_DIR / "qa_heldout" / "heldout.jsonl")
+    return [
+        Suite(
+            name="review-heldout", description="自编审查留出集（review_heldout1–4，34 件，首次接触数据见各 INDEX.md）",
+            data=str(HELDOUT_DIR), load=_load_review_heldout, system=review.system, score=review.score_case,
+            metrics=review.metrics, breakdowns=review.breakdowns, primary=review.PRIMARY,
+            lower_is_better=review.LOWER_IS_BETTER,
+            requires=(KB, "assistant.review.dossier:load_case", "assistant.review.engine:review"),
+        ),
+        Suite(
+            name="retrieval-qa-heldout", description="自编问答留出集：问题 → 标准答案条文（与 qa-admin 同格式，60 题）",
+            data=qa_file, load=retrieval.load_qa_admin, prepare=retrieval.prepare, system=retrieval.system,
+            score=retrieval.score_query, metrics=retrieval.metrics, breakdowns=retrieval.breakdowns,
+            primary=retrieval.QA_PRIMARY, requires=(KB,),
+        ),
+        Suite(
+            name="qa-heldout", description="自编问答留出集：标准条文召回、虚构引用率、必答要点、陷阱题",
+            data=qa_file, load=qa.load_cases, prepare=qa.prepare, system=qa.system, score=qa.score_case,
+            metrics=qa.metrics, breakdowns=qa.breakdowns, primary=qa.PRIMARY, lower_is_better=qa.LOWER_IS_BETTER,
+            llm=True, requires=(KB, "assistant.answer:ask"),
+        ),
+    ]
 
 
 # -- user suites -------------------------------------------------------------------------------------
