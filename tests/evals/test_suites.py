@@ -15,7 +15,8 @@ from assistant.evals.suites import builtin_suites, load_registry, system_status
 from tests.evals.helpers import write_jsonl, write_review_case
 
 BUILTIN = ["retrieval-stard", "retrieval-qa", "review", "qa", "citations", "lawbench-1-1", "lawbench-3-2",
-           "lawbench-3-8", "lexeval"]
+           "lawbench-3-8", "lexeval", "review-heldout", "retrieval-qa-heldout", "qa-heldout"]
+HELDOUT = {"review-heldout", "retrieval-qa-heldout", "qa-heldout"}  # data in this repository, not in evaldata
 
 
 def test_builtin_suites_and_their_data_paths(tmp_path):
@@ -30,9 +31,18 @@ def test_builtin_suites_and_their_data_paths(tmp_path):
 
 
 def test_builtin_loaders_read_the_tiny_evaldata(evaldata):
-    counts = {name: len(s.load(s.data_path(evaldata))) for name, s in builtin_suites().items() if name != "lawbench-3-8"}
+    counts = {name: len(s.load(s.data_path(evaldata))) for name, s in builtin_suites().items()
+              if name != "lawbench-3-8" and name not in HELDOUT}
     assert counts == {"retrieval-stard": 3, "retrieval-qa": 3, "review": 3, "qa": 4, "citations": 4,
                       "lawbench-1-1": 3, "lawbench-3-2": 1, "lexeval": 2}
+
+
+def test_heldout_suites_read_the_sets_shipped_in_the_repository(tmp_path):
+    suites = builtin_suites()
+    counts = {name: len(suites[name].load(suites[name].data_path(tmp_path))) for name in sorted(HELDOUT)}
+    assert counts == {"qa-heldout": 60, "retrieval-qa-heldout": 55, "review-heldout": 34}
+    ids = [c.id for c in suites["review-heldout"].load(suites["review-heldout"].data_path(tmp_path))]
+    assert len(set(ids)) == len(ids) and ids[0].startswith("review_heldout/")
 
 
 def test_system_status_names_what_is_missing():
