@@ -12,7 +12,8 @@ from assistant.review.engine import review
 from assistant.review.rules import load_rules
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-CASES = sorted(p for d in ("review_heldout", "review_heldout2", "review_heldout3", "review_heldout4") for p in (FIXTURES / d).iterdir() if p.is_dir()
+CASES = sorted(p for d in ("review_heldout", "review_heldout2", "review_heldout3", "review_heldout4",
+                                                  "review_heldout5") for p in (FIXTURES / d).iterdir() if p.is_dir()
                and (p / "case.json").exists())
 
 
