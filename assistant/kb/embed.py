@@ -71,17 +71,23 @@ class E5Small(Embedder):
             return _normalise(np.asarray(self._model.query([text]), dtype=np.float32))[0]
 
 
+def load_local_st(path: str, class_name: str, what: str):
+    """A sentence-transformers model (`SentenceTransformer` or `CrossEncoder`) from a local directory; never
+    downloads. ConfigError naming `what` (嵌入模型, 重排模型) when the directory or the package is missing."""
+    if not Path(path).is_dir():
+        raise ConfigError(f"{what}目录不存在：{path}。st:<目录> 须指向本地 sentence-transformers 模型。")
+    try:
+        import sentence_transformers
+    except ImportError as exc:
+        raise ConfigError(f"{what} st:<目录> 需要 `pip install 'fashen[st]'`（sentence-transformers）。") from exc
+    return getattr(sentence_transformers, class_name)(path, device="cpu", local_files_only=True)
+
+
 class SentenceTransformerEmbedder(Embedder):
     """Any sentence-transformers model directory the user has (e.g. bge-small-zh); never downloads."""
 
     def __init__(self, path: str) -> None:
-        if not Path(path).is_dir():
-            raise ConfigError(f"嵌入模型目录不存在：{path}。st:<目录> 须指向本地 sentence-transformers 模型。")
-        try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
-            raise ConfigError("st:<目录> 需要 `pip install 'fashen[st]'`（sentence-transformers）。") from exc
-        self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
+        self._model = load_local_st(path, "SentenceTransformer", "嵌入模型")
         self.name = f"st:{path}"
         self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
 

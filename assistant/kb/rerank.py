@@ -11,9 +11,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
-
 from assistant.errors import ConfigError
+from assistant.kb.embed import load_local_st
 from assistant.kb.lexical import article_document
 from assistant.models import Hit
 
@@ -22,14 +21,8 @@ class CrossEncoderReranker:
     """A sentence-transformers CrossEncoder from a local directory."""
 
     def __init__(self, path: str) -> None:
-        if not Path(path).is_dir():
-            raise ConfigError(f"重排模型目录不存在：{path}。st:<目录> 须指向本地 sentence-transformers CrossEncoder 模型。")
-        try:
-            from sentence_transformers import CrossEncoder
-        except ImportError as exc:
-            raise ConfigError("重排模型需要 `pip install 'fashen[st]'`（sentence-transformers）。") from exc
         self.name = f"st:{path}"
-        self._model = CrossEncoder(path, device="cpu", local_files_only=True)
+        self._model = load_local_st(path, "CrossEncoder", "重排模型")
         self._lock = threading.Lock()  # one forward pass at a time on the shared model
 
     def scores(self, query: str, passages: Sequence[str]) -> list[float]:

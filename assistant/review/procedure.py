@@ -386,21 +386,26 @@ _DELETE_REQUEST = re.compile(r"(?:建议|应当|应予|要求|须|请)[^，,]{0,
 _ALREADY_DELETED = re.compile(r"已[^，,]{0,10}(?:删除|删去)|予以确认")
 
 
-def _deletions_ignored(f: ProcedureFacts, opinion: str) -> list[str]:
-    """Opinion items that ask to delete something the issued text still says: "第十条仍保留“…”"."""
+def _deletion_requests(f: ProcedureFacts, opinion: str):
+    """(opinion item, issued text of each article it names) for every item asking to delete something.
+
+    One opinion item at a time: a paragraph often lists several (（一）… ；（二）…), each about its own article,
+    and only a request to delete counts — not a deletion already made ("已删除，予以确认")."""
     articles = {a.label: a.text for a in parse_articles(f.dossier.draft_text or "")}
-    kept: list[str] = []
-    # One opinion item at a time: a paragraph often lists several (（一）… ；（二）…), each about its own article,
-    # and only a request to delete counts — not a deletion already made ("已删除，予以确认").
     for line in _OPINION_ITEM.split(opinion or ""):
         if not _DELETE_REQUEST.search(line) or _ALREADY_DELETED.search(line):
             continue
-        for m in _ITEM_ARTICLE.finditer(line):
-            label = f"第{m.group(1)}条" if not m.group(1).isdigit() else article_label(int(m.group(1)))
-            clause = articles.get(label)
-            if not clause:
-                continue
-            said = _ITEM_ARTICLE.sub("", line)
+        labels = [f"第{m.group(1)}条" if not m.group(1).isdigit() else article_label(int(m.group(1)))
+                  for m in _ITEM_ARTICLE.finditer(line)]
+        yield line, {label: articles[label] for label in labels if articles.get(label)}
+
+
+def _deletions_ignored(f: ProcedureFacts, opinion: str) -> list[str]:
+    """Opinion items that ask to delete something the issued text still says: "第十条仍保留“…”"."""
+    kept: list[str] = []
+    for line, named in _deletion_requests(f, opinion):
+        said = _ITEM_ARTICLE.sub("", line)
+        for label, clause in named.items():
             match = SequenceMatcher(None, said, clause, autojunk=False).find_longest_match(0, len(said), 0, len(clause))
             if match.size >= 8:
                 kept.append(f"{label}仍有“{clause[match.b:match.b + match.size]}”")
@@ -414,19 +419,13 @@ _QUOTED = re.compile(r"[“\"]([^”\"]{1,20})[”\"]")
 def _deletions_carried_out(f: ProcedureFacts, opinion: str) -> bool:
     """Whether the opinion asked to delete a quoted wording of a named article (第二十五条“罚款”…建议删除) and
     the issued text of that article no longer has it."""
-    articles = {a.label: a.text for a in parse_articles(f.dossier.draft_text or "")}
     done = False
-    for line in _OPINION_ITEM.split(opinion or ""):
-        if not _DELETE_REQUEST.search(line) or _ALREADY_DELETED.search(line):
-            continue
-        labels = [f"第{m.group(1)}条" if not m.group(1).isdigit() else article_label(int(m.group(1)))
-                  for m in _ITEM_ARTICLE.finditer(line)]
+    for line, named in _deletion_requests(f, opinion):
         words = _QUOTED.findall(line)
-        for label in labels:
-            if label in articles and words:
-                if any(w in articles[label] for w in words):
-                    return False
-                done = True
+        for clause in named.values() if words else ():
+            if any(w in clause for w in words):
+                return False
+            done = True
     return done
 
 
