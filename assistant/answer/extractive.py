@@ -176,7 +176,7 @@ def compose(question: Question, chosen: list[Chosen], guidance: list[Guidance], 
             if g.basis:
                 line += "依据：" + join_citations(g.basis) + "。"
             if g.unverified_basis:
-                line += "另见：" + "；".join(g.unverified_basis) + "（知识库未收录，未核实）。"
+                line += "另见：" + "；".join(g.unverified_basis) + "（未核实）。"
             parts.append(line)
     parts += ["", DISCLAIMER]
     return "\n".join(parts)

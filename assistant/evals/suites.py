@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import InputError
-from assistant.evals import citations, lawbench, lexeval, qa, retrieval, review
+from assistant.evals import citations, corpus_citations, lawbench, lexeval, qa, retrieval, review
 from assistant.evals.base import EvalCase, ItemResult, RunContext, Suite
 from assistant.evals.metrics import mean
 from assistant.evals.qa import answer_text
@@ -89,6 +89,13 @@ def builtin_suites() -> dict[str, Suite]:
             system=citations.system, score=citations.score_case, metrics=citations.metrics,
             breakdowns=citations.breakdowns, primary=citations.PRIMARY, lower_is_better=citations.LOWER_IS_BETTER,
             requires=(KB, "assistant.kb.citations:verify_reference"),
+        ),
+        Suite(
+            name="citations-corpus", description="法规互引核验：从内置法规文本中抽取 500 处真实引用，不得误判为“条文不存在”",
+            data=str(PROJECT_ROOT / "knowledge_base" / "sources"), load=corpus_citations.load_cases,
+            system=corpus_citations.system, score=corpus_citations.score_case, metrics=corpus_citations.metrics,
+            breakdowns=corpus_citations.breakdowns, primary=corpus_citations.PRIMARY,
+            lower_is_better=corpus_citations.LOWER_IS_BETTER, requires=(KB, "assistant.kb.citations:check_citation"),
         ),
         Suite(
             name="lawbench-1-1", description="LawBench 1-1 法条背诵：从知识库逐字引出被问的条文（目标 ≥ 0.95）",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from assistant.models import CitationStatus, Clause, Finding, Stage
+from assistant.models import NORMATIVE_LEVELS, CitationStatus, Clause, Finding, Stage
 from assistant.review.context import IssuerKind, ReviewContext
 from assistant.review.rules import CHECKS, Rule, register_check
 from assistant.review.sentences import Segment, amounts, neutralize, segments
@@ -164,7 +164,7 @@ def cited_measure_ok(p: PatternParams, seg: Segment, clause: Clause, ctx: Review
         if c.article_no is None and not _SOURCE.search(before):
             continue  # a bare title counts only as the source: 依照《X》的规定
         inst = ctx.instrument(c.instrument)
-        if inst is not None and getattr(inst, "level", None) in ("规范性文件", "内部制度", "其他") \
+        if inst is not None and getattr(inst, "level", None) in (*NORMATIVE_LEVELS, "内部制度", "其他") \
                 and inst.status != "已废止":
             continue
         if status == CitationStatus.UNKNOWN_INSTRUMENT or inst is None:

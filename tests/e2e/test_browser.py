@@ -46,7 +46,7 @@ def server(small_kb, small_settings, tmp_path_factory):
     """`streamlit run app.py` on a free loopback port over the session's small knowledge base."""
     port = free_port()
     env = {**os.environ, "FASHEN_HOME": str(small_settings.home), "FASHEN_KB__INCLUDE_LAWS_DB": "false",
-           "FASHEN_KB__EMBEDDER": "none", "PYTHONUNBUFFERED": "1"}
+           "FASHEN_KB__EMBEDDER": "none", "FASHEN_KB__PACKS": "", "PYTHONUNBUFFERED": "1"}
     env.pop("FASHEN_APP__USERS", None)
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     with open(log, "wb") as out:
