@@ -151,9 +151,9 @@ def kb_list(
     level: Annotated[str | None, typer.Option(help="只列出该层级")] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """列出知识库中的法规文件（层级、状态、条文数、日期、来源）。"""
+    """列出知识库中的法规文件（层级、状态、条文数、日期、来源）；各版本见 fashen kb versions。"""
     kb = _kb()
-    insts = [i for i in kb.catalog.instruments() if not level or i.level == level]
+    insts = [i for i in kb.catalog.instruments() if i.is_current_version and (not level or i.level == level)]
     if fmt == Format.json:
         _emit_json([i.model_dump(mode="json") for i in insts])
         return
@@ -170,9 +170,12 @@ def kb_stats(fmt: FormatOpt = Format.text) -> None:
     if fmt == Format.json:
         _emit_json(stats)
         return
-    out.print(f"{stats['instruments']} 部文件，{stats['articles']} 条条文；嵌入模型 {stats['embedder']}；指纹 {stats['fingerprint']}")
+    out.print(f"{stats['instruments']} 部文件（另有历史版本 {stats['versions']} 个），{stats['articles']} 条条文；"
+              f"嵌入模型 {stats['embedder']}；指纹 {stats['fingerprint']}")
     for lvl, by in stats["by_level"].items():
         out.print(f"  {lvl}：" + "，".join(f"{k} {v}" for k, v in by.items()))
+    if stats["regions"]:
+        out.print("  地区：" + "，".join(f"{k} {v}" for k, v in stats["regions"].items()))
 
 
 def _version_line(v) -> str:
@@ -304,22 +307,30 @@ def search(
 @app.command("cite-check")
 def cite_check(
     file: Annotated[Path, typer.Argument(help="要核查引用的文件（.docx .pdf .txt .md .html）")],
+    on: Annotated[str | None, typer.Option("--date", help="按该日施行的版本核对（YYYY-MM-DD）；默认取文件落款日期，没有则为今天")] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """核查文件中的每一处法条引用：是否存在、是否已废止、条文是否存在、引文是否一致。"""
+    """核查文件中的每一处法条引用：是否存在、是否已废止、条文是否存在、引文是否一致（按文件日期施行的版本）。"""
+    from datetime import date
+
     from assistant.documents.readers import read_document
     from assistant.kb.citations import check_text
     from assistant.models import CitationStatus
-    from assistant.review.dossier import infer_title
+    from assistant.review.dossier import infer_title, review_date_of
 
     if not file.exists():
         raise InputError(f"文件不存在：{file}。请检查路径。")
     doc = read_document(file, max_bytes=int(get_settings().kb.max_file_mb * 2**20))
+    try:
+        as_of = date.fromisoformat(on) if on else review_date_of(doc.text, [])
+    except ValueError:
+        raise InputError(f"日期 {on!r} 无效，应写作 YYYY-MM-DD，如 2020-05-01。") from None
     kb = _kb()
     title = infer_title(doc.text)
-    cites = check_text(doc.text, kb.catalog, self_titles=() if title.startswith("第") else (title,))
+    cites = check_text(doc.text, kb.catalog, self_titles=() if title.startswith("第") else (title,), as_of=as_of)
     if fmt == Format.json:
-        _emit_json({"file": str(file), "citations": [c.model_dump(mode="json", exclude={"quote"}) for c in cites]})
+        _emit_json({"file": str(file), "as_of": as_of.isoformat(),
+                    "citations": [c.model_dump(mode="json", exclude={"quote"}) for c in cites]})
         return
     if not cites:
         out.print("未发现法条引用。")
@@ -327,10 +338,11 @@ def cite_check(
         if c.status == CitationStatus.SELF_REFERENCE:
             mark = "[dim]· 本文件自身条款，不核对[/]"
         else:
-            mark = "[green]✓ 已核实[/]" if c.verified else f"[red]✗ {c.reason or c.status}[/]"
+            mark = ("[green]✓ 已核实[/]" + (f"[dim]（{c.reason}）[/]" if c.reason else "")) if c.verified else \
+                f"[red]✗ {c.reason or c.status}[/]"
         out.print(f"{c.text}  {mark}", highlight=False, soft_wrap=True)
     bad = sum(1 for c in cites if not c.verified and c.status != CitationStatus.SELF_REFERENCE)
-    out.print(f"共 {len(cites)} 处引用，{bad} 处存在问题。")
+    out.print(f"共 {len(cites)} 处引用，{bad} 处存在问题（按 {as_of.isoformat()} 施行的版本核对）。")
 
 
 # -- review and drafting ------------------------------------------------------------------------------------

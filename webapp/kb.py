@@ -136,6 +136,7 @@ def ingest_section() -> None:
     from assistant.kb.ingest import ingest_paths
     from assistant.models import Level
 
+    regions_section()
     st.markdown("**导入本地文件**（地方性法规、规章、规范性文件、内部制度；.md .txt .docx .pdf .html）")
     c = st.columns(3)
     level_label = c[0].selectbox("层级", LEVELS, key="kb_in_level")
@@ -167,6 +168,26 @@ def ingest_section() -> None:
                                       issuer=issuer.strip() or None, settings=settings(), progress=bar)
                 bar.complete("完成")
                 _report_ingest(result)
+
+
+def regions_section() -> None:
+    """Add or remove the shipped 地方性法规 of a province."""
+    from assistant.kb.ingest import ingest_default
+    from assistant.kb.packs import available_regions
+
+    kb = kb_or_none()
+    held = kb.regions if kb is not None else []
+    st.markdown(f"**内置地方性法规**（已加入：{'、'.join(held) or '无'}）")
+    c = st.columns([3, 1, 1])
+    chosen = c[0].multiselect("省（市）", available_regions(), key="kb_regions", placeholder="选择省（市）")
+    add = c[1].button("加入", key="kb_regions_add", disabled=not chosen)
+    drop = c[2].button("移除", key="kb_regions_drop", disabled=not chosen)
+    if add or drop:
+        with guard("更新地方性法规"):
+            bar = IngestProgress()
+            result = ingest_default(settings(), progress=bar, **{"regions" if add else "drop_regions": chosen})
+            bar.complete("完成")
+            _report_ingest(result)
 
 
 def status_section(kb: Any) -> None:

@@ -171,30 +171,48 @@ def test_procedure_texts_verify_and_titles_without_text_resolve_as_such(tiny_kb)
     assert article.status == CitationStatus.NO_ARTICLE and "题录" in article.reason
 
 
-def test_kb_versions_and_show_commands(tiny_kb, monkeypatch):
+@pytest.fixture
+def cli(tiny_kb, monkeypatch):
+    """Invoke `fashen …` on the tiny knowledge base."""
     from assistant.cli import app
+    from assistant.config import get_settings
 
     settings, _ = tiny_kb
     monkeypatch.setenv("FASHEN_HOME", str(settings.home))
     monkeypatch.setenv("FASHEN_KB__SOURCES_DIR", str(settings.kb.sources_dir))
     monkeypatch.setenv("FASHEN_KB__INCLUDE_LAWS_DB", "false")
     monkeypatch.setenv("FASHEN_KB__EMBEDDER", "none")
-    from assistant.config import get_settings
-
     get_settings.cache_clear()
     runner = CliRunner()
-    out = runner.invoke(app, ["kb", "versions", "行政复议法"])
+    return lambda *args: runner.invoke(app, list(args))
+
+
+def test_cite_check_judges_a_document_by_its_own_date(tiny_kb, cli, tmp_path):
+    _, kb = tiny_kb
+    old = kb.catalog.get_article(f"{REVIEW_LAW}@2017-09-01", 7)
+    doc = tmp_path / "决定.md"
+    doc.write_text(f"# 某县人民政府关于某事项的决定\n\n根据《中华人民共和国行政复议法》第七条“{old.text[:40]}”的规定，"
+                   "决定如下。\n\n某县人民政府\n\n2020年5月1日\n", encoding="utf-8")
+    then = json.loads(cli("cite-check", str(doc), "-f", "json").output)
+    assert then["as_of"] == "2020-05-01" and [c["status"] for c in then["citations"]] == ["verified"]
+    now = json.loads(cli("cite-check", str(doc), "--date", "2026-05-01", "-f", "json").output)
+    assert [c["status"] for c in now["citations"]] == ["quote_differs"]
+    assert isinstance(cli("cite-check", str(doc), "--date", "2026-13-01").exception, InputError)
+
+
+def test_kb_versions_and_show_commands(cli):
+    out = cli("kb", "versions", "行政复议法")
     assert out.exit_code == 0, out.output
     assert out.output.splitlines() == [
         "《中华人民共和国行政复议法》共 2 个版本：",
         "  2017-09-01公布、2018-01-01施行　已修改　43条　已被2023年9月1日公布的版本取代",
         "  2023-09-01公布、2024-01-01施行　现行有效（现行，默认引用）　90条"]
-    data = json.loads(runner.invoke(app, ["kb", "versions", "行政复议法", "-f", "json"]).output)
+    data = json.loads(cli("kb", "versions", "行政复议法", "-f", "json").output)
     assert [v["status"] for v in data] == ["已修改", "现行有效"]
-    shown = runner.invoke(app, ["kb", "show", "行政复议法", "--version", "2017-09-01"])
+    shown = cli("kb", "show", "行政复议法", "--version", "2017-09-01")
     assert shown.exit_code == 0 and "修订沿革：" in shown.output and "第一章 总则" in shown.output
     assert "第四十三条" in shown.output and "第九十条" not in shown.output
-    toc = runner.invoke(app, ["kb", "show", "行政复议法", "--toc"]).output
+    toc = cli("kb", "show", "行政复议法", "--toc").output
     assert "目录：" in toc and "第一条" not in toc.split("目录：")[0]
-    missing = runner.invoke(app, ["kb", "versions", "不存在的条例"])
+    missing = cli("kb", "versions", "不存在的条例")
     assert isinstance(missing.exception, InputError) and "知识库中没有《不存在的条例》" in str(missing.exception)
