@@ -35,11 +35,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import InputError
-from assistant.evals import citations, lawbench, lexeval, qa, retrieval, review
-from assistant.evals.base import EvalCase, ItemResult, RunContext, Suite
-from assistant.evals.metrics import mean
-from assistant.evals.qa import answer_text
-from assistant.evals.textmatch import normalize_for_match, phrase_found
+from evals import citations, lawbench, lexeval, qa, retrieval, review
+from evals.base import EvalCase, ItemResult, RunContext, Suite
+from evals.metrics import mean
+from evals.qa import answer_text
+from evals.textmatch import normalize_for_match, phrase_found
 
 PROJECT_SUITES_DIR = PROJECT_ROOT / "evals" / "suites"
 # What a suite's system needs, as module:attribute; "a|b" means either will do.
@@ -232,7 +232,7 @@ def _builtin_scorer(name: str) -> Callable[[EvalCase, Any], dict[str, float]]:
 
 def _custom_system(spec: UserSuiteSpec, folder: Path) -> Callable[[RunContext], Callable[[EvalCase], Any]]:
     def build(ctx: RunContext) -> Callable[[EvalCase], Any]:
-        from assistant.evals import adapters
+        from evals import adapters
 
         def field_of(case: EvalCase) -> Any:
             return case.input.get(spec.input) if isinstance(case.input, dict) else case.input

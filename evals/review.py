@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError
-from assistant.evals.base import EvalCase, ItemResult, RunContext
-from assistant.evals.metrics import mean, prf, safe_div
+from evals.base import EvalCase, ItemResult, RunContext
+from evals.metrics import mean, prf, safe_div
 from assistant.text.numerals import CN_NUM, cn_to_int
 
 # The finding codes of evaldata/review/README.md (the contract with the engine).
@@ -221,7 +221,7 @@ def breakdowns(items: list[ItemResult]) -> dict[str, dict[str, dict[str, Any]]]:
 
 def system(ctx: RunContext):
     """The review engine on each case folder."""
-    from assistant.evals.adapters import reviewer
+    from evals.adapters import reviewer
 
     run = reviewer(ctx)
     return lambda case: run(Path(case.input["path"]))
