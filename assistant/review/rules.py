@@ -70,12 +70,17 @@ def resolve_basis(basis: RuleBasis, catalog: Catalog | None) -> Basis:
                  note=basis.note)
 
 
+def _errors(exc: ValidationError) -> str:
+    """A validation error as lines a rule author can act on: where in the rule, and what is wrong."""
+    return "；".join(f"{'.'.join(map(str, e['loc'])) or '(整体)'}：{e['msg']}" for e in exc.errors())
+
+
 def _checked(raw: dict, where: str) -> Rule:
     """One rule as written, validated: schema, code, check, params, examples (not yet the bases)."""
     try:
         rule = Rule.model_validate(raw)
     except ValidationError as exc:
-        raise RuleCatalogError(f"{where} 中的规则 {raw.get('id', '?')} 无效：{exc}") from exc
+        raise RuleCatalogError(f"{where} 中的规则 {raw.get('id', '?')} 无效：{_errors(exc)}") from exc
     if rule.code not in LABELS:
         raise RuleCatalogError(f"规则 {rule.id} 的代码 {rule.code} 未定义；可用代码：{', '.join(LABELS)}")
     check = CHECKS.get(rule.check)
@@ -87,7 +92,7 @@ def _checked(raw: dict, where: str) -> Rule:
         rule.options = check.params.model_validate(rule.params, context={"rule": rule})
     except ValidationError as exc:
         known = "、".join(check.params.model_fields)
-        raise RuleCatalogError(f"规则 {rule.id}（{where}）的参数无效：{exc}\n检查 {rule.check} 的参数有：{known or '无'}") from exc
+        raise RuleCatalogError(f"规则 {rule.id}（{where}）的参数无效：{_errors(exc)}。检查 {rule.check} 的参数有：{known or '无'}") from exc
     rule.kind = check.kind
     wanted = str if check.kind == CheckKind.CONTENT else BaseModel
     if any(not isinstance(x, wanted) for x in [*rule.examples.unlawful, *rule.examples.lawful]):
