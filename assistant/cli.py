@@ -267,16 +267,16 @@ def cite_check(
 
 # -- review and drafting ------------------------------------------------------------------------------------
 
-def run_review(path: Path, materials: list[Path] | None = None, doc_type: str | None = None, stage: str | None = None):
+def _review(path: Path, materials: list[Path], doc_type: str | None, stage: str | None):
     """Review a case folder or a draft file against the current knowledge base (the library's one review call);
     the type and stage are parsed here, at the command line, once."""
     from assistant.models import DocType, Stage
-    from assistant.review import run_review as review_dossier
+    from assistant.review import run_review
     from assistant.review.pipeline import read_dossier
 
-    dossier = read_dossier(path, materials or [], doc_type=DocType.parse(doc_type) if doc_type else None,
+    dossier = read_dossier(path, materials, doc_type=DocType.parse(doc_type) if doc_type else None,
                            stage=Stage.parse(stage) if stage else None)
-    return review_dossier(dossier, kb=_kb(), settings=get_settings())
+    return run_review(dossier, kb=_kb(), settings=get_settings())
 
 
 @app.command("review")
@@ -293,7 +293,7 @@ def review_cmd(
     from assistant.review.report import report_to_json_dict, report_to_markdown
 
     materials = [*(material or []), *(more or [])]
-    report = run_review(path, materials, doc_type, stage)
+    report = _review(path, materials, doc_type, stage)
     _audit_review(report, path, materials, "review")
     if output:
         output.write_text(report.model_dump_json(indent=1), encoding="utf-8")
@@ -331,7 +331,7 @@ def draft(
         except ValueError as exc:
             raise InputError(f"{path.name} 不是 fashen 保存的审查报告（{str(exc)[:200]}）。请用 `fashen review … -o report.json` 生成。") from exc
     else:
-        report = run_review(path, materials, doc_type, stage)
+        report = _review(path, materials, doc_type, stage)
     opinion = build_opinion(report, office=office)
     _audit_review(report, path, materials, "draft")
     suffix = output.suffix.lower()
@@ -414,10 +414,8 @@ def run_app(port: Annotated[int, typer.Option(help="端口")] = 8501) -> None:
 
 
 def _mount_eval() -> None:
-    try:
-        from assistant.cli_eval import eval_app
-    except ImportError:  # pragma: no cover - shipped with the package
-        return
+    from assistant.cli_eval import eval_app
+
     app.add_typer(eval_app, name="eval", help="评测：运行评测集、对比基线、查看历史。")
 
 

@@ -1,7 +1,7 @@
 """`fashen eval …`: list suites, run them (JSON + Markdown reports, baselines, thresholds), history, HTML report.
 
-The lead mounts it with `app.add_typer(eval_app, name="eval")`. This module renders; the work is in
-evals.
+The lead mounts it with `app.add_typer(eval_app, name="eval")`. This module renders; the work is in the
+`evals` package.
 """
 
 from __future__ import annotations

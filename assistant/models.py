@@ -134,6 +134,14 @@ class Severity(StrEnum):
     REMINDER = "reminder"
 
 
+def _parse(names: dict, value: object, error: str):
+    """The enum member a user's word names (a boundary's one parse); InputError with `error` otherwise."""
+    key = value.strip() if isinstance(value, str) else value
+    if not isinstance(key, str) or key not in names:  # case.json may hold anything
+        raise InputError(error.format(key))
+    return names[key]
+
+
 class DocType(StrEnum):
     """What the draft is: a 行政规范性文件 or a 重大行政决策."""
 
@@ -143,11 +151,7 @@ class DocType(StrEnum):
     @classmethod
     def parse(cls, value: str | DocType) -> DocType:
         """The type a user wrote (normative, 规范性文件, major_decision, 重大行政决策 …); InputError listing the valid ones."""
-        key = value.strip() if isinstance(value, str) else value
-        found = _DOC_TYPE_NAMES.get(key)
-        if found is None:
-            raise InputError(f"文件类型“{key}”无效：可用的值为 normative（行政规范性文件）、major_decision（重大行政决策）。")
-        return found
+        return _parse(_DOC_TYPE_NAMES, value, "文件类型“{}”无效：可用的值为 normative（行政规范性文件）、major_decision（重大行政决策）。")
 
     @property
     def label(self) -> str:
@@ -169,11 +173,7 @@ class Stage(StrEnum):
     @classmethod
     def parse(cls, value: str | Stage) -> Stage:
         """The stage a user wrote (审核, 备案, or review, filing …); InputError listing the valid ones."""
-        key = value.strip() if isinstance(value, str) else value
-        found = _STAGE_NAMES.get(key)
-        if found is None:
-            raise InputError(f"审查阶段“{key}”无效：可用的值为 审核、备案。")
-        return found
+        return _parse(_STAGE_NAMES, value, "审查阶段“{}”无效：可用的值为 审核、备案。")
 
 
 _STAGE_NAMES = {Stage.REVIEW: Stage.REVIEW, "review": Stage.REVIEW, "审查": Stage.REVIEW, "合法性审核": Stage.REVIEW,

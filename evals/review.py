@@ -16,16 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError
+from assistant.review import codes
 from evals.base import EvalCase, ItemResult, RunContext
 from evals.metrics import mean, prf, safe_div
 from assistant.text.numerals import CN_NUM, cn_to_int
 
-# The finding codes of evaldata/review/README.md (the contract with the engine).
-PROCEDURE_CODES = ("P.DRAFT_NOTE", "P.PUBLIC_COMMENT", "P.FAIR_COMPETITION", "P.LEGALITY_REVIEW", "P.COLLECTIVE",
-                   "P.PUBLIC_PARTICIPATION", "P.EXPERT", "P.RISK", "P.HEARING")
-CONTENT_CODES = ("C.LICENSE", "C.PENALTY", "C.COERCION", "C.FEE", "C.OBLIGATION", "C.COMPETITION", "C.CERTIFICATE",
-                 "C.ULTRA_VIRES", "C.BASIS_INVALID", "C.RETROACTIVE", "C.MINUTES", "C.VALIDITY", "C.PERSONAL_INFO")
-CODES = PROCEDURE_CODES + CONTENT_CODES
+# The finding codes of evaldata/review/README.md (the contract with the engine), from the engine's one table.
+PROCEDURE_CODES = tuple(codes.PROCEDURE)
+CONTENT_CODES = tuple(codes.CONTENT)
+CODES = codes.FINDING_CODES
 
 _LOCATION = re.compile(rf"第\s*({CN_NUM}|\d+)\s*(条|段)(?:\s*之\s*({CN_NUM}|\d+))?")
 

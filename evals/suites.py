@@ -43,13 +43,13 @@ from evals.textmatch import normalize_for_match, phrase_found
 
 PROJECT_SUITES_DIR = PROJECT_ROOT / "evals" / "suites"
 # What a suite's system needs, as module:attribute; "a|b" means either will do.
-KB = "assistant.kb:open_kb|assistant.kb.base:open_kb"
+KB = "assistant.kb:open_kb"
 
 
 SYSTEM_REQUIRES = {
     "ask": (KB, "assistant.answer:ask"),
     "search": (KB,),
-    "review": (KB, "assistant.review.dossier:load_case", "assistant.review.engine:review"),
+    "review": (KB, "assistant.review:run_review"),
     "verify": (KB, "assistant.kb.citations:verify_reference"),
 }
 
@@ -74,7 +74,7 @@ def builtin_suites() -> dict[str, Suite]:
             data="review/cases", load=review.load_cases, system=review.system, score=review.score_case,
             metrics=review.metrics, breakdowns=review.breakdowns, primary=review.PRIMARY,
             lower_is_better=review.LOWER_IS_BETTER,
-            requires=(KB, "assistant.review.dossier:load_case", "assistant.review.engine:review"),
+            requires=(KB, "assistant.review:run_review"),
         ),
         Suite(
             name="qa", description="qa-admin 问答：标准条文召回、引用精确率、虚构引用率、必答要点、陷阱题",
@@ -139,7 +139,7 @@ def heldout_suites() -> list[Suite]:
             data=str(HELDOUT_DIR), load=_load_review_heldout, system=review.system, score=review.score_case,
             metrics=review.metrics, breakdowns=review.breakdowns, primary=review.PRIMARY,
             lower_is_better=review.LOWER_IS_BETTER,
-            requires=(KB, "assistant.review.dossier:load_case", "assistant.review.engine:review"),
+            requires=(KB, "assistant.review:run_review"),
         ),
         Suite(
             name="retrieval-qa-heldout", description="自编问答留出集：问题 → 标准答案条文（与 qa-admin 同格式，60 题）",
