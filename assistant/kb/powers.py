@@ -299,10 +299,36 @@ def _idf(n: int, df: int) -> float:
     return math.log(1 + n / df)
 
 
-def table_for(kb) -> PowerTable:
-    """The competence table of an open knowledge base (cached on it)."""
-    table = getattr(kb, "_power_table", None)
+_TABLES: dict[tuple[str, str], PowerTable] = {}
+
+
+def table_for_catalog(catalog) -> PowerTable:
+    """The competence table of a catalog, loaded once per process and knowledge-base version."""
+    key = (str(catalog.path), catalog.fingerprint())
+    table = _TABLES.get(key)
     if table is None:
-        table = PowerTable(load(kb.catalog))
-        kb._power_table = table
+        table = _TABLES[key] = PowerTable(load(catalog))
     return table
+
+
+def table_for(kb) -> PowerTable:
+    """The competence table of an open knowledge base."""
+    return table_for_catalog(kb.catalog)
+
+
+_LICENCE_NAME = re.compile(r"《([^《》]{2,30}?(?:许可证|许可|执照|经营证|资格证|资质证书))》|([\u4e00-\u9fa5]{2,14}?许可证?)")
+_GENERIC_LICENCE = {"行政许可", "许可", "审批许可", "相关许可", "有关许可"}
+
+
+def licence_in_law(sentence: str, table: PowerTable) -> Power | None:
+    """The row of the law that sets a licence the sentence names (《港口经营许可证》 → 港口法 "港口经营许可"), or None
+    when the sentence names none or the law has none of that name."""
+    for m in _LICENCE_NAME.finditer(sentence):
+        name = (m.group(1) or m.group(2) or "").strip()
+        stem = re.sub(r"^(?:取得|办理|申领|领取|申请|核发|颁发|依法|持有|更新|变更)+", "", name).removesuffix("证")
+        if len(stem) < 4 or stem in _GENERIC_LICENCE:
+            continue
+        for p in table.powers:
+            if p.action == "approve" and stem in p.sentence:
+                return p
+    return None

@@ -138,8 +138,11 @@ def check_validity_period(rule: Rule, clause: Clause, ctx: ReviewContext) -> lis
     limit = ctx.validity_max_years_provisional if provisional else ctx.validity_max_years
     kind = "暂行、试行文件" if provisional else "规范性文件"
     evidence = _statement_evidence(clause, ctx)
+    # A province whose rule gives a document without a stated 有效期 a period of its own (上海: 5 years, 暂行/试行 2)
+    # sees no defect in the omission; only a period stated beyond the limit is one.
+    supplied = _region(ctx) in set(rule.params.get("default_period_regions") or [])
     if not info:
-        return [make_finding(rule, clause, None, "未规定施行日期和有效期")]
+        return [] if supplied else [make_finding(rule, clause, None, "未规定施行日期和有效期")]
     problems = []
     if not info.get("start_known"):
         problems.append("未规定施行日期")
@@ -154,11 +157,26 @@ def check_validity_period(rule: Rule, clause: Clause, ctx: ReviewContext) -> lis
         start = info.get("start") or ctx.reference_date
         if start and info["until"] > _add_years(start, limit):
             problems.append(f"有效期至{info['until'].isoformat()}，超过{kind}最长{limit}年的要求")
-    else:
+    elif not supplied:
         problems.append("未规定有效期")
+    if supplied:
+        problems = [p for p in problems if p != "未规定施行日期"]
     if not problems:
         return []
     return [make_finding(rule, clause, evidence, "；".join(problems))]
+
+
+_PROVINCE = re.compile(r"^(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|"
+                       r"云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆)")
+
+
+def _region(ctx: ReviewContext) -> str | None:
+    """The province of the issuer (上海市…人民政府 → 上海), else of the title, else None."""
+    for name in (ctx.dossier.issuer, ctx.dossier.title):
+        m = _PROVINCE.match((name or "").strip("#* "))
+        if m:
+            return m.group(1)
+    return None
 
 
 def _statement_evidence(clause: Clause, ctx: ReviewContext) -> str:
