@@ -13,6 +13,7 @@ from assistant.review.content import compile_patterns, make_finding, segments_of
 from assistant.review.context import ReviewContext
 from assistant.review.dates import find_dates
 from assistant.review.rules import Rule, register_check
+from assistant.text.regions import region_districts
 from assistant.review.sentences import neutralize
 from assistant.text.numerals import cn_to_int
 
@@ -53,7 +54,11 @@ def _own_period(text: str, start: int) -> bool:
     subject = text[begin:start]
     if _SELF_HOLDER.search(subject):
         return True
-    return not _OTHER_HOLDER.search(subject)
+    if _OTHER_HOLDER.search(subject):
+        return False
+    # a bare period continues the document's own date statement ("自……起施行，有效期五年"); a period with another
+    # subject ("以上基本信息长期有效") is that thing's
+    return not re.sub(r"[\s\u3000、]|^(?:并|且|其|同时|本|以上|上述)+", "", subject)
 
 
 def _own(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -166,16 +171,22 @@ def check_validity_period(rule: Rule, clause: Clause, ctx: ReviewContext) -> lis
     return [make_finding(rule, clause, evidence, "；".join(problems))]
 
 
-_PROVINCE = re.compile(r"^(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|"
+_PROVINCE = re.compile(r"^(?:中共)?(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|"
                        r"云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆)")
 
 
 def _region(ctx: ReviewContext) -> str | None:
-    """The province of the issuer (上海市…人民政府 → 上海), else of the title, else None."""
+    """The province of the issuer (上海市…人民政府 → 上海; 杨浦区…局 → 上海 by the district's name), else of the
+    title, else None."""
+    districts = region_districts()
     for name in (ctx.dossier.issuer, ctx.dossier.title):
-        m = _PROVINCE.match((name or "").strip("#* "))
+        name = (name or "").strip("#* ")
+        m = _PROVINCE.match(name)
         if m:
             return m.group(1)
+        for region, names in districts.items():
+            if any(name.startswith(d) for d in names):
+                return region
     return None
 
 
