@@ -144,18 +144,28 @@ _COURT = re.compile(r"被强制执行|申请人民法院|人民法院强制执�
 _WRONGDOING = re.compile(r"骗取|虚报|冒领|隐瞒|伪造|虚假|弄虚作假|违反|违规|违法|不按规定|未按规定|拒不|擅自|乱堆|乱放|失信")
 # Rent and charges for using a public property under a lease; a deposit that secures good conduct is no rent.
 _RENT = re.compile(r"租金|租赁费|使用费|管护费|租赁合同|承租[人方]|出租[人方]")
+_RENT_PAID = re.compile(r"(?:支付|缴纳|交纳)[^。；]{0,10}(?:租金|押金|使用费|租赁费)|(?:租金|使用费|租赁费)[^。；]{0,30}(?:支付|缴纳|交纳)")
 _CONDUCT_DEPOSIT = re.compile(r"诚信|文明|安全|违规|违约|保证金|质量|履约|经营押金")
 
 
 _PURPOSE = re.compile(r"^\s*(?:第[一二三四五六七八九十]+条\s*)?(?:[（(]?[一二三四五六七八九十]+[）)、]\s*)?为(?:了)?[^。；]{2,200}(?:制定本|特制定|制定如下|现就|结合本)")
 _REFERENCE_ONLY = re.compile(r"依法(?:采取|追究|处理|处置|查处|追缴|申请|予以处理)")
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万)?元|[一二两三四五六七八九十百千万]+元")
-_PASSIVE_SANCTION = re.compile(r"(?:受到|被|曾|因)[^。；，]{0,16}(?:通报批评|通报|处罚|曝光|罚款|惩戒)")
-_ACTIVE_SANCTION = re.compile(r"(?:给予|予以|进行|处以|并处|实行|列入|纳入|取消|吊销|没收)[^。；，]{0,10}(?:通报|处罚|罚款|黑名单|惩戒|资格)|(?<!受到)(?<!被)通报批评")
 _DEREGISTER = re.compile(r"原(?:许可|发证|审批)(?:机关|部门)[^。；]{0,12}注销")
 _PROJECT_DEMOLITION = re.compile(r"拆除(?:重建|改建|新建|改造|翻建)")
 _GOVERNMENT_PRICE = re.compile(r"(?:回购|收购|征收|补偿|安置|房票|配套商品住房|租赁价格|租金)[^。；]{0,20}价格|价格[^。；]{0,6}(?:回购|收购|补偿)")
 _BUDGET = re.compile(r"纳入[^。；]{0,12}(?:预算|经费)|(?:工作|管理)经费")
+
+
+_MEASURE_WORD = re.compile(r"取消|吊销|没收|罚款|暂停|停止|不得|资格|黑名单|通报|扣押|查封|拆除|收取|征收|保证金|押金")
+
+
+def _reference_only(text: str) -> bool:
+    """Every comma clause that names a measure refers it to the law ("依法采取相应措施"), and no amount is set."""
+    if not _REFERENCE_ONLY.search(text) or _AMOUNT.search(text):
+        return False
+    clauses = [c for c in re.split(r"[，,；;。]", text) if _MEASURE_WORD.search(c)]
+    return all(re.search(r"依法|依照|按照有关", c) for c in clauses)
 
 
 def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
@@ -168,8 +178,7 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
         return "引述其他文件的原文或过渡规定，不是本文件设定的措施"
     if _PURPOSE.search(text):
         return "制定目的和依据的表述，不设定任何措施"
-    if code in ("C.FEE", "C.PENALTY", "C.COERCION", "C.OBLIGATION") and _REFERENCE_ONLY.search(text) \
-            and not _AMOUNT.search(text):
+    if code in ("C.FEE", "C.PENALTY", "C.COERCION", "C.OBLIGATION") and _reference_only(text):
         return "“依法采取措施”只是援引法律规定，本条没有设定具体措施"
     if code == "C.LICENSE":
         return _vet_licence(reading, owner)
@@ -178,8 +187,6 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
                 and not _WRONGDOING.search(text):
             return "停止或者取消自愿申请的补贴、保障待遇，是该待遇自身的条件，不是行政处罚或者减损权利"
     if code == "C.PENALTY":
-        if _PASSIVE_SANCTION.search(text) and not _ACTIVE_SANCTION.search(text):
-            return "所称通报、处罚是他人已经作出的（“受到……”），本条以其为考核或者评价的事实，没有设定处罚"
         if _DEREGISTER.search(text) and not _WRONGDOING.search(text):
             return "许可失效后由原许可机关办理注销，是《中华人民共和国行政许可法》第七十条规定的程序，不是处罚"
         return None
@@ -190,9 +197,10 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
             return "“拆除重建”是更新改造项目的方式，不是强制拆除"
         return None
     if code in ("C.FEE", "C.COMPETITION"):
-        if _RENT.search(text) and not _CONDUCT_DEPOSIT.search(text):
+        paid = _RENT.search(text) if code == "C.FEE" else _RENT_PAID.search(text)
+        if paid and not _CONDUCT_DEPOSIT.search(text):
             return "出租、出借公有资产按合同收取的租金、押金和使用费，不是行政收费"
-        if code == "C.FEE" and _BUDGET.search(text) and not re.search(r"收取|缴纳|交纳|征收(?!工作)", text):
+        if code == "C.FEE" and _BUDGET.search(text) and not re.search(r"收取|缴纳|交纳", text):
             return "工作经费纳入部门预算，是财政保障，不是向公民、法人收费"
         return None
     if code == "C.ULTRA_VIRES" and _GOVERNMENT_PRICE.search(text):
