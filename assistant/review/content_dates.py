@@ -239,7 +239,8 @@ def check_retroactive_dates(rule: Rule, clause: Clause, ctx: ReviewContext) -> l
     if target is not None and target.location == clause.location and effective and reference \
             and effective < reference and p.get("check_effective", True):
         draft_burden = compile_patterns(p.get("draft_burden"))
-        if any(rx.search(neutralize(ctx.dossier.draft_text)) for rx in draft_burden):
+        granting = any(rx.search(ctx.title or "") for rx in compile_patterns(p.get("favourable_title")))
+        if not granting and any(rx.search(neutralize(ctx.dossier.draft_text)) for rx in draft_burden):
             return [make_finding(rule, clause, _statement_evidence(clause, ctx),
                                  f"施行日期{effective.isoformat()}早于{('印发日期' if ctx.issue_date else '审查日期')}"
                                  f"{reference.isoformat()}")]
