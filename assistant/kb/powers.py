@@ -27,7 +27,7 @@ from assistant.models import Article, Level, Status
 
 POWERS_FILE = KNOWLEDGE_BASE_DIR / "lexicon" / "powers.yaml"
 # Bump when extraction changes: an older table is rebuilt on the next ingest (and on open when missing).
-POWERS_VERSION = 1
+POWERS_VERSION = 2
 # Instruments that give powers (a 规范性文件 or 司法解释 assigns none).
 SOURCE_LEVELS = {Level.LAW, Level.ADMIN_REGULATION, Level.LOCAL_REGULATION, Level.RULE}
 TIER_RANK: dict[str, int] = {}
@@ -51,9 +51,10 @@ class Power(BaseModel):
     authority: str = Field(description="the authority as the law names it: 县级以上地方人民政府公安部门")
     tier: str = Field(description="national | provincial | municipal | county | town | self_government | department")
     sector: str | None = Field(None, description="公安, 城乡规划 … (the words before 部门/机关), None for a government")
-    action: str = Field(description="approve | register | penalty | coerce | order | fee | certify | plan")
+    action: str = Field(description="approve | register | penalty | coerce | order | fee | certify | plan | forbid")
     role: str = Field(description="how the sentence names it: 由 (acts), 经/报 (approves), 向 (receives), subject")
     sentence: str
+    matter: str | None = Field(None, description="for a prohibition: what is forbidden (强制其委托招标代理机构…)")
 
     @property
     def citation(self) -> str:
@@ -66,6 +67,7 @@ class _Vocab:
     authority: re.Pattern[str]
     actions: list[tuple[str, str, list[re.Pattern[str]]]]
     stop_words: tuple[str, ...]
+    prohibition: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -76,8 +78,11 @@ def vocabulary() -> _Vocab:
     TIER_RANK.update({t[0]: t[1] for t in tiers})
     actions = [(name, spec["label"], [re.compile(p) for p in spec["patterns"]])
                for name, spec in data["actions"].items()]
+    pro = data["prohibitions"]
+    prohibition = re.compile(rf"(?P<who>{pro['addressee']})[^。；，]{{0,8}}?不得(?:以任何(?:方式|理由|形式))?[^。；，]{{0,6}}?"
+                             rf"(?P<verb>{pro['verb']})(?P<what>[^。；]{{4,80}})")
     return _Vocab(tiers=tiers, authority=_authority_pattern(data), actions=actions,
-                  stop_words=tuple(data.get("stop_words") or ()))
+                  stop_words=tuple(data.get("stop_words") or ()), prohibition=prohibition)
 
 
 def _authority_pattern(data: dict) -> re.Pattern[str]:
@@ -163,11 +168,15 @@ def _authorities(sentence: str) -> list[tuple[str, int, int, str]]:
 
 
 def extract(article: Article, instrument_title: str, level: Level, region: str | None) -> list[Power]:
-    """The powers one article gives."""
+    """The powers one article gives, and the compulsions it forbids."""
     rows: list[Power] = []
     seen: set[tuple[str, str]] = set()
     for sm in _SENTENCE.finditer(article.text):
         sentence = sm.group(0).strip()
+        for m in vocabulary().prohibition.finditer(sentence):
+            rows.append(Power(article_id=article.id, instrument=instrument_title, article=article.label, level=level,
+                              region=region, authority=m.group("who"), tier="any", action="forbid", role="不得",
+                              sentence=sentence, matter=m.group("verb") + m.group("what")))
         auths = _authorities(sentence)
         for i, (auth, _start, end, role) in enumerate(auths):
             stop = auths[i + 1][1] if i + 1 < len(auths) and auths[i + 1][3] != role else len(sentence)
@@ -250,7 +259,7 @@ class PowerTable:
         self._grams: list[set[str]] = []
         self._inverted: dict[str, list[int]] = {}
         for i, p in enumerate(self.powers):
-            grams = self.matter_grams(p.sentence, [p.authority])
+            grams = self.matter_grams(p.matter or p.sentence, [p.authority])
             self._grams.append(grams)
             for g in grams:
                 self._inverted.setdefault(g, []).append(i)

@@ -54,3 +54,12 @@ def test_find_by_matter_not_by_authority_words():
     assert [p.article for p, _ in hits] == ["第四十四条"]
     assert [p.article for p, _ in table.find("农村村民建房须经镇人民政府审批")] == ["第六十二条"]
     assert table.find("镇人民政府审批") == []  # authority and action words alone are no matter
+
+
+def test_prohibitions_of_compulsion_are_kept_with_what_they_forbid():
+    art = _article("招标人有权自行选择招标代理机构，委托其办理招标事宜。任何单位和个人不得以任何方式为招标人指定招标代理机构。"
+                   "招标人具有编制招标文件和组织评标能力的，可以自行办理招标事宜。任何单位和个人不得强制其委托招标代理机构办理招标事宜。",
+                   "第十二条", 12)
+    rows = [r for r in extract(art, "中华人民共和国招标投标法", Level.LAW, None) if r.action == "forbid"]
+    assert [(r.authority, r.matter) for r in rows] == [
+        ("任何单位和个人", "指定招标代理机构"), ("任何单位和个人", "强制其委托招标代理机构办理招标事宜")]
