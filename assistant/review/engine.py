@@ -16,7 +16,6 @@ from assistant.review.clauses import split_clauses
 from assistant.review.context import ReviewContext
 from assistant.review.dossier import detect_doc_type
 from assistant.kb.powers import table_for_catalog
-from assistant.review.compare import contradictions
 from assistant.review.measures import owner_posture, vet_findings
 from assistant.review.materials import classify_material, kind_label
 from assistant.review.procedure import CODE_ORDER, run_procedure
@@ -82,9 +81,6 @@ def review(dossier: Dossier, *, catalog: Any = None, rules: RuleSet | None = Non
     table = table_for_catalog(catalog) if catalog is not None else None
     content, set_aside = vet_findings(_run_content(rules, ctx, notices),
                                       owner=owner_posture(dossier.title, dossier.draft_text), table=table)
-    if table is not None:
-        have = {(f.code, f.location) for f in content}
-        content += [f for f in contradictions(clauses, table) if (f.code, f.location) not in have]
     ctx.content_findings = content
     procedure, reminders = run_procedure(rules, ctx)
     order = {c.location: i for i, c in enumerate(clauses)}

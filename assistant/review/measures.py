@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from assistant.config import KNOWLEDGE_BASE_DIR
-from assistant.kb.powers import Power, PowerTable, licence_in_law
+from assistant.kb.powers import PowerTable, licence_in_law
 from assistant.models import Basis, Finding, SetAside
 
 MEASURES_FILE = KNOWLEDGE_BASE_DIR / "lexicon" / "measures.yaml"
@@ -253,7 +253,7 @@ def vet_findings(findings: list[Finding], *, owner: bool = False,
             row = licence_in_law(f.evidence, table)
             if row is not None and not any(a.kind == PartyKind.INTERNAL for a in reading.approvals):
                 reason = f"所称许可由{row.citation}设定（“{row.sentence}”），本条是对法定许可的重申，不是新设许可"
-                compared = [power_basis(row)]
+                compared = [Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)]
         if reason is None:
             kept.append(f)
         else:
@@ -261,7 +261,3 @@ def vet_findings(findings: list[Finding], *, owner: bool = False,
                                   compared_with=compared))
     return kept, aside
 
-
-def power_basis(row: Power) -> Basis:
-    """A row of the competence table as a verified basis (it was read from the knowledge base's own text)."""
-    return Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)
