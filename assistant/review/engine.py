@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from assistant.config import Settings, get_settings
 from assistant.kb.catalog import Catalog
+from assistant.kb.powers import table_for_catalog
 from assistant.models import Clause, DocType, Dossier, Finding, ReviewReport, Stage
 from assistant.review.checks.patterns import PatternParams
 from assistant.review.checks.registry import CHECKS
@@ -21,6 +22,7 @@ from assistant.review.context import ReviewContext
 from assistant.review.dates import review_date_of
 from assistant.review.dossier import detect_doc_type
 from assistant.review.materials import classified
+from assistant.review.measures import owner_posture, vet_findings
 from assistant.review.procedure_facts import ProcedureFacts, build_facts
 from assistant.review.rules import RuleSet, load_rules
 from assistant.review.schema import CheckKind, Rule
@@ -127,12 +129,16 @@ def review(dossier: Dossier, *, catalog: Catalog | None = None, rules: RuleSet |
 
     clauses = split_clauses(dossier.draft_text, dossier.paragraphs or None)
     ctx = ReviewContext.build(dossier, catalog, clauses=clauses, settings=settings)
-    content = run_content(rules.rules, ctx)
+    # the reading of each clause's measures vets what the phrase rules found (measures.py)
+    content, set_aside = vet_findings(run_content(rules.rules, ctx),
+                                      owner=owner_posture(dossier.title, dossier.draft_text),
+                                      table=table_for_catalog(catalog) if catalog is not None else None)
     facts = build_facts(dossier, settings=settings.review, content_findings=tuple(content))
     procedure, reminders, checked = run_procedure(rules.rules, facts)
     return ReviewReport(
         title=dossier.title, doc_type=ctx.doc_type, doc_type_detected=detected, stage=dossier.stage,
         issuer=dossier.issuer, draft=dossier.draft_name, materials=materials, clauses=clauses, procedures=checked,
-        findings=[*procedure, *content], reminders=reminders, unreadable=list(dossier.unreadable), notices=notices,
+        findings=[*procedure, *content], reminders=reminders, set_aside=set_aside, unreadable=list(dossier.unreadable),
+        notices=notices,
         kb_fingerprint=catalog.fingerprint() if catalog is not None else None, review_date=ctx.review_date,
     )

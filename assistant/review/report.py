@@ -30,6 +30,7 @@ def report_to_json_dict(report: ReviewReport) -> dict[str, Any]:
         "title": report.title,
         "findings": [_finding_dict(f) for f in report.findings],
         "reminders": [_finding_dict(f) for f in report.reminders],
+        "set_aside": [s.model_dump() for s in report.set_aside],
         "doc_type_detected": report.doc_type_detected,
         "stage": report.stage.value,
         "issuer": report.issuer,

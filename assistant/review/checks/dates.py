@@ -13,15 +13,19 @@ from assistant.models import Clause, Finding, Stage
 from assistant.review.checks.patterns import Patterns, make_finding, segments_of
 from assistant.review.context import ReviewContext
 from assistant.review.dates import find_dates
+from assistant.review.issuer import province_of
 from assistant.review.schema import Rule
 from assistant.review.sentences import neutralize
 from assistant.text.numerals import cn_to_int
 
 
 class ValidityParams(BaseModel):
-    """`validity_period` takes no params: the limits are settings (review.validity_max_years …)."""
+    """The limits are settings (review.validity_max_years …); the params name the provinces whose own rule gives a
+    document that states no 有效期 a period (上海: 5 years, 暂行/试行 2), where the omission is no defect."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default_period_regions: frozenset[str] = frozenset()
 
 
 class RetroactiveParams(BaseModel):
@@ -34,6 +38,7 @@ class RetroactiveParams(BaseModel):
     favourable: Patterns = ()
     draft_burden: Patterns = Field((), description="a draft with any of these is burdensome as a whole")
     check_effective: bool = Field(True, description="also report a 施行日期 before the adoption (or review) date")
+    favourable_title: Patterns = Field((), description="a document that only grants (its title says so) burdens no one")
 
 # -- C.VALIDITY ------------------------------------------------------------------------------------------------
 
@@ -72,7 +77,11 @@ def _own_period(text: str, start: int) -> bool:
     subject = text[begin:start]
     if _SELF_HOLDER.search(subject):
         return True
-    return not _OTHER_HOLDER.search(subject)
+    if _OTHER_HOLDER.search(subject):
+        return False
+    # a bare period continues the document's own date statement ("自……起施行，有效期五年"); a period with another
+    # subject ("以上基本信息长期有效") is that thing's
+    return not re.sub(r"[\s\u3000、]|^(?:并|且|其|同时|本|以上|上述)+", "", subject)
 
 
 def _own(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -157,8 +166,11 @@ def check_validity_period(rule: Rule, p: ValidityParams, clause: Clause, ctx: Re
     limit = limits.validity_max_years_provisional if provisional else limits.validity_max_years
     kind = "暂行、试行文件" if provisional else "规范性文件"
     evidence = _statement_evidence(clause, ctx)
+    # A province whose rule gives a document without a stated 有效期 a period of its own (上海: 5 years, 暂行/试行 2)
+    # sees no defect in the omission; only a period stated beyond the limit is one.
+    supplied = province_of(ctx.dossier.issuer, ctx.dossier.title) in p.default_period_regions
     if not info:
-        return [make_finding(rule, clause, None, "未规定施行日期和有效期")]
+        return [] if supplied else [make_finding(rule, clause, None, "未规定施行日期和有效期")]
     problems = []
     if not info.get("start_known"):
         problems.append("未规定施行日期")
@@ -173,8 +185,10 @@ def check_validity_period(rule: Rule, p: ValidityParams, clause: Clause, ctx: Re
         start = info.get("start") or ctx.reference_date
         if start and info["until"] > _add_years(start, limit):
             problems.append(f"有效期至{info['until'].isoformat()}，超过{kind}最长{limit}年的要求")
-    else:
+    elif not supplied:
         problems.append("未规定有效期")
+    if supplied:
+        problems = [p for p in problems if p != "未规定施行日期"]
     if not problems:
         return []
     return [make_finding(rule, clause, evidence, "；".join(problems))]
@@ -224,7 +238,8 @@ def check_retroactive_dates(rule: Rule, p: RetroactiveParams, clause: Clause, ct
         reference = None  # an issued document is naturally in force before it is filed
     if target is not None and target.location == clause.location and effective and reference \
             and effective < reference and p.check_effective:
-        if any(rx.search(neutralize(ctx.dossier.draft_text)) for rx in p.draft_burden):
+        granting = any(rx.search(ctx.title or "") for rx in p.favourable_title)
+        if not granting and any(rx.search(neutralize(ctx.dossier.draft_text)) for rx in p.draft_burden):
             return [make_finding(rule, clause, _statement_evidence(clause, ctx),
                                  f"施行日期{effective.isoformat()}早于{('印发日期' if ctx.issue_date else '审查日期')}"
                                  f"{reference.isoformat()}")]

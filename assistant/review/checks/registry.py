@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from assistant.models import Finding
-from assistant.review.checks import (citations, collective, dates, draft_note, fair_competition, legality_review,
-                                     major_decision, patterns, procedure, public_comment, reminders)
+from assistant.review.checks import (citations, collective, compare, dates, draft_note, fair_competition,
+                                     legality_review, major_decision, patterns, procedure, public_comment, reminders)
 from assistant.review.schema import CheckKind
 
 
@@ -36,6 +36,10 @@ CHECKS: dict[str, Check] = {
     "citation_validity": Check(_C, citations.check_citation_validity, citations.CitationParams),
     "validity_period": Check(_C, dates.check_validity_period, dates.ValidityParams),
     "retroactive_dates": Check(_C, dates.check_retroactive_dates, dates.RetroactiveParams),
+    # content, compared with the upper-level law and the competence table
+    "forbidden_duty": Check(_C, compare.check_forbidden_duty, compare.ForbiddenDutyParams),
+    "filing_review": Check(_C, compare.check_filing_review, compare.FilingReviewParams),
+    "competence": Check(_C, compare.check_competence, compare.CompetenceParams),
     # procedure (P.*)
     "procedure_draft_note": Check(_P, draft_note.check_draft_note, draft_note.DraftNoteParams),
     "procedure_public_comment": Check(_P, public_comment.check_public_comment, public_comment.PublicCommentParams),
