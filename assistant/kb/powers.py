@@ -27,7 +27,7 @@ from assistant.models import Article, Level, Status
 
 POWERS_FILE = KNOWLEDGE_BASE_DIR / "lexicon" / "powers.yaml"
 # Bump when extraction changes: an older table is rebuilt on the next ingest (and on open when missing).
-POWERS_VERSION = 2
+POWERS_VERSION = 3
 # Instruments that give powers (a 规范性文件 or 司法解释 assigns none).
 SOURCE_LEVELS = {Level.LAW, Level.ADMIN_REGULATION, Level.LOCAL_REGULATION, Level.RULE}
 TIER_RANK: dict[str, int] = {}
@@ -55,6 +55,7 @@ class Power(BaseModel):
     role: str = Field(description="how the sentence names it: 由 (acts), 经/报 (approves), 向 (receives), subject")
     sentence: str
     matter: str | None = Field(None, description="for a prohibition: what is forbidden (强制其委托招标代理机构…)")
+    terms: list[str] = Field(default_factory=list, description="the words its matter is compared by (read at ingest)")
 
     @property
     def citation(self) -> str:
@@ -202,6 +203,13 @@ def extract(article: Article, instrument_title: str, level: Level, region: str |
 
 # -- storage ------------------------------------------------------------------------------------------
 
+def with_terms(rows: list[Power]) -> list[Power]:
+    """Rows with the words of their matter, so that loading the table needs no tokenising."""
+    for p in rows:
+        p.terms = sorted(matter_terms(p.matter or p.sentence, [p.authority]))
+    return rows
+
+
 def read_all(catalog) -> list[Power]:
     """Read the powers of every current law, regulation and rule in a catalog."""
     insts = {i.id: i for i in catalog.instruments()}
@@ -211,12 +219,12 @@ def read_all(catalog) -> list[Power]:
         if inst is None or inst.level not in SOURCE_LEVELS or inst.status == Status.REPEALED:
             continue
         out.extend(extract(art, inst.title, inst.level, inst.region))
-    return out
+    return with_terms(out)
 
 
 def build(catalog) -> int:
     """(Re)build the powers table stored in a catalog (run by every ingest); returns the row count."""
-    rows = read_all(catalog)
+    rows = read_all(catalog)  # with their terms
     conn: sqlite3.Connection = catalog._conn()
     with conn:
         conn.executescript(SCHEMA)
@@ -250,34 +258,35 @@ def _terms(text: str) -> set[str]:
     return set(content_words(text))
 
 
+def matter_terms(sentence: str, authorities: Iterable[str] = ()) -> set[str]:
+    """The words a sentence's matter is compared by: authority names, actions and function words left out."""
+    text = sentence
+    for a in authorities:
+        text = text.replace(a, " ")
+    text = vocabulary().authority.sub(" ", text)
+    stop = set(vocabulary().stop_words)
+    return {t for t in _terms(text) if t not in stop and len(t) >= 2 and not _AUTHORITY_WORD.search(t)}
+
+
 class PowerTable:
     """The table in memory, searchable by matter (the words of a sentence other than its authorities)."""
 
     def __init__(self, powers: Iterable[Power]) -> None:
         self.powers = list(powers)
-        self._stop = set(vocabulary().stop_words)
         self._grams: list[set[str]] = []
         self._inverted: dict[str, list[int]] = {}
         for i, p in enumerate(self.powers):
-            grams = self.matter_grams(p.matter or p.sentence, [p.authority])
+            grams = set(p.terms) or matter_terms(p.matter or p.sentence, [p.authority])
             self._grams.append(grams)
             for g in grams:
                 self._inverted.setdefault(g, []).append(i)
         self._df = {g: len(ix) for g, ix in self._inverted.items()}
 
-    def matter_grams(self, sentence: str, authorities: Iterable[str] = ()) -> set[str]:
-        """The words a sentence's matter is compared by: authority names, actions and function words left out."""
-        text = sentence
-        for a in authorities:
-            text = text.replace(a, " ")
-        text = vocabulary().authority.sub(" ", text)
-        return {t for t in _terms(text) if t not in self._stop and len(t) >= 2 and not _AUTHORITY_WORD.search(t)}
-
     def find(self, text: str, *, actions: Iterable[str] | None = None, k: int = 10,
              min_share: float = 0.4, min_shared: int = 2) -> list[tuple[Power, float]]:
         """Rows on the same matter as `text`: the share of the row's matter words (or of a shorter query's) they
         have in common, rarer words weighing more; best first, restricted to `actions` when given."""
-        query = self.matter_grams(text)
+        query = matter_terms(text)
         if not query:
             return []
         wanted = set(actions) if actions else None

@@ -211,12 +211,15 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
 _FACILITATE = re.compile(r"(审批|许可|手续|程序)[^。；]{0,12}(简化|优化|精简|减少|取消|加快|并联|容缺|提速)|(简化|优化|精简|减少|取消|加快)[^。；]{0,10}(审批|许可|手续|程序)")
 _ORIGINAL_APPROVER = re.compile(r"原(审批|许可|批准|发证|核准|备案)(部门|机关|机构|单位)")
 _ACCEPTANCE = re.compile(r"(竣工|工程|组织)[^。；]{0,6}验收")
+_NOT_NEEDED = re.compile(r"(无需|不需要?|免于|免予|不再)[^。；，]{0,4}(经|报|办理|取得)")
 
 
 def _vet_licence(reading: Reading, owner: bool) -> str | None:
     text = reading.text
     if _FACILITATE.search(text):
         return "简化、优化审批程序的便民措施，不是设定行政许可"
+    if _NOT_NEEDED.search(text):
+        return "本条规定的是无需审批的情形，没有设定许可"
     if _ORIGINAL_APPROVER.search(text):
         return "已取得的审批、许可事项发生变更的，依法向原审批机关申请（《中华人民共和国行政许可法》第四十九条），不是新设许可"
     if _ACCEPTANCE.search(text) and not any(a.kind == PartyKind.AUTHORITY for a in reading.approvals):

@@ -70,7 +70,7 @@ def power_basis(row: Power) -> Basis:
 
 
 def _table(ctx: ReviewContext) -> PowerTable | None:
-    return table_for_catalog(ctx.catalog) if ctx.catalog is not None else None
+    return ctx.memo("powers", lambda: table_for_catalog(ctx.catalog)) if ctx.catalog is not None else None
 
 
 def _compared(rule: Rule, clause: Clause, evidence: str, row: Power, detail: str) -> Finding:
