@@ -65,6 +65,11 @@ class BasisRef(BaseModel):
     when: When | None = None
     _indices: tuple[int, ...] = PrivateAttr(())
 
+    @property
+    def indices(self) -> tuple[int, ...]:
+        """The positions of the entries it names in the rule's `basis:` (set when the catalog loads)."""
+        return self._indices
+
     def bind(self, rule_basis: list[RuleBasis]) -> None:
         """Find the entries this reference names; ValueError listing the rule's bases when there is none."""
         self._indices = tuple(i for i, b in enumerate(rule_basis) if _matches(self.ref, b))
@@ -127,8 +132,11 @@ def select_basis(rule: Rule, refs: tuple[BasisRef, ...] | None, facts: Procedure
         return list(rule.resolved_basis)
     out: list[Basis] = []
     for ref in refs:
-        if ref.when is None or ref.when.holds(facts):
-            out.extend(rule.resolved_basis[i] for i in ref._indices if rule.resolved_basis[i] not in out)
+        if ref.when is not None and not ref.when.holds(facts):
+            continue
+        for i in ref.indices:
+            if rule.resolved_basis[i] not in out:
+                out.append(rule.resolved_basis[i])
     return out
 
 
