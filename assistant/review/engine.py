@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from assistant.config import get_settings
+from assistant.errors import InputError
 from assistant.models import Basis, DocType, Dossier, Finding, ReviewReport, Severity, Stage
 from assistant.review.clauses import split_clauses
 from assistant.review.context import ReviewContext
@@ -70,6 +71,9 @@ def review(dossier: Dossier, *, catalog: Any = None, rules: RuleSet | None = Non
         notices.append(f"材料《{bad.get('file')}》无法读取，未纳入审查：{bad.get('reason')}")
 
     clauses = split_clauses(dossier.draft_text, dossier.paragraphs or None)
+    if len(clauses) > settings.review.max_clauses:
+        raise InputError(f"草案《{dossier.draft_name}》共 {len(clauses):,} 条（段），超过一次审查 "
+                         f"{settings.review.max_clauses:,} 条（段）的上限（设置 review.max_clauses）。请拆分后分别审查。")
     ctx = ReviewContext.build(dossier, catalog, clauses=clauses, settings=settings)
     try:
         ctx.settings = settings  # procedure checks read the comment-period limits from it
