@@ -65,7 +65,7 @@ class ReviewSettings(Section):
     comment_min_days_market: int = Field(30, description="minimum public-comment period when operators are concerned")
     holidays_file: Path | None = Field(None, description="extra holiday file (YAML: holidays, workdays)")
     use_llm: bool = Field(False, description="let the configured model propose and explain findings")
-    max_chars: int = Field(300_000, description="most characters one review reads: the draft and its materials together")
+    max_chars: int = Field(200_000, description="most characters one review reads: the draft and its materials together")
     max_clauses: int = Field(3000, description="most clauses (articles or paragraphs) of a draft one review reads")
 
 
@@ -82,6 +82,7 @@ class LLMSettings(Section):
 
 class AppSettings(Section):
     max_upload_mb: float = Field(20.0, description="largest upload the app accepts")
+    download_ttl_s: float = Field(60.0, description="seconds a report or opinion download stays reachable after the click")
     users: dict[str, str] = Field(default_factory=dict, description="optional login: user → sha256 of password")
 
 

@@ -43,6 +43,12 @@ def _lines(text: str) -> list[str]:
     return [s for s in (_MARKUP.sub("", ln) for ln in (text or "").splitlines()) if s]
 
 
+def is_title(line: str) -> bool:
+    """Whether a line reads as a document's title (…办法, …方案（送审稿）), not a body line or a header."""
+    return not (line.endswith("文件") or _DOC_NO.search(line) or line.startswith("第") or len(line) > 60) \
+        and bool(_TITLE_END.search(line))
+
+
 def infer_title(text: str) -> str:
     """The draft's title: the 关于印发《…》的通知 inner title, or the first title-like line (+ 送审稿 mark)."""
     lines = _lines(text)[:15]
@@ -51,9 +57,7 @@ def infer_title(text: str) -> str:
         if m:
             return m.group(1)
     for i, line in enumerate(lines):
-        if line.endswith("文件") or _DOC_NO.search(line) or line.startswith("第") or len(line) > 60:
-            continue
-        if _TITLE_END.search(line):
+        if is_title(line):
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
             return line + nxt if _DRAFT_MARK.match(nxt) else line
     # A sentence is no title (a one-line file of citations would otherwise hide them as "the draft's own title").
