@@ -79,11 +79,24 @@ def main_options(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="
     """Global options."""
     level = logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:  # bm25s sets its own logger to DEBUG when imported
-        handler.setLevel(level)
-    if not verbose:
-        for noisy in ("pypdf", "jieba", "chromadb", "httpx", "bm25s"):
-            logging.getLogger(noisy).setLevel(logging.ERROR)
+    for noisy in ("pypdf", "jieba", "chromadb", "httpx", "bm25s"):
+        # A filter, not only a level: bm25s sets its logger to DEBUG when it is imported, after this runs.
+        logger = logging.getLogger(noisy)
+        logger.setLevel(level if verbose else logging.ERROR)
+        for f in [f for f in logger.filters if isinstance(f, _AtLeast)]:
+            logger.removeFilter(f)
+        logger.addFilter(_AtLeast(logger.level))
+
+
+class _AtLeast(logging.Filter):
+    """Lets through records at `level` or above, whatever level the logger is later set to."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level
 
 
 # -- audit (assistant/audit.py): every review, opinion, answer and ingest; a failed write never stops the job --

@@ -6,8 +6,9 @@ Builds hostile drafts at the limits of the current settings (review.max_chars ch
 review.max_clauses clauses) and runs `fashen review` on each under /usr/bin/time -v against the current
 knowledge base: one line without punctuation, 。-sentences three characters long, max_clauses articles dense
 with triggers, a line of citations, a line of injected instructions, the same articles as a Word file with one
-run per character, and a short draft with materials filling the rest. Prints seconds and peak memory per input
-as JSON. The target (issue #15): every one ≤ 30 s and ≤ 1 GB.
+run per character, and a short draft with materials filling the rest; then the largest files the readers open
+before refusing them. Prints seconds and peak memory per input as JSON. The target (issue #15): every one
+≤ 30 s and ≤ 1 GB.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ import re
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 from assistant.config import get_settings
+from assistant.documents.readers import MARKUP_PER_CHAR
 from assistant.text.numerals import article_label
 
 TITLE = "青禾县市场经营秩序管理办法（送审稿）\n"
@@ -71,6 +74,25 @@ def docx_with_runs(text: str, path: Path) -> None:
     path.write_bytes(buf.getvalue())
 
 
+def _word_body(path: Path, body_bytes: int, rnd: random.Random) -> None:
+    """A Word file whose body XML is about `body_bytes` long: random characters, one run each."""
+    import docx
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    xml = src.read("word/document.xml").decode()
+    cut = xml.index("<w:body>") + len("<w:body>")
+    paras, size = [], 0
+    while size < body_bytes:
+        paras.append("<w:p>" + "".join(f"<w:r><w:t>{rnd.choice(CJK)}</w:t></w:r>" for _ in range(40)) + "</w:p>")
+        size += len(paras[-1].encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            body = (xml[:cut] + "".join(paras) + xml[cut:]).encode() if info.filename == "word/document.xml" else None
+            out.writestr(info.filename, body if body is not None else src.read(info))
+
+
 def measure(args: list[str]) -> dict:
     """Seconds and peak memory of `fashen …` (a fresh process, as a user runs it)."""
     res = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-m", "assistant.cli", *args],
@@ -111,6 +133,14 @@ def main() -> None:
                      encoding="utf-8")
         mats += ["-m", str(m)]
     results["draft+materials"] = measure(["review", str(draft), *mats, "--format", "json"])
+    # The largest files the readers open before refusing them: text just under kb.max_file_mb, and a Word body
+    # just under MARKUP_PER_CHAR × kb.max_chars bytes (one run per character); both hold too many characters.
+    big = folder / "largest.txt"
+    big.write_text(_fill(lambda i: rnd.choice(CJK), int(s.kb.max_file_mb * 2**20 / 3) - 1024), encoding="utf-8")
+    results["largest.txt (refused)"] = {"bytes": big.stat().st_size} | measure(["review", str(big)])
+    word = folder / "largest-body.docx"
+    _word_body(word, MARKUP_PER_CHAR * s.kb.max_chars - 2**20, rnd)
+    results["largest-body.docx (refused)"] = {"bytes": word.stat().st_size} | measure(["review", str(word)])
     print(json.dumps({"max_chars": s.review.max_chars, "max_clauses": s.review.max_clauses, "inputs": str(folder),
                       "results": results}, ensure_ascii=False, indent=1))
 
