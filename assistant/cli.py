@@ -193,6 +193,28 @@ def kb_stats(fmt: FormatOpt = Format.text) -> None:
         out.print(f"  {lvl}：" + "，".join(f"{k} {v}" for k, v in by.items()), markup=False)
 
 
+@kb_app.command("powers")
+def kb_powers(
+    query: Annotated[str, typer.Argument(help="事项，如 焰火燃放、农村村民住宅用地、临时建设")],
+    action: Annotated[str | None, typer.Option(help="只看某类职权：approve | register | penalty | coerce | order | fee | certify | plan")] = None,
+    k: Annotated[int, typer.Option("-k", help="最多显示几条")] = 10,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """职权表：法律、法规、规章把该事项的审批、处罚、强制等职权交给哪一级、哪个机关（由知识库条文生成）。"""
+    from assistant.kb.powers import table_for, tier_label
+
+    hits = table_for(_kb()).find(query, actions=[action] if action else None, k=k)
+    if fmt == Format.json:
+        _emit_json({"query": query, "powers": [p.model_dump(mode="json") | {"score": round(s, 3)} for p, s in hits]})
+        return
+    if not hits:
+        out.print(f"职权表中没有找到与“{query}”相关的条文。", markup=False)
+        return
+    for p, s in hits:
+        out.print(f"{p.citation}　{p.authority}（{tier_label(p.tier)}）　{p.action}　{s:.2f}\n    {p.sentence}",
+                  markup=False, emoji=False, highlight=False)
+
+
 @kb_app.command("mark")
 def kb_mark(
     name: Annotated[str, typer.Argument(help="法规名称（全称、简称或别名）")],

@@ -204,6 +204,19 @@ class Finding(BaseModel):
     explanation: str | None = None
     suggestion: str | None = None
     source: str = Field("rule", description="rule:<id> | llm")
+    compared_with: list[Basis] = Field(default_factory=list,
+                                       description="upper-level articles on the same matter the clause was compared with")
+
+
+class SetAside(BaseModel):
+    """A finding a phrase rule proposed and the reading of its clause set aside, with the reason."""
+
+    code: str
+    location: str | None = None
+    evidence: str | None = None
+    reason: str
+    source: str = ""
+    compared_with: list[Basis] = Field(default_factory=list)
 
 
 class ReviewReport(BaseModel):
@@ -219,6 +232,7 @@ class ReviewReport(BaseModel):
     clauses: list[Clause] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     reminders: list[Finding] = Field(default_factory=list)
+    set_aside: list[SetAside] = Field(default_factory=list, description="proposed findings the clause's reading rejects")
     unreadable: list[dict[str, str]] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list)
     kb_fingerprint: str | None = None

@@ -25,6 +25,7 @@ from assistant.errors import FashenError, InputError, LockBusy
 from assistant.kb.base import CURRENT, Generation, current_generation
 from assistant.kb.catalog import Catalog
 from assistant.kb.embed import get_embedder
+from assistant.kb import powers
 from assistant.kb.lexical import INDEX_VERSION, LexicalIndex, article_document
 from assistant.kb.sources import Loaded, iter_files, load_file, load_laws_db, load_shipped
 from assistant.kb.store import DenseStore, chroma_client
@@ -116,7 +117,8 @@ class _Builder:
         prev_meta = self.previous.meta if self.previous else {}
         chroma_url = self.settings.effective_chroma_url
         needs_index = (self.result.changed or not self.previous or prev_meta.get("embedder") != embedder_name
-                       or prev_meta.get("chroma_url") != chroma_url or prev_meta.get("lexical_version") != INDEX_VERSION)
+                       or prev_meta.get("chroma_url") != chroma_url or prev_meta.get("lexical_version") != INDEX_VERSION
+                       or prev_meta.get("powers_version") != powers.POWERS_VERSION)
         if not needs_index:
             self.catalog.close()
             shutil.rmtree(self.tmp, ignore_errors=True)
@@ -132,9 +134,10 @@ class _Builder:
             collection = f"{self.settings.kb.collection_prefix}-{self.path.name}" if chroma_url else \
                 f"{self.settings.kb.collection_prefix}-articles"
             self._embed(articles, docs, embedder_name, collection, chroma_url, prev_meta)
+        powers.build(self.catalog)  # the competence table, read from the texts just ingested
         fingerprint = self.catalog.fingerprint()
         meta = {"embedder": embedder_name, "collection": collection, "chroma_url": chroma_url,
-                "lexical_version": INDEX_VERSION,
+                "lexical_version": INDEX_VERSION, "powers_version": powers.POWERS_VERSION,
                 "fingerprint": fingerprint, "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         (self.tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         self.catalog.close()

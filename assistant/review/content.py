@@ -607,4 +607,4 @@ def run_content(rules: list[Rule], ctx: ReviewContext) -> list[Finding]:
 
 
 # The checks on the draft's dates live beside this module; importing it registers them.
-from assistant.review import content_dates  # noqa: E402,F401
+from assistant.review import compare, content_dates  # noqa: E402,F401

@@ -13,6 +13,7 @@ from assistant.review.content import compile_patterns, make_finding, segments_of
 from assistant.review.context import ReviewContext
 from assistant.review.dates import find_dates
 from assistant.review.rules import Rule, register_check
+from assistant.text.regions import region_districts
 from assistant.review.sentences import neutralize
 from assistant.text.numerals import cn_to_int
 
@@ -53,7 +54,11 @@ def _own_period(text: str, start: int) -> bool:
     subject = text[begin:start]
     if _SELF_HOLDER.search(subject):
         return True
-    return not _OTHER_HOLDER.search(subject)
+    if _OTHER_HOLDER.search(subject):
+        return False
+    # a bare period continues the document's own date statement ("自……起施行，有效期五年"); a period with another
+    # subject ("以上基本信息长期有效") is that thing's
+    return not re.sub(r"[\s\u3000、]|^(?:并|且|其|同时|本|以上|上述)+", "", subject)
 
 
 def _own(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -138,8 +143,11 @@ def check_validity_period(rule: Rule, clause: Clause, ctx: ReviewContext) -> lis
     limit = ctx.validity_max_years_provisional if provisional else ctx.validity_max_years
     kind = "暂行、试行文件" if provisional else "规范性文件"
     evidence = _statement_evidence(clause, ctx)
+    # A province whose rule gives a document without a stated 有效期 a period of its own (上海: 5 years, 暂行/试行 2)
+    # sees no defect in the omission; only a period stated beyond the limit is one.
+    supplied = _region(ctx) in set(rule.params.get("default_period_regions") or [])
     if not info:
-        return [make_finding(rule, clause, None, "未规定施行日期和有效期")]
+        return [] if supplied else [make_finding(rule, clause, None, "未规定施行日期和有效期")]
     problems = []
     if not info.get("start_known"):
         problems.append("未规定施行日期")
@@ -154,11 +162,32 @@ def check_validity_period(rule: Rule, clause: Clause, ctx: ReviewContext) -> lis
         start = info.get("start") or ctx.reference_date
         if start and info["until"] > _add_years(start, limit):
             problems.append(f"有效期至{info['until'].isoformat()}，超过{kind}最长{limit}年的要求")
-    else:
+    elif not supplied:
         problems.append("未规定有效期")
+    if supplied:
+        problems = [p for p in problems if p != "未规定施行日期"]
     if not problems:
         return []
     return [make_finding(rule, clause, evidence, "；".join(problems))]
+
+
+_PROVINCE = re.compile(r"^(?:中共)?(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|"
+                       r"云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆)")
+
+
+def _region(ctx: ReviewContext) -> str | None:
+    """The province of the issuer (上海市…人民政府 → 上海; 杨浦区…局 → 上海 by the district's name), else of the
+    title, else None."""
+    districts = region_districts()
+    for name in (ctx.dossier.issuer, ctx.dossier.title):
+        name = (name or "").strip("#* ")
+        m = _PROVINCE.match(name)
+        if m:
+            return m.group(1)
+        for region, names in districts.items():
+            if any(name.startswith(d) for d in names):
+                return region
+    return None
 
 
 def _statement_evidence(clause: Clause, ctx: ReviewContext) -> str:
@@ -210,7 +239,8 @@ def check_retroactive_dates(rule: Rule, clause: Clause, ctx: ReviewContext) -> l
     if target is not None and target.location == clause.location and effective and reference \
             and effective < reference and p.get("check_effective", True):
         draft_burden = compile_patterns(p.get("draft_burden"))
-        if any(rx.search(neutralize(ctx.dossier.draft_text)) for rx in draft_burden):
+        granting = any(rx.search(ctx.title or "") for rx in compile_patterns(p.get("favourable_title")))
+        if not granting and any(rx.search(neutralize(ctx.dossier.draft_text)) for rx in draft_burden):
             return [make_finding(rule, clause, _statement_evidence(clause, ctx),
                                  f"施行日期{effective.isoformat()}早于{('印发日期' if ctx.issue_date else '审查日期')}"
                                  f"{reference.isoformat()}")]

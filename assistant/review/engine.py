@@ -16,6 +16,8 @@ from assistant.models import Basis, DocType, Dossier, Finding, ReviewReport, Sev
 from assistant.review.clauses import split_clauses
 from assistant.review.context import ReviewContext
 from assistant.review.dossier import detect_doc_type
+from assistant.kb.powers import table_for_catalog
+from assistant.review.measures import owner_posture, vet_findings
 from assistant.review.materials import classify_material, kind_label
 from assistant.review.procedure import CODE_ORDER, run_procedure
 from assistant.review.rules import RuleSet, load_rules
@@ -80,7 +82,9 @@ def review(dossier: Dossier, *, catalog: Any = None, rules: RuleSet | None = Non
     except (AttributeError, TypeError):
         pass
 
-    content = _run_content(rules, ctx, notices)
+    table = table_for_catalog(catalog) if catalog is not None else None
+    content, set_aside = vet_findings(_run_content(rules, ctx, notices),
+                                      owner=owner_posture(dossier.title, dossier.draft_text), table=table)
     ctx.content_findings = content
     procedure, reminders = run_procedure(rules, ctx)
     order = {c.location: i for i, c in enumerate(clauses)}
@@ -88,7 +92,7 @@ def review(dossier: Dossier, *, catalog: Any = None, rules: RuleSet | None = Non
     return ReviewReport(
         title=dossier.title, doc_type=dossier.doc_type, doc_type_detected=detected, stage=dossier.stage,
         issuer=dossier.issuer, draft=dossier.draft_name, materials=materials, clauses=clauses, findings=findings,
-        reminders=reminders, unreadable=list(dossier.unreadable), notices=notices,
+        reminders=reminders, set_aside=set_aside, unreadable=list(dossier.unreadable), notices=notices,
         kb_fingerprint=_fingerprint(catalog), review_date=ctx.review_date,
     )
 
@@ -120,6 +124,7 @@ def report_to_json_dict(report: ReviewReport) -> dict[str, Any]:
         "title": report.title,
         "findings": [_finding_dict(f) for f in report.findings],
         "reminders": [_finding_dict(f) for f in report.reminders],
+        "set_aside": [s.model_dump() for s in report.set_aside],
         "doc_type_detected": report.doc_type_detected,
         "stage": report.stage.value,
         "issuer": report.issuer,
