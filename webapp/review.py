@@ -10,8 +10,8 @@ import streamlit as st
 
 from assistant.models import Stage
 from webapp.common import (
-    DOC_TYPES, app_user, guard, kb_or_none, max_upload_mb, refuse_oversized, rules_for, save_uploads, settings,
-    uploader_limit,
+    DOC_TYPES, app_user, guard, kb_or_none, max_upload_mb, private_download, refuse_oversized, rules_for,
+    save_uploads, settings, uploader_limit,
 )
 from webapp.render import (
     SEVERITY_LABEL, code_label, draft_html, filter_findings, findings_html, findings_rows,
@@ -162,12 +162,13 @@ def show_results(state: dict[str, Any]) -> None:
 
         stem = re.sub(r"[\\/:*?\"<>|\s]+", "_", report.title)[:60] or "审查报告"
         c = st.columns(3)
-        c[0].download_button("下载审查报告（JSON）", json.dumps(report_to_json_dict(report), ensure_ascii=False, indent=1),
-                             file_name=f"{stem}-审查报告.json", mime="application/json", key="dl_review_json")
-        c[1].download_button("下载审查报告（Markdown）", report_to_markdown(report), file_name=f"{stem}-审查报告.md",
-                             mime="text/markdown", key="dl_review_md")
-        c[2].download_button("下载完整报告（可在意见书页载入）", report.model_dump_json(indent=1),
-                             file_name=f"{stem}-review.json", mime="application/json", key="dl_review_full")
+        private_download(c[0], "下载审查报告（JSON）",
+                         lambda: json.dumps(report_to_json_dict(report), ensure_ascii=False, indent=1),
+                         file_name=f"{stem}-审查报告.json", mime="application/json", key="dl_review_json")
+        private_download(c[1], "下载审查报告（Markdown）", lambda: report_to_markdown(report),
+                         file_name=f"{stem}-审查报告.md", mime="text/markdown", key="dl_review_md")
+        private_download(c[2], "下载完整报告（可在意见书页载入）", lambda: report.model_dump_json(indent=1),
+                         file_name=f"{stem}-review.json", mime="application/json", key="dl_review_full")
     st.page_link("webapp/opinion.py", label="根据审查结果起草合法性审查意见书", icon=":material/edit_document:")
 
 

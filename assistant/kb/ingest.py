@@ -226,33 +226,47 @@ def ingest_default(settings: Settings | None = None, progress: Progress | None =
     return _run(settings, progress, lambda b: b.add(default_sources(settings)))
 
 
+def _skipped_lines(skipped: list[dict[str, str]]) -> str:
+    shown = "；".join(f"{s['file']}：{s['reason']}" for s in skipped[:10])
+    return shown + (f"；另有 {len(skipped) - 10} 个" if len(skipped) > 10 else "")
+
+
 def ingest_paths(paths: list[Path], *, level: Level | None = None, region: str | None = None,
                  issuer: str | None = None, settings: Settings | None = None,
-                 progress: Progress | None = None) -> IngestResult:
-    """Add the user's files or folders; unreadable files are listed in `skipped` and the rest goes on."""
+                 progress: Progress | None = None, strict: bool = False) -> IngestResult:
+    """Add the user's files or folders; files that cannot be read are listed in `skipped` and the rest goes on.
+
+    Every file is read before the knowledge base is touched: when none can be ingested (or, with `strict`, when
+    any cannot), an InputError gives the reasons and the knowledge base stays as it was.
+    """
     settings = settings or get_settings()
     files: list[Path] = []
     skipped: list[dict[str, str]] = []
     for p in paths:
-        if not p.exists():
+        if not p.exists() and not p.is_symlink():
             raise InputError(f"路径不存在：{p}。请检查路径是否正确。")
         found, skip = iter_files(p, settings.kb.max_files)
         files += found
         skipped += skip
-    if not files:
-        raise InputError(f"{', '.join(map(str, paths))} 中没有可导入的文件（支持 .md .txt .docx .pdf .html）。")
     max_bytes = int(settings.kb.max_file_mb * 2**20)
+    loaded: list[Loaded] = []
+    for f in files:
+        try:
+            loaded.append(load_file(f, level=level, region=region, issuer=issuer, max_bytes=max_bytes))
+        except FashenError as exc:
+            skipped.append({"file": str(f), "reason": str(exc)})
+        if progress:
+            progress("files", 1, len(files))
+    if not loaded:
+        where = "、".join(map(str, paths))
+        reasons = f"：{_skipped_lines(skipped)}" if skipped else "（支持 .md .txt .docx .pdf .html）"
+        raise InputError(f"{where} 中没有可导入的文件，知识库未改动{reasons}")
+    if strict and skipped:
+        raise InputError(f"有 {len(skipped)} 个文件无法导入（--strict），知识库未改动：{_skipped_lines(skipped)}")
 
     def work(b: _Builder) -> None:
         if b.previous is None:
             b.add(default_sources(settings))
-        loaded = []
-        for f in files:
-            try:
-                loaded.append(load_file(f, level=level, region=region, issuer=issuer, max_bytes=max_bytes))
-            except FashenError as exc:
-                skipped.append({"file": str(f), "reason": str(exc)})
-            b.progress("files", 1, len(files))
         b.add(loaded)
 
     result = _run(settings, progress, work)

@@ -11,7 +11,8 @@ import json
 import re
 from pathlib import Path
 
-from assistant.documents.readers import read_document
+from assistant.config import get_settings
+from assistant.documents.readers import read_document, within
 from assistant.errors import InputError
 from assistant.models import DocType, Dossier, Material, Stage
 from assistant.review.dates import date_line, review_date_of
@@ -33,6 +34,12 @@ def _lines(text: str) -> list[str]:
     return [s for s in map(strip_markup, (text or "").splitlines()) if s]
 
 
+def is_title(line: str) -> bool:
+    """Whether a line reads as a document's title (…办法, …方案（送审稿）), not a body line or a header."""
+    return not (line.endswith("文件") or _DOC_NO.search(line) or line.startswith("第") or len(line) > 60) \
+        and bool(_TITLE_END.search(line))
+
+
 def infer_title(text: str) -> str:
     """The draft's title: the 关于印发《…》的通知 inner title, or the first title-like line (+ 送审稿 mark)."""
     lines = _lines(text)[:15]
@@ -41,9 +48,7 @@ def infer_title(text: str) -> str:
         if m:
             return m.group(1)
     for i, line in enumerate(lines):
-        if line.endswith("文件") or _DOC_NO.search(line) or line.startswith("第") or len(line) > 60:
-            continue
-        if _TITLE_END.search(line):
+        if is_title(line):
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
             return line + nxt if DRAFT_MARK.fullmatch(nxt) else line
     # A sentence is no title (a one-line file of citations would otherwise hide them as "the draft's own title").
@@ -132,16 +137,27 @@ def _issuer(title: str, text: str, materials: list[Material]) -> str | None:
     return found
 
 
+def _too_long(chars: int, limit: int) -> InputError:
+    return InputError(f"草案和材料合计至少 {chars:,} 字，超过一次审查 {limit:,} 字的上限（设置 review.max_chars）。"
+                      "请只附必要的材料，或拆分草案后分别审查。")
+
+
 def _build(draft: Path, draft_shown: str, materials: list[tuple[Path, str]], *, doc_type: DocType | None,
            stage: Stage, issuer: str | None, title: str | None) -> Dossier:
     try:
         doc = read_document(draft)
     except InputError as exc:
         raise InputError(f"草案无法读取：{exc}") from exc
+    limit, chars = get_settings().review.max_chars, len(doc.text)
+    if chars > limit:
+        raise _too_long(chars, limit)
     mats: list[Material] = []
     unreadable: list[dict[str, str]] = []
     for path, shown in materials:
         m, bad = _read_material(path, shown)
+        chars += len(m.text or "")
+        if chars > limit:  # checked as each file is read: no number of materials makes a review run long
+            raise _too_long(chars, limit)
         mats.append(m)
         if bad:
             unreadable.append(bad)
@@ -155,6 +171,15 @@ def _build(draft: Path, draft_shown: str, materials: list[tuple[Path, str]], *, 
         issuer=issuer or _issuer(title, doc.text, mats), review_date=review_date_of(doc.text, mats),
         materials=classified(mats), unreadable=unreadable,
     )
+
+
+def _in_case(case_dir: Path, name: str, what: str) -> Path:
+    """A file case.json names, which must lie inside the case folder once links and `..` are resolved."""
+    path = case_dir / str(name)
+    if not within(case_dir, path):
+        raise InputError(f"case.json 写明的{what} {name} 位于案件文件夹之外，出于安全考虑拒绝读取。"
+                         "请把文件放进案件文件夹，并在 case.json 中写相对路径。")
+    return path
 
 
 def load_case(case_dir: Path, *, doc_type: DocType | None = None, stage: Stage | None = None) -> Dossier:
@@ -180,14 +205,14 @@ def load_case(case_dir: Path, *, doc_type: DocType | None = None, stage: Stage |
         if not candidates:
             raise InputError(f"{spec_file.name} 没有写明草案（\"draft\"），文件夹中也没有 draft.* 文件。")
         draft_name = candidates[0].name
-    draft = case_dir / draft_name
+    draft = _in_case(case_dir, draft_name, "草案")
     if not draft.is_file():
         raise InputError(f"{spec_file.name} 写明的草案 {draft_name} 不存在。请检查文件名。")
     names = spec.get("materials")
     if names is None:
         folder = case_dir / "materials"
         names = [str(p.relative_to(case_dir)) for p in sorted(folder.iterdir()) if p.is_file()] if folder.is_dir() else []
-    materials = [(case_dir / n, Path(n).name) for n in names]
+    materials = [(_in_case(case_dir, n, "材料"), Path(n).name) for n in names]
     try:  # case.json is a boundary: its type and stage are parsed here, once
         doc_type = doc_type or (DocType.parse(spec["doc_type"]) if spec.get("doc_type") else None)
         stage = stage or Stage.parse(spec.get("stage") or Stage.REVIEW)

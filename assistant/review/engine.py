@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.config import Settings, get_settings
+from assistant.errors import InputError
 from assistant.kb.catalog import Catalog
 from assistant.kb.powers import table_for_catalog
 from assistant.models import Clause, DocType, Dossier, Finding, ReviewReport, Stage
@@ -128,6 +129,9 @@ def review(dossier: Dossier, *, catalog: Catalog | None = None, rules: RuleSet |
     notices += [f"材料《{bad.get('file')}》无法读取，未纳入审查：{bad.get('reason')}" for bad in dossier.unreadable]
 
     clauses = split_clauses(dossier.draft_text, dossier.paragraphs or None)
+    if len(clauses) > settings.review.max_clauses:
+        raise InputError(f"草案《{dossier.draft_name}》共 {len(clauses):,} 条（段），超过一次审查 "
+                         f"{settings.review.max_clauses:,} 条（段）的上限（设置 review.max_clauses）。请拆分后分别审查。")
     ctx = ReviewContext.build(dossier, catalog, clauses=clauses, settings=settings)
     # the reading of each clause's measures vets what the phrase rules found (measures.py)
     content, set_aside = vet_findings(run_content(rules.rules, ctx),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from pathlib import Path
 
@@ -30,7 +31,8 @@ def assert_no_traceback(at: AppTest) -> None:
 
 
 def texts(elements) -> list[str]:
-    return [e.value for e in elements]
+    """What the elements show: their Markdown with the escapes of data (md_escape) undone."""
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in elements]
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
