@@ -114,7 +114,7 @@ def builtin_suites() -> dict[str, Suite]:
             primary=lexeval.PRIMARY, requires=(KB,),
         ),
     ]
-    suites += heldout_suites()
+    suites += heldout_suites() + real_suites()
     return {s.name: s for s in suites}
 
 
@@ -127,6 +127,30 @@ def _load_review_heldout(root: Path) -> list[EvalCase]:
     if not sets:
         raise InputError(f"没有找到自编的审查留出集（{root}/review_heldout*）。")
     return [c.model_copy(update={"id": f"{d.name}/{c.id}"}) for d in sets for c in review.load_cases(d)]
+
+
+REAL_DIR = PROJECT_ROOT / "evals" / "real"
+
+
+def _review_suite(name: str, description: str, data: str, load) -> Suite:
+    return Suite(name=name, description=description, data=data, load=load, system=review.system,
+                 score=review.score_case, metrics=review.metrics, breakdowns=review.breakdowns,
+                 primary=review.PRIMARY, lower_is_better=review.LOWER_IS_BETTER,
+                 requires=(KB, "assistant.review:run_review"))
+
+
+def real_suites() -> list[Suite]:
+    """Real issued documents labelled from the law (evals/real/README.md): content codes only, stage 备案. The 59
+    documents of shared/realdocs are read in place (data `../realdocs`, beside evaldata); the held-out ones and the
+    reported clauses come with their labels."""
+    return [
+        _review_suite("review-real", "真实规范性文件（上海 59 件，../shared/realdocs 原文，标注见 evals/real/realdocs）",
+                      "../realdocs", lambda root: review.load_labels(REAL_DIR / "realdocs", Path(root))),
+        _review_suite("review-real-heldout", "真实规范性文件留出集（20 件，未用于调校；原文与标注见 evals/real/heldout）",
+                      str(REAL_DIR / "heldout"), lambda root: review.load_cases(Path(root))),
+        _review_suite("review-reported", "备案审查机关纠正过的问题条款（14 条，官方报告；evals/real/reported）",
+                      str(REAL_DIR / "reported"), lambda root: review.load_cases(Path(root))),
+    ]
 
 
 def heldout_suites() -> list[Suite]:
