@@ -27,7 +27,7 @@ from assistant.models import Article, Level, Status
 
 POWERS_FILE = KNOWLEDGE_BASE_DIR / "lexicon" / "powers.yaml"
 # Bump when extraction changes: an older table is rebuilt on the next ingest (and on open when missing).
-POWERS_VERSION = 3
+POWERS_VERSION = 4
 # Instruments that give powers (a 规范性文件 or 司法解释 assigns none).
 SOURCE_LEVELS = {Level.LAW, Level.ADMIN_REGULATION, Level.LOCAL_REGULATION, Level.RULE}
 TIER_RANK: dict[str, int] = {}
@@ -51,7 +51,7 @@ class Power(BaseModel):
     authority: str = Field(description="the authority as the law names it: 县级以上地方人民政府公安部门")
     tier: str = Field(description="national | provincial | municipal | county | town | self_government | department")
     sector: str | None = Field(None, description="公安, 城乡规划 … (the words before 部门/机关), None for a government")
-    action: str = Field(description="approve | register | penalty | coerce | order | fee | certify | plan | forbid")
+    action: str = Field(description="approve | register | penalty | coerce | order | fee | certify | supervise | plan | forbid")
     role: str = Field(description="how the sentence names it: 由 (acts), 经/报 (approves), 向 (receives), subject")
     sentence: str
     matter: str | None = Field(None, description="for a prohibition: what is forbidden (强制其委托招标代理机构…)")
@@ -283,9 +283,10 @@ class PowerTable:
         self._df = {g: len(ix) for g, ix in self._inverted.items()}
 
     def find(self, text: str, *, actions: Iterable[str] | None = None, k: int = 10,
-             min_share: float = 0.4, min_shared: int = 2) -> list[tuple[Power, float]]:
+             min_share: float = 0.4, min_shared: int = 2, rare: bool = False) -> list[tuple[Power, float]]:
         """Rows on the same matter as `text`: the share of the row's matter words (or of a shorter query's) they
-        have in common, rarer words weighing more; best first, restricted to `actions` when given."""
+        have in common, rarer words weighing more; best first, restricted to `actions` when given; with `rare`, only
+        rows sharing at least one word few rows use (a matter, not a manner of speaking)."""
         query = matter_terms(text)
         if not query:
             return []
@@ -302,6 +303,8 @@ class PowerTable:
             p = self.powers[i]
             if len(shared) < min_shared or (wanted is not None and p.action not in wanted):
                 continue
+            if rare and min(self._df[g] for g in shared) > max(3, n // 200):
+                continue  # only common words in common (接到报告, 及时处理): no matter shared
             hit = sum(_idf(n, self._df[g]) for g in shared)
             total = min(sum(_idf(n, self._df[g]) for g in self._grams[i]), query_total) or 1.0
             share = hit / total  # of the row's matter, or of a short query's
