@@ -44,5 +44,6 @@ def run_review(source: Dossier | Path, materials: Sequence[Path] = (), *, kb: Kn
     dossier = source if isinstance(source, Dossier) else read_dossier(
         source, materials, doc_type=doc_type, stage=stage, issuer=issuer, title=title)
     catalog = kb.catalog if kb is not None else None
-    report = review(dossier, catalog=catalog, rules=rules, settings=settings)
+    search = (lambda q, k: kb.search(q, k=k)) if kb is not None else None
+    report = review(dossier, catalog=catalog, rules=rules, settings=settings, search=search)
     return augment(report, dossier.draft_text, settings, catalog, provider=llm)
