@@ -337,6 +337,22 @@ def table_for(kb) -> PowerTable:
     return table_for_catalog(kb.catalog)
 
 
+_FEE_NAME = re.compile(r"([\u4e00-\u9fa5]{2,12}?)(?:处理)?费")
+_GENERIC_FEE = {"相关", "有关", "各项", "工作", "管理", "服务", "其他", "工本"}
+
+
+def fee_in_law(sentence: str, table: PowerTable) -> Power | None:
+    """The row of the law that sets a fee the sentence names (生活垃圾处理费 → a law's "生活垃圾处理收费制度"), or None."""
+    for m in _FEE_NAME.finditer(sentence):
+        stem = re.sub(r"^(?:缴纳|交纳|收取|征收|代收|代为收取|单位|应当|均应当)+", "", m.group(1))
+        if len(stem) < 3 or stem in _GENERIC_FEE:
+            continue
+        for p in table.powers:
+            if p.action == "fee" and stem in p.sentence:
+                return p
+    return None
+
+
 _LICENCE_NAME = re.compile(r"《([^《》]{2,30}?(?:许可证|许可|执照|经营证|资格证|资质证书))》|([\u4e00-\u9fa5]{2,14}?许可证?)")
 _GENERIC_LICENCE = {"行政许可", "许可", "审批许可", "相关许可", "有关许可"}
 
