@@ -337,19 +337,23 @@ def table_for(kb) -> PowerTable:
     return table_for_catalog(kb.catalog)
 
 
-_FEE_NAME = re.compile(r"([\u4e00-\u9fa5]{2,12}?)(?:处理)?费")
-_GENERIC_FEE = {"相关", "有关", "各项", "工作", "管理", "服务", "其他", "工本"}
+_FEE_NAME = re.compile(r"([\u4e00-\u9fa5]{3,12})费")
+_GENERIC_FEE = {"相关", "有关", "各项", "工作", "管理", "服务", "其他", "工本", "处理", "收费"}
 
 
 def fee_in_law(sentence: str, table: PowerTable) -> Power | None:
-    """The row of the law that sets a fee the sentence names (生活垃圾处理费 → a law's "生活垃圾处理收费制度"), or None."""
+    """The row of the law that sets a fee the sentence names (生活垃圾处理费 → a law's "生活垃圾处理收费制度"), or None.
+    The fee's name is the longest ending of the words before 费 that a fee-setting sentence of the law contains."""
+    fee_rows = [p for p in table.powers if p.action == "fee"]
     for m in _FEE_NAME.finditer(sentence):
-        stem = re.sub(r"^(?:缴纳|交纳|收取|征收|代收|代为收取|单位|应当|均应当)+", "", m.group(1))
-        if len(stem) < 3 or stem in _GENERIC_FEE:
-            continue
-        for p in table.powers:
-            if p.action == "fee" and stem in p.sentence:
-                return p
+        words = m.group(1)
+        for i in range(len(words) - 2):
+            stem = words[i:]
+            if stem in _GENERIC_FEE:
+                break
+            row = next((p for p in fee_rows if stem in p.sentence), None)
+            if row is not None:
+                return row
     return None
 
 

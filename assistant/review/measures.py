@@ -261,7 +261,8 @@ def vet_findings(findings: list[Finding], *, owner: bool = False,
         reading = read(f.evidence)
         reason = vet(f.code, reading, owner=owner)
         compared: list[Basis] = []
-        if reason is None and f.code == "C.FEE" and table is not None:
+        # a fee the law sets, named without a rate of the draft's own: the rate is the competent government's to fix
+        if reason is None and f.code == "C.FEE" and table is not None and not _AMOUNT.search(f.evidence):
             row = fee_in_law(f.evidence, table)
             if row is not None:
                 reason = f"所称收费由{row.citation}规定（“{row.sentence}”），本条是对法定收费的执行，不是新设收费"

@@ -62,7 +62,9 @@ def _matter(text: str) -> set[str]:
 
 
 def _sentences(para: str) -> list[str]:
-    return [x for x in re.split(r"[。；]", para) if len(x) >= 6]
+    """The sentences of a 款, and runs of two and three of them (a draft often joins what the law says in two)."""
+    parts = [x for x in re.split(r"[。；]", para) if len(x) >= 6]
+    return parts + ["，".join(parts[i:i + n]) for n in (2, 3) for i in range(len(parts) - n + 1)]
 
 
 def restates(sentence: str, law_sentence: str, mine: set[str] | None = None) -> bool:
