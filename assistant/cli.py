@@ -316,37 +316,16 @@ def cite_check(
 
 # -- review and drafting ------------------------------------------------------------------------------------
 
-def _load_dossier(path: Path, materials: list[Path] | None, doc_type: str | None, stage: str | None):
-    from assistant.review.dossier import load_case, load_files
+def _review(path: Path, materials: list[Path], doc_type: str | None, stage: str | None):
+    """Review a case folder or a draft file against the current knowledge base (the library's one review call);
+    the type and stage are parsed here, at the command line, once."""
+    from assistant.models import DocType, Stage
+    from assistant.review import run_review
+    from assistant.review.pipeline import read_dossier
 
-    if not path.exists():
-        raise InputError(f"路径不存在：{path}。请给出草案文件或案件文件夹。")
-    if path.is_dir():
-        dossier = load_case(path)
-        updates: dict[str, Any] = {}
-        if doc_type:
-            updates |= {"doc_type": doc_type, "doc_type_detected": False}
-        if stage:
-            updates["stage"] = stage
-        return dossier.model_copy(update=updates) if updates else dossier
-    return load_files(path, list(materials or []), doc_type=doc_type, stage=stage or "审核")
-
-
-def run_review(path: Path, materials: list[Path] | None = None, doc_type: str | None = None, stage: str | None = None):
-    """Load the dossier and review it against the current knowledge base."""
-    from assistant.review.engine import review
-
-    if doc_type and doc_type not in ("normative", "major_decision"):
-        raise InputError(f"未知的文件类型 {doc_type!r}；可选：normative（规范性文件）、major_decision（重大行政决策）。")
-    if stage and stage not in ("审核", "备案"):
-        raise InputError(f"未知的审查阶段 {stage!r}；可选：审核、备案。")
-    from assistant.review.llm_review import augment
-
-    dossier = _load_dossier(path, materials, doc_type, stage)
-    kb = _kb()
-    settings = get_settings()
-    report = review(dossier, catalog=kb.catalog, settings=settings)
-    return augment(report, dossier.draft_text, settings, kb.catalog)
+    dossier = read_dossier(path, materials, doc_type=DocType.parse(doc_type) if doc_type else None,
+                           stage=Stage.parse(stage) if stage else None)
+    return run_review(dossier, kb=_kb(), settings=get_settings())
 
 
 @app.command("review")
@@ -360,10 +339,10 @@ def review_cmd(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """合法性审查：找出缺失的程序和违法条款，给出位置、依据和修改建议。"""
-    from assistant.review.engine import report_to_json_dict, report_to_markdown
+    from assistant.review.report import report_to_json_dict, report_to_markdown
 
     materials = [*(material or []), *(more or [])]
-    report = run_review(path, materials, doc_type, stage)
+    report = _review(path, materials, doc_type, stage)
     _audit_review(report, path, materials, "review")
     if output:
         output.write_text(report.model_dump_json(indent=1), encoding="utf-8")
@@ -401,7 +380,7 @@ def draft(
         except ValueError as exc:
             raise InputError(f"{path.name} 不是 fashen 保存的审查报告（{str(exc)[:200]}）。请用 `fashen review … -o report.json` 生成。") from exc
     else:
-        report = run_review(path, materials, doc_type, stage)
+        report = _review(path, materials, doc_type, stage)
     opinion = build_opinion(report, office=office)
     _audit_review(report, path, materials, "draft")
     suffix = output.suffix.lower()
@@ -484,10 +463,8 @@ def run_app(port: Annotated[int, typer.Option(help="端口")] = 8501) -> None:
 
 
 def _mount_eval() -> None:
-    try:
-        from assistant.cli_eval import eval_app
-    except ImportError:  # pragma: no cover - shipped with the package
-        return
+    from assistant.cli_eval import eval_app
+
     app.add_typer(eval_app, name="eval", help="评测：运行评测集、对比基线、查看历史。")
 
 

@@ -63,6 +63,7 @@ class ReviewSettings(Section):
     validity_max_years_provisional: int = Field(2, description="longest 有效期 of a 暂行/试行 document")
     comment_min_workdays: int = Field(7, description="minimum public-comment period, working days")
     comment_min_days_market: int = Field(30, description="minimum public-comment period when operators are concerned")
+    participation_min_days: int = Field(30, description="minimum public-comment period of a major decision (days)")
     holidays_file: Path | None = Field(None, description="extra holiday file (YAML: holidays, workdays)")
     use_llm: bool = Field(False, description="let the configured model propose and explain findings")
     max_chars: int = Field(200_000, description="most characters one review reads: the draft and its materials together")

@@ -282,12 +282,10 @@ def test_markup_in_file_names_is_shown_as_written_and_a_missing_one_is_bad_input
 
 
 def test_an_unexpected_error_is_one_plain_line_even_when_its_message_holds_markup(monkeypatch):
-    from assistant import cli
-
     def boom(*a, **k):
         raise RuntimeError("坏了 [/] [red] :x:")
 
-    monkeypatch.setattr(cli, "run_review", boom)
+    monkeypatch.setattr("assistant.review.pipeline.read_dossier", boom)
     run = fashen("review", "whatever.md")
     clean(run)
     assert run.code == 1 and "内部错误：坏了 [/] [red] :x:" in run.err

@@ -135,7 +135,7 @@ def page() -> None:
         if up is not None and st.button("载入", key="opinion_load"):
             with guard("载入审查报告"):
                 report = _load_report(up.getvalue())
-                st.session_state["review"] = state = {"report": report, "draft_text": "", "rules": []}
+                st.session_state["review"] = state = {"report": report, "draft_text": ""}
                 st.session_state.pop("opinion", None)
                 st.session_state.pop("opinion_edited", None)
     if not state:

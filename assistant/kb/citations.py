@@ -23,6 +23,7 @@ from assistant.kb.catalog import PRC, Catalog, normalize_title
 from assistant.models import Article, Citation, CitationStatus, Instrument, Status
 from assistant.text.numerals import CN_NUM, cn_to_int, int_to_cn, parse_article_label
 from assistant.text.numerals import article_label as _label
+from assistant.text.grams import bigrams
 from assistant.text.structure import ITEM
 
 __all__ = ["RawCitation", "extract_citations", "check_citation", "check_text", "verify_reference",
@@ -62,7 +63,6 @@ _QUOTE = re.compile(r"[ \t\u3000]*(?:的)?(?:相关)?(?:明确规定|规定|明�
                     r"[“\"「『](?P<q>[^”\"」』\n]{2,3000}?)[”\"」』]")
 _ELLIPSIS = re.compile(r"……|…|\.{3,}|。{3,}")
 _NOT_TEXT = re.compile(r"[^\w]|_")
-_CJK = re.compile(r"[\u4e00-\u9fff]+")
 _DATE = re.compile(r"(\d{4})\s*[-年.]\s*(\d{1,2})\s*[-月.]\s*(\d{1,2})")
 _IN_FORCE = re.compile(r"自(\d{4})年(\d{1,2})月(\d{1,2})日起施行")
 _REPEAL_SENTENCE = re.compile(r"废止$")
@@ -403,19 +403,15 @@ def check_citation(raw: RawCitation, catalog: Catalog, *, quote: str | None = No
     return _cite(raw, CitationStatus.VERIFIED, **found)
 
 
-def _bigrams(text: str) -> set[str]:
-    return {seg[i:i + 2] for seg in _CJK.findall(text) for i in range(len(seg) - 1)}
-
-
 @lru_cache(maxsize=4096)
 def _article_bigrams(text: str) -> frozenset[str]:
     """An article's bigrams, computed once: a draft citing one law a thousand times compares with it each time."""
-    return frozenset(_bigrams(text))
+    return frozenset(bigrams(text))
 
 
 def claim_mismatch(claim_text: str, article_text: str, other_texts: Iterable[str] = ()) -> bool:
     """True only when the claim's terms clearly match another article of the instrument and not the cited one."""
-    terms = _bigrams(_CLAIM_NOISE.sub("，", claim_text))
+    terms = bigrams(_CLAIM_NOISE.sub("，", claim_text))
     if len(terms) < 4:  # too little to judge
         return False
     cited = len(terms & _article_bigrams(article_text)) / len(terms)
@@ -441,7 +437,7 @@ def _check_claim(c: Citation, text: str, catalog: Catalog, cache: dict[str, list
     others = [a for a in cache[inst.id] if a.label != c.article]
     if not claim_mismatch(claim, c.quote, (a.text for a in others)):
         return c
-    terms = _bigrams(claim)
+    terms = bigrams(claim)
     best = max(others, key=lambda a: len(terms & _article_bigrams(a.text)))
     # No status of its own: the article "says something else", like a wrong quote.
     return c.model_copy(update={"verified": False, "status": CitationStatus.QUOTE_MISMATCH,

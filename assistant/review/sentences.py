@@ -225,3 +225,13 @@ def amounts(text: str) -> list[float]:
             continue
         out.append(value * (10000 if wan else 1))
     return out
+
+
+# -- plain sentences of a material -----------------------------------------------------------------------------
+
+_SENTENCE = re.compile(r"[^。；;！？\n]+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """The text cut at 。；！？ and line ends (what the procedure checks read materials by)."""
+    return [s.strip() for s in _SENTENCE.findall(text or "") if s.strip()]

@@ -443,7 +443,7 @@ def test_evals_page_lists_suites_and_shows_a_suite_that_cannot_run(kb_home, monk
 @pytest.mark.skipif(not (REVIEW_CASES.parent.parent / "qa-admin" / "dev.jsonl").is_file(),
                     reason="evaldata qa-admin not available")
 def test_evals_page_runs_a_suite_and_shows_regressions_against_the_baseline(kb_home, monkeypatch, tmp_path):
-    import assistant.evals.runner as runner
+    import evals.runner as runner
 
     baselines = tmp_path / "baselines"
     monkeypatch.setattr(runner, "BASELINES_DIR", baselines)

@@ -285,7 +285,7 @@ def test_two_users_at_once_each_see_their_own_work(server, browser, page, tmp_pa
 
 def test_kb_and_evals_pages(server, page):
     from assistant.config import Settings
-    from assistant.evals.suites import load_registry
+    from evals.suites import load_registry
 
     goto(page, server, "kb", READY["kb"])
     page.get_by_text("按层级统计").wait_for()

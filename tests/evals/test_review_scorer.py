@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.evals.base import EvalCase
-from assistant.evals.review import (
+from evals.base import EvalCase
+from evals.review import (
     breakdowns,
     load_cases,
     match_findings,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import InputError
-from assistant.evals.base import RunConfig
-from assistant.evals.runner import run_suite
-from assistant.evals.suites import builtin_suites, load_registry, system_status
+from evals.base import RunConfig
+from evals.runner import run_suite
+from evals.suites import builtin_suites, load_registry, system_status
 
 from tests.evals.helpers import write_jsonl, write_review_case
 
@@ -46,9 +46,9 @@ def test_heldout_suites_read_the_sets_shipped_in_the_repository(tmp_path):
 
 
 def test_system_status_names_what_is_missing():
-    s = dataclasses.replace(builtin_suites()["review"], requires=("assistant.evals.metrics:mean", "assistant.nope:x",
-                                                                  "assistant.evals.metrics:nope"))
-    assert system_status(s) == ["assistant.nope.x", "assistant.evals.metrics.nope"]
+    s = dataclasses.replace(builtin_suites()["review"], requires=("evals.metrics:mean", "assistant.nope:x",
+                                                                  "evals.metrics:nope"))
+    assert system_status(s) == ["assistant.nope.x", "evals.metrics.nope"]
 
 
 def _write(path: Path, text: str) -> Path:

@@ -3,7 +3,7 @@ examined on substance, approvals the law gives to a higher authority."""
 
 from assistant.kb.powers import PowerTable, extract
 from assistant.models import Article, Clause, Level
-from assistant.review.compare import check_competence, forbidden_duty
+from assistant.review.checks.compare import check_competence, forbidden_duty
 from assistant.review.context import ReviewContext
 from assistant.review.rules import load_rules
 
@@ -34,13 +34,13 @@ def test_a_town_approving_what_the_law_gives_to_the_county_planning_department(m
     law = _law("中华人民共和国城乡规划法", "第四十四条", 44,
                "在城市、镇规划区内进行临时建设的，应当经城市、县人民政府城乡规划主管部门批准。")
     table = PowerTable(extract(law, law.instrument_title, Level.LAW, None))
-    monkeypatch.setattr("assistant.review.compare._table", lambda ctx: table)
+    monkeypatch.setattr("assistant.review.checks.compare._table", lambda ctx: table)
     rule = load_rules().get("compare.competence")
     text = "在镇规划区内进行临时建设的，须报镇人民政府审批同意后方可施工。"
     clause = Clause(location="第六条", number=6, text=text)
     town = ReviewContext.from_text(text, object(), issuer="某县某镇人民政府", clauses=[clause])
-    (f,) = check_competence(rule, clause, town)
+    (f,) = check_competence(rule, rule.options, clause, town)
     assert (f.code, f.location) == ("C.ULTRA_VIRES", "第六条")
     assert f.compared_with[0].instrument == "中华人民共和国城乡规划法" and f.compared_with[0].article == "第四十四条"
     county = ReviewContext.from_text(text, object(), issuer="某县人民政府", clauses=[clause])
-    assert check_competence(rule, clause, county) == []
+    assert check_competence(rule, rule.options, clause, county) == []

@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assistant.evals.base import EvalCase, ItemResult, RunContext
-from assistant.evals.cite import Resolver
-from assistant.evals.metrics import mean
-from assistant.evals.retrieval import read_jsonl, resolver_of
+from evals.base import EvalCase, ItemResult, RunContext
+from evals.cite import Resolver
+from evals.metrics import mean
+from evals.retrieval import read_jsonl, resolver_of
 from assistant.text.numerals import article_label
 
 
@@ -110,7 +110,7 @@ def breakdowns(items: list[ItemResult]) -> dict[str, dict[str, dict[str, Any]]]:
 
 def system(ctx: RunContext):
     """assistant.kb.citations.verify_reference(catalog, instrument, article_label)."""
-    from assistant.evals.adapters import reference_verifier
+    from evals.adapters import reference_verifier
 
     verify = reference_verifier(ctx)
     return lambda case: verify(case.input["instrument"], case.input["article"])

@@ -35,21 +35,21 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import InputError
-from assistant.evals import citations, lawbench, lexeval, qa, retrieval, review
-from assistant.evals.base import EvalCase, ItemResult, RunContext, Suite
-from assistant.evals.metrics import mean
-from assistant.evals.qa import answer_text
-from assistant.evals.textmatch import normalize_for_match, phrase_found
+from evals import citations, lawbench, lexeval, qa, retrieval, review
+from evals.base import EvalCase, ItemResult, RunContext, Suite
+from evals.metrics import mean
+from evals.qa import answer_text
+from evals.textmatch import normalize_for_match, phrase_found
 
 PROJECT_SUITES_DIR = PROJECT_ROOT / "evals" / "suites"
 # What a suite's system needs, as module:attribute; "a|b" means either will do.
-KB = "assistant.kb:open_kb|assistant.kb.base:open_kb"
+KB = "assistant.kb:open_kb"
 
 
 SYSTEM_REQUIRES = {
     "ask": (KB, "assistant.answer:ask"),
     "search": (KB,),
-    "review": (KB, "assistant.review.dossier:load_case", "assistant.review.engine:review"),
+    "review": (KB, "assistant.review:run_review"),
     "verify": (KB, "assistant.kb.citations:verify_reference"),
 }
 
@@ -74,7 +74,7 @@ def builtin_suites() -> dict[str, Suite]:
             data="review/cases", load=review.load_cases, system=review.system, score=review.score_case,
             metrics=review.metrics, breakdowns=review.breakdowns, primary=review.PRIMARY,
             lower_is_better=review.LOWER_IS_BETTER,
-            requires=(KB, "assistant.review.dossier:load_case", "assistant.review.engine:review"),
+            requires=(KB, "assistant.review:run_review"),
         ),
         Suite(
             name="qa", description="qa-admin 问答：标准条文召回、引用精确率、虚构引用率、必答要点、陷阱题",
@@ -114,7 +114,7 @@ def builtin_suites() -> dict[str, Suite]:
             primary=lexeval.PRIMARY, requires=(KB,),
         ),
     ]
-    suites += heldout_suites()
+    suites += heldout_suites() + real_suites()
     return {s.name: s for s in suites}
 
 
@@ -129,6 +129,30 @@ def _load_review_heldout(root: Path) -> list[EvalCase]:
     return [c.model_copy(update={"id": f"{d.name}/{c.id}"}) for d in sets for c in review.load_cases(d)]
 
 
+REAL_DIR = PROJECT_ROOT / "evals" / "real"
+
+
+def _review_suite(name: str, description: str, data: str, load) -> Suite:
+    return Suite(name=name, description=description, data=data, load=load, system=review.system,
+                 score=review.score_case, metrics=review.metrics, breakdowns=review.breakdowns,
+                 primary=review.PRIMARY, lower_is_better=review.LOWER_IS_BETTER,
+                 requires=(KB, "assistant.review:run_review"))
+
+
+def real_suites() -> list[Suite]:
+    """Real issued documents labelled from the law (evals/real/README.md): content codes only, stage 备案. The 59
+    documents of shared/realdocs are read in place (data `../realdocs`, beside evaldata); the held-out ones and the
+    reported clauses come with their labels."""
+    return [
+        _review_suite("review-real", "真实规范性文件（上海 59 件，../shared/realdocs 原文，标注见 evals/real/realdocs）",
+                      "../realdocs", lambda root: review.load_labels(REAL_DIR / "realdocs", Path(root))),
+        _review_suite("review-real-heldout", "真实规范性文件留出集（20 件，未用于调校；原文与标注见 evals/real/heldout）",
+                      str(REAL_DIR / "heldout"), lambda root: review.load_cases(Path(root))),
+        _review_suite("review-reported", "备案审查机关纠正过的问题条款（14 条，官方报告；evals/real/reported）",
+                      str(REAL_DIR / "reported"), lambda root: review.load_cases(Path(root))),
+    ]
+
+
 def heldout_suites() -> list[Suite]:
     """The project's own held-out sets (tests/fixtures): written by reviewers who never saw the rules or the dev
     questions. Their first-contact figures are in each set's INDEX.md / README.md; here they guard regressions."""
@@ -139,7 +163,7 @@ def heldout_suites() -> list[Suite]:
             data=str(HELDOUT_DIR), load=_load_review_heldout, system=review.system, score=review.score_case,
             metrics=review.metrics, breakdowns=review.breakdowns, primary=review.PRIMARY,
             lower_is_better=review.LOWER_IS_BETTER,
-            requires=(KB, "assistant.review.dossier:load_case", "assistant.review.engine:review"),
+            requires=(KB, "assistant.review:run_review"),
         ),
         Suite(
             name="retrieval-qa-heldout", description="自编问答留出集：问题 → 标准答案条文（与 qa-admin 同格式，60 题）",
@@ -232,7 +256,7 @@ def _builtin_scorer(name: str) -> Callable[[EvalCase, Any], dict[str, float]]:
 
 def _custom_system(spec: UserSuiteSpec, folder: Path) -> Callable[[RunContext], Callable[[EvalCase], Any]]:
     def build(ctx: RunContext) -> Callable[[EvalCase], Any]:
-        from assistant.evals import adapters
+        from evals import adapters
 
         def field_of(case: EvalCase) -> Any:
             return case.input.get(spec.input) if isinstance(case.input, dict) else case.input

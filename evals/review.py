@@ -16,16 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError
-from assistant.evals.base import EvalCase, ItemResult, RunContext
-from assistant.evals.metrics import mean, prf, safe_div
+from assistant.review import codes
+from evals.base import EvalCase, ItemResult, RunContext
+from evals.metrics import mean, prf, safe_div
 from assistant.text.numerals import CN_NUM, cn_to_int
 
-# The finding codes of evaldata/review/README.md (the contract with the engine).
-PROCEDURE_CODES = ("P.DRAFT_NOTE", "P.PUBLIC_COMMENT", "P.FAIR_COMPETITION", "P.LEGALITY_REVIEW", "P.COLLECTIVE",
-                   "P.PUBLIC_PARTICIPATION", "P.EXPERT", "P.RISK", "P.HEARING")
-CONTENT_CODES = ("C.LICENSE", "C.PENALTY", "C.COERCION", "C.FEE", "C.OBLIGATION", "C.COMPETITION", "C.CERTIFICATE",
-                 "C.ULTRA_VIRES", "C.BASIS_INVALID", "C.RETROACTIVE", "C.MINUTES", "C.VALIDITY", "C.PERSONAL_INFO")
-CODES = PROCEDURE_CODES + CONTENT_CODES
+# The finding codes of evaldata/review/README.md (the contract with the engine), from the engine's one table.
+PROCEDURE_CODES = tuple(codes.PROCEDURE)
+CONTENT_CODES = tuple(codes.CONTENT)
+CODES = codes.FINDING_CODES
 
 _LOCATION = re.compile(rf"第\s*({CN_NUM}|\d+)\s*(条|段)(?:\s*之\s*({CN_NUM}|\d+))?")
 
@@ -57,13 +56,34 @@ def load_cases(root: Path) -> list[EvalCase]:
             info = json.loads((d / "case.json").read_text(encoding="utf-8")) if (d / "case.json").is_file() else {}
         except json.JSONDecodeError as exc:
             raise InputError(f"审查评测案例 {d.name} 的 JSON 无效：{exc}") from exc
-        cases.append(EvalCase(
-            id=d.name,
-            input={"path": str(d)},
-            gold={"findings": [{"code": f["code"], "location": f.get("location")} for f in gold.get("findings", [])],
-                  "clean": list(gold.get("clean", []))},
-            meta={"doc_type": info.get("doc_type"), "stage": info.get("stage", "审核")},
-        ))
+        cases.append(_case(d.name, d, gold, info))
+    return cases
+
+
+def _case(case_id: str, folder: Path, gold: dict, info: dict) -> EvalCase:
+    return EvalCase(
+        id=case_id,
+        input={"path": str(folder)},
+        gold={"findings": [{"code": f["code"], "location": f.get("location")} for f in gold.get("findings", [])],
+              "clean": list(gold.get("clean", []))},
+        meta={"doc_type": info.get("doc_type"), "stage": info.get("stage", "审核"),
+              "score_procedures": info.get("score_procedures", True)},
+    )
+
+
+def load_labels(labels: Path, documents: Path) -> list[EvalCase]:
+    """Labels kept apart from the documents they label (evals/real/realdocs/<id>/gold.json for the documents of
+    ../shared/realdocs/<id>/, read in place): one case per label folder whose document exists."""
+    if not documents.is_dir():
+        raise InputError(f"真实文件目录不存在：{documents}。请确认 ../shared/realdocs 可以访问。")
+    cases: list[EvalCase] = []
+    for d in sorted(p for p in labels.iterdir() if (p / "gold.json").is_file()):
+        doc = documents / d.name
+        if not (doc / "case.json").is_file():
+            continue
+        gold = json.loads((d / "gold.json").read_text(encoding="utf-8"))
+        info = json.loads((doc / "case.json").read_text(encoding="utf-8"))
+        cases.append(_case(d.name, doc, gold, {**info, "score_procedures": False}))
     return cases
 
 
@@ -138,8 +158,11 @@ def match_findings(gold: list[dict], reported: list[dict], clean: Iterable[str] 
 
 
 def score_case(case: EvalCase, prediction: Any, ctx: RunContext | None = None) -> ItemResult:
-    """Score one dossier: the case's F1 is its headline score (1.0 when nothing was due and nothing reported)."""
+    """Score one dossier: the case's F1 is its headline score (1.0 when nothing was due and nothing reported).
+    A case with `score_procedures: false` (a real document without a dossier) is scored on content codes only."""
     reported = reported_findings(prediction)
+    if not case.meta.get("score_procedures", True):
+        reported = [f for f in reported if not str(f["code"]).startswith("P.")]
     gold = case.gold["findings"]
     d = match_findings(gold, reported, case.gold.get("clean", []))
     n_m, n_r, n_g = len(d["matched"]), len(reported), len(gold)
@@ -221,7 +244,7 @@ def breakdowns(items: list[ItemResult]) -> dict[str, dict[str, dict[str, Any]]]:
 
 def system(ctx: RunContext):
     """The review engine on each case folder."""
-    from assistant.evals.adapters import reviewer
+    from evals.adapters import reviewer
 
     run = reviewer(ctx)
     return lambda case: run(Path(case.input["path"]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from assistant.evals.base import RunContext
+from evals.base import RunContext
 
 Search = Callable[[str, int], list[Any]]
 

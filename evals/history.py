@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from assistant.config import Settings
-from assistant.evals.base import MetricValue, RunReport
+from evals.base import MetricValue, RunReport
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from assistant.evals.base import RunReport
-from assistant.evals.runner import Comparison
+from evals.base import RunReport
+from evals.compare import Comparison
 
 MAX_LISTED = 30
 

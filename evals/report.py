@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
-from assistant.evals.base import RunReport
-from assistant.evals.history import History, HistoryRun
-from assistant.evals.runner import baseline_path, load_report
-from assistant.evals.summary import fmt
-from assistant.evals.svg import bar_chart, line_chart
+from evals.base import RunReport
+from evals.history import History, HistoryRun
+from evals.runner import baseline_path, load_report
+from evals.summary import fmt
+from evals.svg import bar_chart, line_chart
 
 log = logging.getLogger(__name__)
 

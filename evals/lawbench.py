@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError
-from assistant.evals.adapters import ask_system, lookup_resolver
-from assistant.evals.base import EvalCase, ItemResult, RunContext
-from assistant.evals.cite import Resolver, parse_label, title_candidates
-from assistant.evals.metrics import dedupe, lcs_len, mean, rouge_l
-from assistant.evals.qa import answer_text, score_answer
-from assistant.evals.retrieval import resolver_of
-from assistant.evals.textmatch import normalize_for_match
+from evals.base import EvalCase, ItemResult, RunContext
+from evals.cite import Resolver, parse_label, title_candidates
+from evals.metrics import dedupe, lcs_len, mean, rouge_l
+from evals.qa import answer_text, score_answer
+from evals.retrieval import lookup_resolver, resolver_of
+from evals.textmatch import normalize_for_match
 from assistant.text.numerals import CN_NUM
 
 _RECITE = re.compile(rf"^(.*?)(第\s*(?:{CN_NUM}|\d+)\s*条(?:之(?:{CN_NUM}|\d+))?)的内容是")
@@ -102,6 +101,8 @@ def article_text(article: Any) -> str:
 
 def system_recitation(ctx: RunContext):
     """Lookup in the catalog (default) or `-o via=ask`."""
+    from evals.adapters import ask_system
+
     if (ask := ask_system(ctx)) is not None:
         return ask
     resolver = lookup_resolver(ctx)
@@ -228,7 +229,7 @@ def metrics_cited(items: list[ItemResult]) -> dict[str, float | None]:
 
 def system_ask(ctx: RunContext):
     """assistant.answer.ask on each question."""
-    from assistant.evals.adapters import answerer
+    from evals.adapters import answerer
 
     ask = answerer(ctx)
     return lambda case: ask(case.input["question"])

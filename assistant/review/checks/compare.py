@@ -16,12 +16,42 @@ from __future__ import annotations
 
 import re
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from assistant.kb.powers import Power, PowerTable, table_for_catalog, tier_label
 from assistant.models import Basis, Clause, Finding
-from assistant.review.content import make_finding, segments_of
-from assistant.review.context import IssuerKind, ReviewContext
+from assistant.review.checks.patterns import make_finding, segments_of
+from assistant.review.context import ReviewContext
+from assistant.review.issuer import IssuerKind
 from assistant.review.measures import PartyKind, party_kind, read
-from assistant.review.rules import Rule, register_check
+from assistant.review.schema import Rule
+
+
+class ForbiddenDutyParams(BaseModel):
+    """`forbidden_duty` takes no params: what it compares with is the competence table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FilingReviewParams(BaseModel):
+    """A filing (`filing`) examined on substance (`review`) and granted only to what passes (`grant`), unless a law
+    or regulation sets the filing (`statutory`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    filing: re.Pattern[str]
+    review: re.Pattern[str]
+    grant: re.Pattern[str]
+    statutory: re.Pattern[str]
+
+
+class CompetenceParams(BaseModel):
+    """Which issuers the check reads, and how closely a table row must share the clause's matter."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    issuers: frozenset[IssuerKind] = frozenset({IssuerKind.TOWN})
+    min_share: float = Field(0.6, description="share of the row's matter words the sentence must hold")
 
 COMPULSION = re.compile(r"^(强制|强迫|指定|限定|摊派)")
 # 应 as a modal, not inside 相应/对应/适应/响应/供应/反应/应急/应用
@@ -72,8 +102,7 @@ def forbidden_duty(sentence: str, table: PowerTable) -> Power | None:
     return None
 
 
-@register_check("forbidden_duty", "content")
-def check_forbidden_duty(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+def check_forbidden_duty(rule: Rule, p: ForbiddenDutyParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
     """C.OBLIGATION (C.COMPETITION for a designation) where a clause makes a duty of what the law forbids to compel."""
     table = _table(ctx)
     if table is None:
@@ -90,17 +119,13 @@ def check_forbidden_duty(rule: Rule, clause: Clause, ctx: ReviewContext) -> list
 
 # -- a filing examined on substance ---------------------------------------------------------------------------
 
-@register_check("filing_review", "content")
-def check_filing_review(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+def check_filing_review(rule: Rule, p: FilingReviewParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
     """C.LICENSE where a clause requires a filing, examines it on substance and grants only to what passes."""
-    p = rule.params
     text = clause.text
-    if not (re.search(p["filing"], text) and re.search(p["review"], text) and re.search(p["grant"], text)):
+    m = p.grant.search(text)
+    if not (p.filing.search(text) and p.review.search(text) and m) or p.statutory.search(text):
         return []
-    if re.search(p["statutory"], text):
-        return []
-    m = re.search(p["grant"], text)
-    evidence = next((s.evidence for s in segments_of(clause, ctx) if re.search(p["filing"], s.text)), text.strip())
+    evidence = next((s.evidence for s in segments_of(clause, ctx) if p.filing.search(s.text)), text.strip())
     return [make_finding(rule, clause, evidence, f"审核后“{m.group(0)}”")]
 
 
@@ -111,10 +136,9 @@ _APPROVAL_ACTS = {"审批", "批准", "同意", "核准", "许可", "审核同�
 _ABOVE_TOWN = {"county", "municipal", "provincial", "national", "department"}
 
 
-@register_check("competence", "content")
-def check_competence(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+def check_competence(rule: Rule, p: CompetenceParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
     """C.ULTRA_VIRES where a 镇/街道 approves a matter whose approval the law gives only to a higher authority."""
-    if ctx.issuer_kind != IssuerKind.TOWN:
+    if ctx.issuer_kind not in p.issuers:
         return []
     table = _table(ctx)
     if table is None:
@@ -124,8 +148,8 @@ def check_competence(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Fin
                      if a.kind == PartyKind.AUTHORITY and a.act in _APPROVAL_ACTS and _TOWN_APPROVER.search(a.approver)]
         if not approvals:
             continue
-        rows = table.find(seg.text, actions=["approve"], min_share=float(rule.params.get("min_share", 0.6)), k=5)
-        if not rows or any(p.tier == "town" for p, _ in rows):
+        rows = table.find(seg.text, actions=["approve"], min_share=p.min_share, k=5)
+        if not rows or any(row.tier == "town" for row, _ in rows):
             continue
         best = rows[0][0]
         if best.tier in _ABOVE_TOWN:

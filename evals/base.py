@@ -10,6 +10,7 @@ swap in a fake with `dataclasses.replace(suite, system=...)`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -143,7 +144,7 @@ class RunContext:
     def open_kb(self) -> Any:
         """The knowledge base (opened once); records its fingerprint and size in `info`."""
         if self._kb is None:
-            from assistant.evals.adapters import open_kb
+            from assistant.kb.base import open_kb
 
             self._kb = open_kb(self.settings)
             self._record_kb()
@@ -216,3 +217,15 @@ class Suite:
         if root is None:
             root = Settings().evaldata_dir
         return Path(root) / p
+
+
+def files_fingerprint(root: Path, pattern: str = "**/*") -> str | None:
+    """Short hash of the names and contents of the files under root matching pattern."""
+    if not root.exists():
+        return None
+    h = hashlib.sha256()
+    for p in sorted(root.glob(pattern)) if root.is_dir() else [root]:
+        if p.is_file():
+            h.update(str(p.relative_to(root) if root.is_dir() else p.name).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]

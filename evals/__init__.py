@@ -1,12 +1,12 @@
 """Evaluation framework: suites (data + system + scorer), a runner with bootstrap CIs, baselines, history, reports.
 
-    from assistant.evals import load_registry, run_suite, RunConfig
+    from evals import load_registry, run_suite, RunConfig
     report = run_suite(load_registry().get("review"), RunConfig(limit=5))
 
 The systems under test are reached through `adapters` (lazy imports); see evals/README.md.
 """
 
-from assistant.evals.base import (
+from evals.base import (
     EvalCase,
     ItemResult,
     MetricValue,
@@ -16,10 +16,9 @@ from assistant.evals.base import (
     Suite,
     SystemUnavailable,
 )
-from assistant.evals.runner import (
-    Comparison,
+from evals.compare import Comparison, compare_reports
+from evals.runner import (
     check_thresholds,
-    compare_reports,
     find_baseline,
     load_report,
     parse_thresholds,
@@ -27,7 +26,7 @@ from assistant.evals.runner import (
     save_baseline,
     write_report,
 )
-from assistant.evals.suites import Registry, builtin_suites, load_registry
+from evals.suites import Registry, builtin_suites, load_registry
 
 __all__ = [
     "Comparison", "EvalCase", "ItemResult", "MetricValue", "Registry", "RunConfig", "RunContext", "RunReport",

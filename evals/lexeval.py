@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError
-from assistant.evals.adapters import ask_system, lookup_resolver
-from assistant.evals.base import EvalCase, ItemResult, RunContext
-from assistant.evals.cite import split_reference
-from assistant.evals.lawbench import article_text
-from assistant.evals.metrics import lcs_len, mean
-from assistant.evals.qa import answer_text
-from assistant.evals.retrieval import resolver_of
-from assistant.evals.textmatch import normalize_for_match
+from evals.base import EvalCase, ItemResult, RunContext
+from evals.cite import split_reference
+from evals.lawbench import article_text
+from evals.metrics import lcs_len, mean
+from evals.qa import answer_text
+from evals.retrieval import lookup_resolver, resolver_of
+from evals.textmatch import normalize_for_match
 
 _HEAD = re.compile(r"^(.*?)的内容是\s*[:：]?\s*$")
 _OPTION = re.compile(r"^\s*([A-D])\s*[:：.．、]\s*(.*)$")
@@ -82,6 +81,8 @@ def choose(options: dict[str, str], text: str) -> tuple[str, float]:
 
 def system(ctx: RunContext):
     """Catalog lookup + closest option (default), or `-o via=ask`."""
+    from evals.adapters import ask_system
+
     if (ask := ask_system(ctx)) is not None:
         return ask
     resolver = lookup_resolver(ctx)

@@ -1,6 +1,5 @@
-"""Content checks on the draft's dates: C.VALIDITY (施行日期 / 有效期) and C.RETROACTIVE (a burden dated before the
-draft takes effect, or a 施行日期 before the draft is adopted). Registered when assistant.review.content loads.
-"""
+"""Checks on the draft's dates: C.VALIDITY (施行日期 / 有效期) and C.RETROACTIVE (a burden dated before the draft
+takes effect, or a 施行日期 before the draft is adopted)."""
 
 from __future__ import annotations
 
@@ -8,14 +7,38 @@ import re
 from datetime import date
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from assistant.models import Clause, Finding, Stage
-from assistant.review.content import compile_patterns, make_finding, segments_of
+from assistant.review.checks.patterns import Patterns, make_finding, segments_of
 from assistant.review.context import ReviewContext
 from assistant.review.dates import find_dates
-from assistant.review.rules import Rule, register_check
-from assistant.text.regions import region_districts
+from assistant.review.issuer import province_of
+from assistant.review.schema import Rule
 from assistant.review.sentences import neutralize
 from assistant.text.numerals import cn_to_int
+
+
+class ValidityParams(BaseModel):
+    """The limits are settings (review.validity_max_years …); the params name the provinces whose own rule gives a
+    document that states no 有效期 a period (上海: 5 years, 暂行/试行 2), where the omission is no defect."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default_period_regions: frozenset[str] = frozenset()
+
+
+class RetroactiveParams(BaseModel):
+    """What a burden looks like, what favours the parties, and what makes a whole draft burdensome."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    burden: Patterns = Field(min_length=1)
+    strong_burden: Patterns = Field((), description="a burden even next to favourable words")
+    favourable: Patterns = ()
+    draft_burden: Patterns = Field((), description="a draft with any of these is burdensome as a whole")
+    check_effective: bool = Field(True, description="also report a 施行日期 before the adoption (or review) date")
+    favourable_title: Patterns = Field((), description="a document that only grants (its title says so) burdens no one")
 
 # -- C.VALIDITY ------------------------------------------------------------------------------------------------
 
@@ -133,19 +156,19 @@ def validity_statement(ctx: ReviewContext) -> tuple[Clause | None, dict[str, Any
     return ctx.memo("validity-statement", compute)
 
 
-@register_check("validity_period", "content")
-def check_validity_period(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+def check_validity_period(rule: Rule, p: ValidityParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
     """施行日期 and 有效期 stated, 有效期 within the limit (暂行/试行 shorter)."""
     target, info = validity_statement(ctx)
     if target is None or target.location != clause.location:
         return []
     provisional = ctx.provisional or info.get("trial", False)
-    limit = ctx.validity_max_years_provisional if provisional else ctx.validity_max_years
+    limits = ctx.settings.review
+    limit = limits.validity_max_years_provisional if provisional else limits.validity_max_years
     kind = "暂行、试行文件" if provisional else "规范性文件"
     evidence = _statement_evidence(clause, ctx)
     # A province whose rule gives a document without a stated 有效期 a period of its own (上海: 5 years, 暂行/试行 2)
     # sees no defect in the omission; only a period stated beyond the limit is one.
-    supplied = _region(ctx) in set(rule.params.get("default_period_regions") or [])
+    supplied = province_of(ctx.dossier.issuer, ctx.dossier.title) in p.default_period_regions
     if not info:
         return [] if supplied else [make_finding(rule, clause, None, "未规定施行日期和有效期")]
     problems = []
@@ -171,25 +194,6 @@ def check_validity_period(rule: Rule, clause: Clause, ctx: ReviewContext) -> lis
     return [make_finding(rule, clause, evidence, "；".join(problems))]
 
 
-_PROVINCE = re.compile(r"^(?:中共)?(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|"
-                       r"云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆)")
-
-
-def _region(ctx: ReviewContext) -> str | None:
-    """The province of the issuer (上海市…人民政府 → 上海; 杨浦区…局 → 上海 by the district's name), else of the
-    title, else None."""
-    districts = region_districts()
-    for name in (ctx.dossier.issuer, ctx.dossier.title):
-        name = (name or "").strip("#* ")
-        m = _PROVINCE.match(name)
-        if m:
-            return m.group(1)
-        for region, names in districts.items():
-            if any(name.startswith(d) for d in names):
-                return region
-    return None
-
-
 def _statement_evidence(clause: Clause, ctx: ReviewContext) -> str:
     for seg in segments_of(clause, ctx):
         if _STATEMENT.search(seg.text):
@@ -203,13 +207,9 @@ _DATED = re.compile(rf"(?:自|从|于|对)?\s*({_DATE})\s*(?:起|以来|以后|�
 _YEAR_DONE = re.compile(r"(\d{4}|[〇零○一二三四五六七八九]{4})\s*年度?(?:以来|以前|之前|内)?[^。；，]{0,4}[^。；]{0,12}已")
 
 
-@register_check("retroactive_dates", "content")
-def check_retroactive_dates(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+def check_retroactive_dates(rule: Rule, p: RetroactiveParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
     """A burden dated before the draft takes effect; or a 施行日期 before the draft is adopted/issued."""
-    p = rule.params
-    burden = compile_patterns(p.get("burden"))
-    strong = compile_patterns(p.get("strong_burden"))
-    favour = compile_patterns(p.get("favourable"))
+    burden, strong, favour = p.burden, p.strong_burden, p.favourable
     target, info = validity_statement(ctx)
     effective = info.get("start") if info.get("start_known") and info.get("start") else None
     reference = ctx.reference_date
@@ -237,10 +237,9 @@ def check_retroactive_dates(rule: Rule, clause: Clause, ctx: ReviewContext) -> l
     if ctx.dossier.stage == Stage.FILING and ctx.issue_date is None:
         reference = None  # an issued document is naturally in force before it is filed
     if target is not None and target.location == clause.location and effective and reference \
-            and effective < reference and p.get("check_effective", True):
-        draft_burden = compile_patterns(p.get("draft_burden"))
-        granting = any(rx.search(ctx.title or "") for rx in compile_patterns(p.get("favourable_title")))
-        if not granting and any(rx.search(neutralize(ctx.dossier.draft_text)) for rx in draft_burden):
+            and effective < reference and p.check_effective:
+        granting = any(rx.search(ctx.title or "") for rx in p.favourable_title)
+        if not granting and any(rx.search(neutralize(ctx.dossier.draft_text)) for rx in p.draft_burden):
             return [make_finding(rule, clause, _statement_evidence(clause, ctx),
                                  f"施行日期{effective.isoformat()}早于{('印发日期' if ctx.issue_date else '审查日期')}"
                                  f"{reference.isoformat()}")]

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from assistant.evals.metrics import lcs_substring_len
+from evals.metrics import lcs_substring_len
 from assistant.text.numerals import CN_NUM_CHARS, cn_to_int
 
 # Everything that is not a letter, digit or CJK character is dropped (punctuation, spaces, 、，。；：“” …),
