@@ -67,7 +67,7 @@ class ReviewSettings(Section):
     holidays_file: Path | None = Field(None, description="extra holiday file (YAML: holidays, workdays)")
     use_llm: bool = Field(False, description="let the configured model propose and explain findings")
     max_chars: int = Field(200_000, description="most characters one review reads: the draft and its materials together")
-    max_clauses: int = Field(3000, description="most clauses (articles or paragraphs) of a draft one review reads")
+    max_clauses: int = Field(1000, description="most clauses (articles or paragraphs) of a draft one review reads")
 
 
 class LLMSettings(Section):
