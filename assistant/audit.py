@@ -2,8 +2,9 @@
 
 Every review, opinion, answer and ingest leaves one `AuditEvent`: time, kind, user, the sha256 of each input
 file, the knowledge-base fingerprint, the backend, how many findings or citations came out, the fashen version
-and a short summary (the draft's title or the question, cut to 60 characters; never the draft's text). With the
-file hashes and the fingerprint a result can be reproduced and shown to be the one given.
+and a short summary: the draft's title when one is recognised, else its file name (never a line of its text); for
+a question, only its length (the question itself is kept as its hash). With the file hashes and the fingerprint
+a result can be reproduced and shown to be the one given.
 
 Storage is SQLite at `<FASHEN_HOME>/audit.sqlite` by default (WAL, one connection per call, so threads and
 processes can write at once) or PostgreSQL when `FASHEN_AUDIT_URL=postgresql://…` (psycopg, optional). The
@@ -67,7 +68,7 @@ class AuditEvent(BaseModel):
     findings_count: int | None = None
     citations_count: int | None = None
     version: str = __version__
-    summary: str = Field("", description="title or question, at most 60 characters; never the draft text")
+    summary: str = Field("", description="title or file name, at most 60 characters; never draft or question text")
 
     @field_validator("summary")
     @classmethod
@@ -404,6 +405,14 @@ def review_backend(report: Any, settings: Settings) -> str:
     return "rules"
 
 
+def review_summary(report: Any) -> str:
+    """The draft's title when one was recognised; else the draft's file name — never a line of its text."""
+    from assistant.review.dossier import is_title
+
+    title = report.title or ""
+    return title if is_title(title) else (report.draft or "")
+
+
 def record_review(report: Any, settings: Settings | None = None, inputs: Iterable[AuditInput] = (), *,
                   kind: AuditKind | str = AuditKind.REVIEW, user: str | None = None) -> bool:
     """Record a review (or, with kind='draft', an opinion drafted from one); never raises."""
@@ -411,7 +420,7 @@ def record_review(report: Any, settings: Settings | None = None, inputs: Iterabl
         settings = settings or get_settings()
         event = AuditEvent(kind=AuditKind(kind), user=user or default_user(settings), inputs=list(inputs),
                            kb_fingerprint=report.kb_fingerprint, backend=review_backend(report, settings),
-                           findings_count=len(report.findings), summary=report.title or "")
+                           findings_count=len(report.findings), summary=review_summary(report))
     except Exception as exc:  # noqa: BLE001 - see safe_record
         log.warning("audit event not built (%s): %s", kind, type(exc).__name__)
         return False
@@ -419,7 +428,7 @@ def record_review(report: Any, settings: Settings | None = None, inputs: Iterabl
 
 
 def record_answer(answer: Any, settings: Settings | None = None, *, kb: Any = None, user: str | None = None) -> bool:
-    """Record an answer: the question's hash and first 60 characters, backend, citations; never raises."""
+    """Record an answer: the question's hash (never its text), backend, citations; never raises."""
     try:
         settings = settings or get_settings()
         fingerprint = None
@@ -431,7 +440,7 @@ def record_answer(answer: Any, settings: Settings | None = None, *, kb: Any = No
         event = AuditEvent(kind=AuditKind.ANSWER, user=user or default_user(settings),
                            inputs=[text_input("question", answer.question or "")], kb_fingerprint=fingerprint,
                            backend=answer.backend, citations_count=len(answer.citations),
-                           summary=answer.question or "")
+                           summary=f"问题（{len(answer.question or '')} 字）")
     except Exception as exc:  # noqa: BLE001 - see safe_record
         log.warning("audit event not built (answer): %s", type(exc).__name__)
         return False

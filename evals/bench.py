@@ -94,8 +94,8 @@ def bench_ingest() -> dict:
 
 def bench_review(case: Path | None) -> dict:
     from assistant.kb.base import open_kb
+    from assistant.review import run_review
     from assistant.review.dossier import load_case
-    from assistant.review.engine import review
     from assistant.review.rules import load_rules
 
     kb = open_kb()
@@ -107,7 +107,7 @@ def bench_review(case: Path | None) -> dict:
     times = []
     for _ in range(5):
         t = time.perf_counter()
-        report = review(dossier, catalog=kb.catalog, rules=rules, settings=get_settings())
+        report = run_review(dossier, kb=kb, rules=rules, settings=get_settings())
         times.append(time.perf_counter() - t)
     return {"case": str(case), "clauses": len(report.clauses), "materials": len(report.materials),
             "findings": len(report.findings), "rules_load_s": round(load_s, 2),

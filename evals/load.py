@@ -47,8 +47,7 @@ def _stats(latencies: list[float], seconds: float) -> dict:
 def run_load(users: int, seconds: float, mix: float, kb, rules, cases: list[Path], *, audit: bool = False) -> dict:
     """Run `users` threads for `seconds`; per-operation latency statistics and throughput."""
     from assistant.audit import dossier_files, file_inputs, record_review
-    from assistant.review.dossier import load_case
-    from assistant.review.engine import review
+    from assistant.review import run_review
 
     settings = kb.settings
     results: dict[str, list[float]] = {"search": [], "review": []}
@@ -69,7 +68,7 @@ def run_load(users: int, seconds: float, mix: float, kb, rules, cases: list[Path
                     kb.search(rng.choice(QUERIES), 10)
                 else:
                     case = rng.choice(cases)
-                    report = review(load_case(case), catalog=kb.catalog, rules=rules, settings=settings)
+                    report = run_review(case, kb=kb, rules=rules, settings=settings)
                     if audit:
                         record_review(report, settings, file_inputs(dossier_files(case)))
             except Exception as exc:  # a failure is counted and reported, and the user goes on
@@ -111,8 +110,7 @@ def main() -> None:
         parser.error("--users must be ≥ 1 and --mix between 0 and 1")
 
     from assistant.kb.base import open_kb
-    from assistant.review.dossier import load_case
-    from assistant.review.engine import review
+    from assistant.review import run_review
     from assistant.review.rules import load_rules
 
     settings = get_settings()
@@ -121,7 +119,7 @@ def main() -> None:
     rules = load_rules(catalog=kb.catalog)
     cases = _cases(settings)
     kb.search("预热", 10)  # the first search loads the embedder and the vector index
-    review(load_case(cases[0]), catalog=kb.catalog, rules=rules, settings=settings)
+    run_review(cases[0], kb=kb, rules=rules, settings=settings)
     warm = time.perf_counter() - t
     env = {"embedder": kb.embedder_name, "articles": kb.catalog.counts()[1], "kb_fingerprint": kb.fingerprint,
            "review_cases": len(cases), "cpu_count": os.cpu_count(), "mix_search": args.mix,

@@ -149,8 +149,20 @@ def test_record_review_and_answer_carry_counts_fingerprint_backend_and_no_text(f
                                                                                 "6099761884b79646", "rules")
     assert r.summary == "某县农贸市场管理办法（送审稿）"
     assert (a.kind, a.citations_count, a.kb_fingerprint, a.backend) == (AuditKind.ANSWER, 1, "fp-kb", "none")
-    assert len(a.summary) == 60 and a.inputs[0].name == "question"
+    # The question is kept as its hash only: no word of it in the summary.
+    assert a.summary == "问题（130 字）" and a.inputs[0].name == "question"
     assert a.inputs[0].sha256 == hashlib.sha256(answer.question.encode()).hexdigest()
+
+
+def test_a_draft_without_a_title_line_is_summarised_by_its_file_name_never_its_text(fashen_home):
+    from assistant.review.dossier import infer_title
+
+    text = "违反本办法规定处以罚款经营者应当办理许可\n第一条　经营者应当办理许可。\n"
+    untitled = report().model_copy(update={"title": infer_title(text), "draft": "草案.docx"})
+    assert untitled.title.startswith("违反本办法")  # the report shows the first line, the audit log must not
+    settings = Settings()
+    record_review(untitled, settings)
+    assert AuditLog(settings).list()[0].summary == "草案.docx"
 
 
 def test_a_model_in_the_review_shows_in_the_backend(fashen_home):

@@ -47,6 +47,20 @@ def test_bad_input_exits_2_with_a_message(run, tmp_path):
     assert res.returncode == 2
 
 
+def test_an_invalid_stage_is_refused_at_each_boundary_listing_the_valid_ones(run, tmp_path):
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "draft.md").write_text("某县管理办法\n第一条　为了规范管理，制定本办法。\n", encoding="utf-8")
+    (case / "case.json").write_text('{"draft": "draft.md", "stage": "审批"}', encoding="utf-8")
+    res = run("review", str(case))  # case.json
+    assert res.returncode == 2 and "case.json" in res.stderr and "审批" in res.stderr and "审核、备案" in res.stderr
+    res = run("review", str(case / "draft.md"), "--stage", "批准")  # the command line
+    assert res.returncode == 2 and "审查阶段“批准”无效：可用的值为 审核、备案" in res.stderr
+    res = run("review", str(case / "draft.md"), "--stage", "filing", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["stage"] == "备案"
+
+
 def test_first_use_builds_the_knowledge_base_and_the_library_says_how(tmp_path):
     env = {"FASHEN_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     res = subprocess.run([sys.executable, "-c", "from assistant.kb.base import open_kb; open_kb()"],

@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from assistant.review.dossier import load_case
-from assistant.review.engine import report_to_json_dict, review
+from assistant.review.engine import review
+from assistant.review.report import report_to_json_dict
 from assistant.review.rules import load_rules
 from tests.conftest import REVIEW_CASES
 

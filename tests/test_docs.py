@@ -26,8 +26,18 @@ def test_every_setting_in_the_readme_exists():
 
 def test_ci_runs_the_two_readme_commands():
     blocks = re.findall(r"```bash\n(.+?)\n```", README, re.S)
-    install, test = blocks[0].strip(), blocks[1].strip()
+    main, test = blocks[0].strip(), blocks[1].strip()
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-    assert install in ci and test in ci
-    assert ci.index(install) < ci.index(test)
-    assert "torch==2.13.0" in install
+    assert main in ci and test in ci
+    assert ci.index(main) < ci.index(test)
+    # The main job installs only what it needs: no torch, no sentence-transformers (issue #15).
+    assert main == 'pip install -e . && fashen ingest && fashen search "镇政府的文件能不能规定罚款" -k 5'
+    assert test == "pip install torch==2.13.0 && pip install -e '.[st,dev]' && python -m pytest"
+
+
+def test_the_main_install_pulls_no_torch():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not [d for d in project["dependencies"] if re.match(r"(torch|sentence-transformers)\b", d)]
+    assert any(d.startswith("sentence-transformers") for d in project["optional-dependencies"]["st"])

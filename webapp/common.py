@@ -13,8 +13,9 @@ import contextlib
 import logging
 import math
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import streamlit as st
 
 from assistant.config import Settings, get_settings
 from assistant.errors import FashenError, KnowledgeBaseMissing, RuleCatalogError
+from webapp.render import md_escape
 
 log = logging.getLogger("fashen.app")
 
@@ -45,10 +47,10 @@ def guard(action: str) -> Iterator[None]:
     try:
         yield
     except FashenError as exc:
-        st.error(str(exc), icon=":material/warning:")
+        st.error(md_escape(str(exc)), icon=":material/warning:")  # messages name files: data, not Markdown
     except Exception as exc:  # the page must stay usable whatever a library call raises
         log.exception("%s failed", action)
-        st.error(f"{action}失败：{type(exc).__name__}：{exc}。页面仍可继续使用；如问题反复出现，请把这条信息告诉管理员。",
+        st.error(md_escape(f"{action}失败：{type(exc).__name__}：{exc}。页面仍可继续使用；如问题反复出现，请把这条信息告诉管理员。"),
                  icon=":material/error:")
 
 
@@ -119,8 +121,10 @@ def max_upload_mb() -> float:
 
 
 def uploader_limit() -> int:
-    """The file uploader's own limit in whole MB (the browser refuses bigger files before sending them)."""
-    return max(1, math.ceil(max_upload_mb()))
+    """The file uploader's own limit in whole MB: the server's (server.maxUploadSize, 200 MB by default), never
+    below the app's. The browser refuses a file over it with Streamlit's English "File must be … or smaller";
+    one under it reaches the app, which refuses anything over app.max_upload_mb with its own Chinese message."""
+    return max(1, math.ceil(max_upload_mb()), int(st.get_option("server.maxUploadSize")))
 
 
 def session_dir(name: str, *, fresh: bool = False) -> Path:
@@ -140,7 +144,7 @@ def session_dir(name: str, *, fresh: bool = False) -> Path:
 def too_big_message(name: str, size: int, limit_mb: float) -> str:
     """Why a file was refused, naming the limit and what to do."""
     shown = f"{size / 2**20:.1f} MB" if size >= 2**20 / 10 else f"{size / 1024:.1f} KB"
-    return (f"文件《{name}》大小为 {shown}，超过上传上限 {limit_mb:g} MB，已拒绝。"
+    return (f"文件《{md_escape(name)}》大小为 {shown}，超过上传上限 {limit_mb:g} MB，已拒绝。"
             "请压缩或拆分文件，或只上传正文部分（管理员可调整设置 app.max_upload_mb）。")
 
 
@@ -184,6 +188,38 @@ def refuse_oversized(files: list[Any]) -> list[Any]:
         else:
             kept.append(f)
     return kept
+
+
+# -- downloads ------------------------------------------------------------------------------------------------------
+
+def _expire_downloads() -> None:
+    """Let Streamlit drop download files no session holds (a first pass marks them, a second deletes them)."""
+    from streamlit import runtime
+
+    if runtime.exists():
+        runtime.get_instance().media_file_mgr.remove_orphaned_files()
+
+
+def private_download(where: Any, label: str, make: Callable[[], bytes | str], *, file_name: str, mime: str,
+                     key: str, **kw: Any) -> None:
+    """A download button whose file exists only after a click in this session, and only for a short while.
+
+    Streamlit serves download data from /media/<hash> to any client that has the URL, with no login, for as
+    long as a session refers to it and a while after. Passed as a callable, the data is made only when this
+    session's page asks for it over its own connection (a logged-in session: the button is behind the login),
+    and the file is removed `settings.app.download_ttl_s` seconds later.
+    """
+    ttl = float(settings().app.download_ttl_s)
+
+    def generate() -> bytes | str:
+        data = make()
+        for delay in (ttl / 2, ttl):  # the file is made unreferenced: two passes remove it
+            timer = threading.Timer(delay, _expire_downloads)
+            timer.daemon = True
+            timer.start()
+        return data
+
+    where.download_button(label, generate, file_name=file_name, mime=mime, key=key, on_click="ignore", **kw)
 
 
 # -- progress -------------------------------------------------------------------------------------------------------

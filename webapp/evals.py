@@ -14,7 +14,7 @@ DIRECTION = {"better": "↑ 变好", "worse": "↓ 变差", "same": "持平", "n
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _registry(home: str) -> Any:
-    from assistant.evals.suites import load_registry
+    from evals.suites import load_registry
 
     return load_registry(settings=settings())
 
@@ -64,7 +64,8 @@ def chart_data(report: Any, comparison: Any) -> list[dict[str, Any]]:
 
 
 def show_report(report: Any) -> None:
-    from assistant.evals.runner import compare_reports, find_baseline, load_report
+    from evals.compare import compare_reports
+    from evals.runner import find_baseline, load_report
 
     comparison = None
     with guard("读取基线"):
@@ -103,10 +104,10 @@ def show_report(report: Any) -> None:
 
 
 def run_section(reg: Any) -> None:
-    from assistant.evals.base import RunConfig
-    from assistant.evals.history import History, history_path
-    from assistant.evals.runner import run_suite, write_report
-    from assistant.evals.suites import system_status
+    from evals.base import RunConfig
+    from evals.history import History, history_path
+    from evals.runner import run_suite, write_report
+    from evals.suites import system_status
 
     names = list(reg.suites)
     c = st.columns([3, 1, 1])
@@ -136,7 +137,7 @@ def run_section(reg: Any) -> None:
 
 
 def page() -> None:
-    from assistant.evals.runner import load_report
+    from evals.runner import load_report
 
     st.title("评测")
     st.caption("运行评测套件（检索、问答、审查、引用核验……），与基线比较：整体指标看图，逐项退步看表。")

@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from webapp.common import app_user, guard, settings
+from webapp.common import app_user, guard, private_download, settings
 from webapp.render import cite_basis, md_escape
 
 FIELDS = "op"  # widget-key prefix; a fresh draft bumps the version so the widgets take the new values
@@ -135,7 +135,7 @@ def page() -> None:
         if up is not None and st.button("载入", key="opinion_load"):
             with guard("载入审查报告"):
                 report = _load_report(up.getvalue())
-                st.session_state["review"] = state = {"report": report, "draft_text": "", "rules": []}
+                st.session_state["review"] = state = {"report": report, "draft_text": ""}
                 st.session_state.pop("opinion", None)
                 st.session_state.pop("opinion_edited", None)
     if not state:
@@ -168,16 +168,20 @@ def page() -> None:
         edited = edit_opinion(op, report)
         st.session_state["opinion_edited"] = edited
         md = to_markdown(edited)
-        buf = BytesIO()
-        to_docx(edited, buf)
+
+        def docx_bytes() -> bytes:
+            buf = BytesIO()
+            to_docx(edited, buf)
+            return buf.getvalue()
+
         stem = re.sub(r"[\\/:*?\"<>|\s]+", "_", report.title)[:60] or "意见书"
         st.markdown("#### 下载")
         d1, d2 = st.columns(2)
-        d1.download_button("下载意见书（Word .docx）", buf.getvalue(), file_name=f"{stem}-合法性审查意见书.docx",
-                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                           key="dl_opinion_docx", type="primary")
-        d2.download_button("下载意见书（Markdown）", md, file_name=f"{stem}-合法性审查意见书.md", mime="text/markdown",
-                           key="dl_opinion_md")
+        private_download(d1, "下载意见书（Word .docx）", docx_bytes, file_name=f"{stem}-合法性审查意见书.docx",
+                         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                         key="dl_opinion_docx", type="primary")
+        private_download(d2, "下载意见书（Markdown）", lambda: md, file_name=f"{stem}-合法性审查意见书.md",
+                         mime="text/markdown", key="dl_opinion_md")
         with st.expander("预览", expanded=False):
             st.markdown(md)
 

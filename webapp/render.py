@@ -12,27 +12,18 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from assistant.models import Answer, Citation, Clause, Finding, ReviewReport, Severity
+from assistant.review.codes import label as code_label
 from assistant.text.numerals import int_to_cn
 
 VERIFIED = ":green[:material/verified: 已核实]"
 UNVERIFIED = ":orange[:material/help: 未核实]"
 SEVERITY_LABEL = {Severity.ERROR: "严重", Severity.WARNING: "提示", Severity.REMINDER: "提醒"}
-DOC_TYPE_LABEL = {"normative": "行政规范性文件", "major_decision": "重大行政决策"}
 # The material kinds (knowledge_base/rules/materials.yaml) that show each procedure was followed.
 PROCEDURE_KINDS = {
     "P.DRAFT_NOTE": ["draft_note"], "P.PUBLIC_COMMENT": ["comment_report"],
     "P.PUBLIC_PARTICIPATION": ["comment_report"],
     "P.FAIR_COMPETITION": ["fair_competition"], "P.EXPERT": ["expert"], "P.RISK": ["risk"], "P.HEARING": ["hearing"],
     "P.LEGALITY_REVIEW": ["legality_review"], "P.COLLECTIVE": ["collective"],
-}
-CODE_LABEL = {
-    "P.DRAFT_NOTE": "起草说明", "P.PUBLIC_COMMENT": "公开征求意见", "P.PUBLIC_PARTICIPATION": "公众参与",
-    "P.FAIR_COMPETITION": "公平竞争审查", "P.EXPERT": "专家论证", "P.RISK": "风险评估", "P.HEARING": "听证",
-    "P.LEGALITY_REVIEW": "合法性审核", "P.COLLECTIVE": "集体审议",
-    "C.LICENSE": "违法设定许可", "C.PENALTY": "违法设定处罚", "C.COERCION": "违法设定强制", "C.FEE": "违法收费",
-    "C.OBLIGATION": "减损权利增加义务", "C.COMPETITION": "排除限制竞争", "C.CERTIFICATE": "违法设定证明事项",
-    "C.ULTRA_VIRES": "超越职权", "C.BASIS_INVALID": "依据失效或错误", "C.RETROACTIVE": "溯及既往",
-    "C.MINUTES": "以纪要代替文件", "C.VALIDITY": "有效期", "C.PERSONAL_INFO": "个人信息", "R.AFTER_DECISION": "出台后提醒",
 }
 
 STYLE = """
@@ -87,11 +78,6 @@ def severity_label(sev: Severity | str) -> str:
         return SEVERITY_LABEL[Severity(sev)]
     except ValueError:
         return str(sev)
-
-
-def code_label(code: str) -> str:
-    """C.PENALTY → 违法设定处罚 (the code itself when unknown)."""
-    return CODE_LABEL.get(code, code)
 
 
 def clause_anchor(location: str | None) -> str:
@@ -243,20 +229,14 @@ def findings_html(numbered: Sequence[tuple[int, Finding]], clause_locations: Ite
     return STYLE + '<ul class="fs-findings">' + "".join(items) + "</ul>"
 
 
-def procedure_checklist(report: ReviewReport, procedure_rules: Sequence[Any]) -> list[dict[str, Any]]:
-    """One row per procedure that applies to this document: done (no finding) or missing (its findings),
-    with the materials that show it. `procedure_rules` are the rule catalog's procedure rules."""
+def procedure_checklist(report: ReviewReport) -> list[dict[str, Any]]:
+    """One row per procedure the review checked (the report says which): done (no finding) or missing (its
+    findings), with the materials that show it."""
     by_code: dict[str, list[Finding]] = {}
     for f in report.findings:
         if f.code.startswith("P."):
             by_code.setdefault(f.code, []).append(f)
-    codes: list[str] = []
-    titles: dict[str, str] = {}
-    for r in procedure_rules:
-        if report.doc_type in r.applies_to and report.stage in r.stages and r.code not in codes:
-            codes.append(r.code)
-            titles[r.code] = r.title
-    codes += [c for c in by_code if c not in codes]
+    codes = [*report.procedures, *(c for c in by_code if c not in report.procedures)]
     rows = []
     for code in codes:
         found = by_code.get(code, [])

@@ -8,12 +8,13 @@ from typing import Any
 
 import streamlit as st
 
+from assistant.models import Stage
 from webapp.common import (
-    DOC_TYPES, app_user, guard, kb_or_none, max_upload_mb, refuse_oversized, rules_for, save_uploads, settings,
-    uploader_limit,
+    DOC_TYPES, app_user, guard, kb_or_none, max_upload_mb, private_download, refuse_oversized, rules_for,
+    save_uploads, settings, uploader_limit,
 )
 from webapp.render import (
-    DOC_TYPE_LABEL, SEVERITY_LABEL, code_label, draft_html, filter_findings, findings_html, findings_rows,
+    SEVERITY_LABEL, code_label, draft_html, filter_findings, findings_html, findings_rows,
     materials_rows, md_escape, procedure_checklist, severity_label,
 )
 
@@ -36,8 +37,9 @@ def guess_draft(names: list[str]) -> int:
 def run_review(files: list[Any], draft_index: int, doc_type: str | None, stage: str, title: str | None,
                issuer: str | None) -> None:
     """Save the uploads, load the dossier, review it with visible progress; the result goes to session state."""
+    from assistant.models import DocType
+    from assistant.review import run_review as review_dossier
     from assistant.review.dossier import load_files
-    from assistant.review.engine import review
 
     kb = kb_or_none()
     with st.status("正在审查…", expanded=True) as status:
@@ -52,13 +54,12 @@ def run_review(files: list[Any], draft_index: int, doc_type: str | None, stage: 
             draft = paths[draft_index]
             materials = [p for p in paths if p != draft]
             bar.progress(0.15, text=f"读取草案和 {len(materials)} 份材料…")
-            dossier = load_files(draft, materials, doc_type=doc_type, stage=stage, issuer=issuer or None,
-                                 title=title or None)
+            dossier = load_files(draft, materials, doc_type=DocType.parse(doc_type) if doc_type else None,
+                                 stage=Stage.parse(stage), issuer=issuer or None, title=title or None)
             bar.progress(0.4, text="加载审查规则…")
             rules, notice = rules_for(kb)
             bar.progress(0.55, text=f"审查 {len(dossier.draft_text)} 字的草案：条款内容与制定程序…")
-            report = review(dossier, catalog=kb.catalog if kb is not None else None, rules=rules,
-                            settings=settings())
+            report = review_dossier(dossier, kb=kb, settings=settings(), rules=rules)
         except Exception:
             status.update(label="审查未完成（原因见下方）", state="error", expanded=False)
             raise
@@ -69,8 +70,7 @@ def run_review(files: list[Any], draft_index: int, doc_type: str | None, stage: 
         record_review(report, settings(), file_inputs([draft, *materials]), user=app_user())
         bar.progress(1.0, text="完成")
         status.update(label=f"审查完成：发现 {len(report.findings)} 个问题", state="complete", expanded=False)
-    st.session_state["review"] = {"report": report, "draft_text": dossier.draft_text,
-                                  "rules": [r for r in rules.rules if r.kind == "procedure"]}
+    st.session_state["review"] = {"report": report, "draft_text": dossier.draft_text}
     # An opinion belongs to the review it came from; filters belong to the old findings.
     for key in ("opinion", "opinion_edited", "opinion_edits", "review_filter_codes", "review_filter_sev"):
         st.session_state.pop(key, None)
@@ -86,7 +86,7 @@ def show_results(state: dict[str, Any]) -> None:
 
     report = state["report"]
     st.divider()
-    dtype = DOC_TYPE_LABEL.get(report.doc_type.value, report.doc_type.value)
+    dtype = report.doc_type.label
     st.subheader(f"《{md_escape(report.title)}》")
     st.caption(f"文件类型：{dtype}{'（系统判断）' if report.doc_type_detected else ''}　·　审查阶段：{report.stage.value}"
                + (f"　·　制定机关：{md_escape(report.issuer)}" if report.issuer else "")
@@ -144,7 +144,7 @@ def show_results(state: dict[str, Any]) -> None:
                                     "修改建议": st.column_config.TextColumn(width="large")})
     with tabs[2]:
         st.markdown("**程序履行情况**")
-        for row in procedure_checklist(report, state.get("rules", [])):
+        for row in procedure_checklist(report):
             mark = ":green[:material/check_box:]" if row["ok"] else ":red[:material/disabled_by_default:]"
             mats = f"　（材料：{md_escape(row['相关材料'])}）" if row["相关材料"] else ""
             st.markdown(f"{mark} **{row['程序']}** `{row['代码']}` — {md_escape(row['说明'])}{mats}")
@@ -158,16 +158,17 @@ def show_results(state: dict[str, Any]) -> None:
             for r in report.reminders:
                 st.markdown(f"- {md_escape(r.title)}：{md_escape(r.explanation)}")
     with tabs[3]:
-        from assistant.review.engine import report_to_json_dict, report_to_markdown
+        from assistant.review.report import report_to_json_dict, report_to_markdown
 
         stem = re.sub(r"[\\/:*?\"<>|\s]+", "_", report.title)[:60] or "审查报告"
         c = st.columns(3)
-        c[0].download_button("下载审查报告（JSON）", json.dumps(report_to_json_dict(report), ensure_ascii=False, indent=1),
-                             file_name=f"{stem}-审查报告.json", mime="application/json", key="dl_review_json")
-        c[1].download_button("下载审查报告（Markdown）", report_to_markdown(report), file_name=f"{stem}-审查报告.md",
-                             mime="text/markdown", key="dl_review_md")
-        c[2].download_button("下载完整报告（可在意见书页载入）", report.model_dump_json(indent=1),
-                             file_name=f"{stem}-review.json", mime="application/json", key="dl_review_full")
+        private_download(c[0], "下载审查报告（JSON）",
+                         lambda: json.dumps(report_to_json_dict(report), ensure_ascii=False, indent=1),
+                         file_name=f"{stem}-审查报告.json", mime="application/json", key="dl_review_json")
+        private_download(c[1], "下载审查报告（Markdown）", lambda: report_to_markdown(report),
+                         file_name=f"{stem}-审查报告.md", mime="text/markdown", key="dl_review_md")
+        private_download(c[2], "下载完整报告（可在意见书页载入）", lambda: report.model_dump_json(indent=1),
+                         file_name=f"{stem}-review.json", mime="application/json", key="dl_review_full")
     st.page_link("webapp/opinion.py", label="根据审查结果起草合法性审查意见书", icon=":material/edit_document:")
 
 
@@ -190,7 +191,7 @@ def page() -> None:
                                    format_func=lambda i: names[i], key=f"review_draft-{hash(tuple(names))}")
         c1, c2 = st.columns(2)
         type_label = c1.radio("文件类型", list(TYPE_CHOICES), horizontal=True, key="review_type")
-        stage = c2.radio("审查阶段", ["审核", "备案"], horizontal=True, key="review_stage")
+        stage = c2.radio("审查阶段", [s.value for s in Stage], horizontal=True, key="review_stage")
         with st.expander("案件信息（可选，留空则从草案推断）"):
             title = st.text_input("文件标题", key="review_title")
             issuer = st.text_input("制定机关", key="review_issuer")

@@ -4,7 +4,6 @@ and check every citation of the answer against the knowledge base."""
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import weakref
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from assistant.config import Settings, get_settings
 from assistant.errors import FashenError
 from assistant.kb.catalog import normalize_title
 from assistant.kb.citations import check_citation, extract_citations, suggest_instrument, verify_reference
-from assistant.models import Answer, Article, Citation, CitationStatus, Hit, Status
+from assistant.models import Answer, Citation, CitationStatus, Hit, Status
 from assistant.text.numerals import article_label, int_to_cn
 
 log = logging.getLogger(__name__)
@@ -215,7 +214,7 @@ def _choose(q: Question, kb, ranked: list[Candidate], limit: int, must: list[Can
             break
         if c.article.id in seen:
             continue
-        chosen = _chosen(c.article, q, kb, c.hit)
+        chosen = ex.chosen(c.article, q, kb, c.hit)
         if chosen is not None:
             chosen.score = c.score
             out.append(chosen)
@@ -246,31 +245,6 @@ def _see_also(kb, ranked: list[Candidate], taken: set[str]) -> list[Citation]:
             out.append(cit)
             taken.add(c.article.id)
     return out
-
-
-def _chosen(article: Article, q: Question, kb, hit: Hit | None, *, paragraph: int | None = None,
-            explicit: bool = False) -> ex.Chosen | None:
-    if article.number <= 0:  # a 批复 numbered by paragraphs (第5段): cited by its title
-        cit = verify_reference(kb.catalog, article.instrument_title)
-        if not cit.verified:
-            return None
-        return ex.Chosen(article=article, citation=cit.model_copy(update={"quote": article.text}), quote=article.text,
-                         hit=hit or Hit(article=article, score=1.0, matched_by="lookup"), explicit=explicit)
-    # An article asked for by its number is quoted whole, every 款 (a 款 only when the question names one).
-    para = paragraph if paragraph is not None or explicit else ex.pick_paragraph(article, q)
-    cit = verify_reference(kb.catalog, article.instrument_title, article.label, para)
-    if not cit.verified and para:
-        para, cit = None, verify_reference(kb.catalog, article.instrument_title, article.label)
-    if not cit.verified:
-        log.info("skipping %s: %s", article.citation, cit.reason)
-        return None
-    if explicit:
-        quote = cit.quote or article.text
-    else:
-        quote = ex.quote_of(article, q, para)
-    return ex.Chosen(article=article, citation=cit.model_copy(update={"quote": cit.quote}), quote=quote,
-                     paragraph=para, hit=hit or Hit(article=article, score=1.0, matched_by="lookup"),
-                     explicit=explicit)
 
 
 def _explicit(q: Question, kb, plan: Plan) -> tuple[list[ex.Chosen], list[tuple[int, int]]]:
@@ -312,7 +286,7 @@ def _explicit(q: Question, kb, plan: Plan) -> tuple[list[ex.Chosen], list[tuple[
             plan.problems.append(cit.reason or "该条无法核实")
             plan.flagged.append(cit)
         if art is not None and art.id not in seen:
-            chosen = _chosen(art, q, kb, None, paragraph=raw.paragraph, explicit=True)
+            chosen = ex.chosen(art, q, kb, None, paragraph=raw.paragraph, explicit=True)
             if chosen is not None:
                 out.append(chosen)
                 seen.add(art.id)
@@ -391,13 +365,6 @@ def _fallback(plan: Plan, kb, notice: str, streaming: bool, *, started: bool = F
         yield ("\n\n" if started else "") + f"〔{notice}〕\n\n"
     yield answer.answer
     yield answer
-
-
-def short_reason(exc: BaseException) -> str:
-    """The reason part of an LLMError's message (调用失败：请求超时…。 → 请求超时…)."""
-    msg = str(exc)
-    m = re.search(r"(?:调用失败|运行失败)[：:]?(.+?)[。；]", msg)
-    return (m.group(1) if m else msg).strip("（）() ") or type(exc).__name__
 
 
 __all__ = ["ask", "stream_ask", "make_plan", "deterministic_answer", "Plan"]

@@ -4,14 +4,17 @@ the answer is a quotation of the knowledge base."""
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
 from assistant.answer.guidance import Guidance
 from assistant.answer.question import Kind, Question
 from assistant.answer.rank import grams
-from assistant.kb.citations import format_citation
+from assistant.kb.citations import format_citation, verify_reference
 from assistant.models import Article, Citation, Hit
+
+log = logging.getLogger(__name__)
 
 QUOTE_FULL_MAX = 600  # an article longer than this is quoted by its relevant paragraphs
 _SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
@@ -205,3 +208,27 @@ def dedupe_citations(citations: list[Citation]) -> list[Citation]:
             seen.add(key)
             out.append(c)
     return out
+
+
+def chosen(article: Article, q: Question, kb, hit: Hit | None, *, paragraph: int | None = None,
+           explicit: bool = False) -> Chosen | None:
+    """The article as the answer quotes it (the paragraph that answers `q`), its citation verified; None when the
+    citation does not verify."""
+    if article.number <= 0:  # a 批复 numbered by paragraphs (第5段): cited by its title
+        cit = verify_reference(kb.catalog, article.instrument_title)
+        if not cit.verified:
+            return None
+        return Chosen(article=article, citation=cit.model_copy(update={"quote": article.text}), quote=article.text,
+                         hit=hit or Hit(article=article, score=1.0, matched_by="lookup"), explicit=explicit)
+    # An article asked for by its number is quoted whole, every 款 (a 款 only when the question names one).
+    para = paragraph if paragraph is not None or explicit else pick_paragraph(article, q)
+    cit = verify_reference(kb.catalog, article.instrument_title, article.label, para)
+    if not cit.verified and para:
+        para, cit = None, verify_reference(kb.catalog, article.instrument_title, article.label)
+    if not cit.verified:
+        log.info("skipping %s: %s", article.citation, cit.reason)
+        return None
+    quote = (cit.quote or article.text) if explicit else quote_of(article, q, para)
+    return Chosen(article=article, citation=cit.model_copy(update={"quote": cit.quote}), quote=quote,
+                     paragraph=para, hit=hit or Hit(article=article, score=1.0, matched_by="lookup"),
+                     explicit=explicit)

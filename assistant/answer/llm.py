@@ -9,6 +9,7 @@ failure, an empty answer or a broken prompt file falls back to the deterministic
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator
 
 from assistant.answer import extractive as ex
@@ -25,8 +26,6 @@ PROMPT = "answer"
 
 def sources_of(plan, kb) -> list[ex.Chosen]:
     """The numbered sources: the chosen articles first, then the next candidates in force."""
-    from assistant.answer.core import _chosen
-
     out = list(plan.chosen)
     seen = {c.article.id for c in out}
     for cand in plan.candidates:
@@ -34,7 +33,7 @@ def sources_of(plan, kb) -> list[ex.Chosen]:
             break
         if cand.article.id in seen or cand.article.status != Status.CURRENT:
             continue
-        chosen = _chosen(cand.article, plan.question, kb, cand.hit)
+        chosen = ex.chosen(cand.article, plan.question, kb, cand.hit)
         if chosen is not None:
             out.append(chosen)
             seen.add(cand.article.id)
@@ -75,7 +74,6 @@ def model_answer(plan, kb, provider, streaming: bool,
         else:
             text = provider.complete(messages)
     except LLMError as exc:
-        from assistant.answer.core import short_reason
 
         yield from fallback(short_reason(exc), started)
         return
@@ -112,3 +110,10 @@ def checked_answer(text: str, plan, kb, sources: list[ex.Chosen], *, backend: st
 
 def _clean(c: Citation) -> Citation:
     return c.model_copy(update={"start": None, "end": None})
+
+
+def short_reason(exc: BaseException) -> str:
+    """The reason part of an LLMError's message (调用失败：请求超时…。 → 请求超时…)."""
+    msg = str(exc)
+    m = re.search(r"(?:调用失败|运行失败)[：:]?(.+?)[。；]", msg)
+    return (m.group(1) if m else msg).strip("（）() ") or type(exc).__name__

@@ -5,7 +5,9 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import os
 import re
+import stat
 import time
 import unicodedata
 import zipfile
@@ -20,15 +22,17 @@ from assistant.errors import InputError
 from assistant.text.normalize import is_traditional, normalize, to_simplified
 from assistant.text.structure import paragraph_lines
 
-MAX_BYTES = 50 * 2**20
 # Zip-bomb guards, checked on the central directory before any XML is parsed.
 ZIP_MAX_MEMBERS = 2000
 ZIP_MAX_TOTAL = 200 * 2**20
 ZIP_MAX_RATIO = 200
 # Below this size a member cannot hurt, and small repetitive XML parts legitimately compress very well.
 ZIP_RATIO_FLOOR = 2**20
+# Markup is parsed before its text can be counted: a Word part or a web page may hold at most this many bytes
+# (characters) of markup per character of the text limit. Real files carry 3 to 15.
+MARKUP_PER_CHAR = 40
 PDF_MAX_PAGES = 2000
-PDF_TIME_BUDGET_S = 60.0
+PDF_TIME_BUDGET_S = 15.0
 
 
 class DocumentKind(StrEnum):
@@ -82,6 +86,17 @@ def _too_big(name: str, size: int, limit: int) -> InputError:
     return _fail(name, f"文件过大（{_size(size)}），超过 {_size(limit)} 的上限", "请拆分文件，或只上传正文部分")
 
 
+def _too_long(name: str, chars: int | None, limit: int) -> InputError:
+    shown = f"{chars:,} 字" if chars is not None else "过长"
+    return _fail(name, f"文字过多（{shown}），超过 {limit:,} 字的上限（设置 kb.max_chars）",
+                 "请拆分文件，或只上传正文部分")
+
+
+def _check_length(name: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise _too_long(name, len(text), limit)
+
+
 def safe_filename(name: str) -> str:
     """An upload's name reduced to a harmless base name: no directories, control characters or separators."""
     base = re.split(r"[\\/]", name)[-1]
@@ -92,6 +107,11 @@ def safe_filename(name: str) -> str:
         stem, dot, ext = base.rpartition(".")
         base = f"{stem[:-1]}{dot}{ext}" if dot and len(ext) <= 10 and stem else base[:-1]
     return base or "未命名文件"
+
+
+def within(folder: Path, path: Path) -> bool:
+    """Whether `path`, once symbolic links and `..` are resolved, lies inside `folder`."""
+    return Path(path).resolve().is_relative_to(Path(folder).resolve())
 
 
 def _sniff(data: bytes) -> str:
@@ -186,11 +206,12 @@ def decode_text(data: bytes, name: str) -> tuple[str, str, list[str]]:
     return text, encoding, warnings
 
 
-def _read_text(data: bytes, name: str) -> _Extracted:
+def _read_text(data: bytes, name: str, max_chars: int) -> _Extracted:
     if data.startswith(b"PK\x03\x04") or b"%PDF-" in data[:1024]:
         raise _fail(name, f"不是文本文件（内容看起来是{_sniff(data)}）",
                     "请检查扩展名是否正确，或另存为 UTF-8 编码的 .txt 再上传")
     text, encoding, warnings = decode_text(data, name)
+    _check_length(name, text, max_chars)
     return _Extracted(normalize(text, chrome=False), None, encoding, warnings)
 
 
@@ -204,6 +225,8 @@ _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
                "address", "figure", "figcaption", "caption", "center", "form", "fieldset", "body", "html"}
 _NESTED_BLOCKS = ["table", "p", "div", "br", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6"]
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
+# <!DOCTYPE html [<!ENTITY …>]>: entities are never expanded, and the declaration is no text.
+_DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]{0,200}\[[^\]]{0,100000}\]\s*>", re.IGNORECASE)
 
 
 def _decode_html(data: bytes, name: str) -> tuple[str, str, list[str]]:
@@ -269,10 +292,13 @@ def _html_lines(root) -> list[str]:
     return lines
 
 
-def _read_html(data: bytes, name: str) -> _Extracted:
+def _read_html(data: bytes, name: str, max_chars: int) -> _Extracted:
     from bs4 import BeautifulSoup
 
     text, encoding, warnings = _decode_html(data, name)
+    if len(text) > MARKUP_PER_CHAR * max_chars:
+        raise _too_long(name, None, max_chars)
+    text = _DOCTYPE_SUBSET.sub("", text, count=1)  # the HTML parser would show its "]>" as text
     try:
         soup = BeautifulSoup(text, "lxml")  # lxml is always there: python-docx depends on it
         for tag in soup(_DROP_TAGS):
@@ -280,6 +306,7 @@ def _read_html(data: bytes, name: str) -> _Extracted:
         raw = "\n".join(_html_lines(soup))
     except Exception as exc:  # parsers raise many types on hostile markup
         raise _fail(name, "网页文件无法解析", "请在浏览器中打开后复制正文，另存为 .txt 再上传") from exc
+    _check_length(name, raw, max_chars)
     return _Extracted(normalize(raw, chrome=True), None, encoding, warnings)
 
 
@@ -297,7 +324,7 @@ _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _DOCX_FIX = "请用 Word/WPS 打开后“另存为” .docx 再上传"
 
 
-def _check_zip(data: bytes, name: str) -> None:
+def _check_zip(data: bytes, name: str, max_chars: int) -> None:
     """Refuse zip bombs and DTD/entity tricks before python-docx parses anything."""
     if not data.startswith(b"PK\x03\x04"):
         raise _fail(name, f"扩展名是 .docx，但内容不是 Word 文档（看起来是{_sniff(data)}）",
@@ -316,9 +343,11 @@ def _check_zip(data: bytes, name: str) -> None:
                 if i.file_size > ZIP_RATIO_FLOOR and i.file_size > ZIP_MAX_RATIO * max(i.compress_size, 1):
                     raise _fail(name, f"文档部件 {i.filename} 的压缩比超过 {ZIP_MAX_RATIO} 倍的上限"
                                 "（疑似压缩炸弹）", _DOCX_FIX)
-            names = {i.filename for i in infos}
-            if "word/document.xml" not in names:
+            body = next((i for i in infos if i.filename == "word/document.xml"), None)
+            if body is None:
                 raise _fail(name, "不是有效的 Word 文档（缺少正文部件 word/document.xml）", _DOCX_FIX)
+            if body.file_size > MARKUP_PER_CHAR * max_chars:
+                raise _too_long(name, None, max_chars)
             for i in infos:
                 if i.filename.endswith((".xml", ".rels")) and _DTD.search(zf.read(i)):
                     raise _fail(name, f"文档部件 {i.filename} 含有 DTD/实体声明，出于安全考虑拒绝读取", _DOCX_FIX)
@@ -391,8 +420,8 @@ def _body_units(parent, flags: set[str]) -> list[tuple[bool, str]]:
     return units
 
 
-def _read_docx(data: bytes, name: str) -> _Extracted:
-    _check_zip(data, name)
+def _read_docx(data: bytes, name: str, max_chars: int) -> _Extracted:
+    _check_zip(data, name, max_chars)
     try:
         import docx
 
@@ -401,8 +430,10 @@ def _read_docx(data: bytes, name: str) -> _Extracted:
         units = _body_units(body, flags)
     except Exception as exc:  # python-docx/lxml raise many types on broken packages
         raise _fail(name, "Word 文档已损坏或格式不受支持，无法读取", _DOCX_FIX) from exc
+    whole = "\n".join(t for _, t in units)
+    _check_length(name, whole, max_chars)
     # One 繁/简 decision for the whole document, then each unit on its own so none merges or splits.
-    simplify = is_traditional("\n".join(t for _, t in units))
+    simplify = is_traditional(whole)
     cleaned = []
     for is_paragraph, text in units:
         text = normalize(text.replace("\n", " "), simplify=False, chrome=False).replace("\n", " ")
@@ -422,7 +453,7 @@ def _read_docx(data: bytes, name: str) -> _Extracted:
 _PDF_FIX = "请重新导出为 PDF，或另存为 .docx/.txt 再上传"
 
 
-def _read_pdf(data: bytes, name: str) -> _Extracted:
+def _read_pdf(data: bytes, name: str, max_chars: int) -> _Extracted:
     if b"%PDF-" not in data[:1024]:
         raise _fail(name, f"扩展名是 .pdf，但内容不是 PDF 文件（看起来是{_sniff(data)}）",
                     "请确认文件类型；如是 Word 文档请把扩展名改为 .docx 后再上传")
@@ -447,7 +478,7 @@ def _read_pdf(data: bytes, name: str) -> _Extracted:
     deadline = time.monotonic() + PDF_TIME_BUDGET_S
     pages: list[str] = []
     blank: list[int] = []
-    failed = 0
+    failed = chars = 0
     for i in range(count):
         # Checked between pages: one hostile page can still be slow, but the file as a whole cannot run on.
         if time.monotonic() > deadline:
@@ -460,6 +491,9 @@ def _read_pdf(data: bytes, name: str) -> _Extracted:
             page_text = ""
         if page_text.strip():
             pages.append(page_text)
+            chars += len(page_text)
+            if chars > max_chars:
+                raise _too_long(name, None, max_chars)
         else:
             blank.append(i + 1)
     if failed == count:
@@ -475,36 +509,63 @@ def _read_pdf(data: bytes, name: str) -> _Extracted:
 
 
 # --- entry points -------------------------------------------------------------------------------
-_READERS: dict[DocumentKind, Callable[[bytes, str], _Extracted]] = {
+_READERS: dict[DocumentKind, Callable[[bytes, str, int], _Extracted]] = {
     DocumentKind.DOCX: _read_docx, DocumentKind.PDF: _read_pdf, DocumentKind.TXT: _read_text,
     DocumentKind.MD: _read_text, DocumentKind.HTML: _read_html,
 }
 
 
-def read_document(source: Path | str | bytes, name: str | None = None, *, max_bytes: int = MAX_BYTES) -> Document:
-    """Read a file (a path, or an upload's bytes with its name) into a normalised `Document`."""
+def _read_regular_file(path: Path, display: str, max_bytes: int) -> bytes:
+    """The bytes of a regular file; a device, FIFO or socket is refused without being read (or waited on)."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it changes nothing for a regular file (and
+        # does not exist on Windows, which has no FIFOs in the file system).
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise _fail(display, f"找不到文件（{path}）", "请检查路径后重试") from None
+    except OSError as exc:
+        raise _fail(display, f"无法读取文件（{exc.strerror or exc}）", "请检查文件权限后重试") from exc
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise _fail(display, "是文件夹，不是文件", "请检查路径后重试")
+        if not stat.S_ISREG(st.st_mode):
+            raise _fail(display, "不是普通文件（设备、管道或套接字），出于安全考虑不读取", "请给出 .docx/.pdf/.txt 等文档文件")
+        if st.st_size > max_bytes:  # refuse before reading a huge file into memory
+            raise _too_big(display, st.st_size, max_bytes)
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            return fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise _fail(display, f"无法读取文件（{exc.strerror or exc}）", "请检查文件权限后重试") from exc
+    finally:
+        os.close(fd)
+
+
+def read_document(source: Path | str | bytes, name: str | None = None, *, max_bytes: int | None = None,
+                  max_chars: int | None = None) -> Document:
+    """Read a file (a path, or an upload's bytes with its name) into a normalised `Document`.
+
+    `max_bytes` and `max_chars` default to the settings kb.max_file_mb and kb.max_chars.
+    """
+    if max_bytes is None or max_chars is None:
+        from assistant.config import get_settings
+
+        kb = get_settings().kb
+        max_bytes = int(kb.max_file_mb * 2**20) if max_bytes is None else max_bytes
+        max_chars = kb.max_chars if max_chars is None else max_chars
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         display = safe_filename(name) if name else "上传的文件"
-        if len(data) > max_bytes:
-            raise _too_big(display, len(data), max_bytes)
     else:
         path = Path(source)
         display = safe_filename(name or path.name)
-        if not path.is_file():
-            problem = "是文件夹，不是文件" if path.is_dir() else f"找不到文件（{path}）"
-            raise _fail(display, problem, "请检查路径后重试")
-        size = path.stat().st_size
-        if size > max_bytes:  # refuse before reading a huge file into memory
-            raise _too_big(display, size, max_bytes)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise _fail(display, f"无法读取文件（{exc.strerror or exc}）", "请检查文件权限后重试") from exc
+        data = _read_regular_file(path, display, max_bytes)
+    if len(data) > max_bytes:
+        raise _too_big(display, len(data), max_bytes)
     if not data.strip():
         raise _fail(display, "文件为空", "请检查是否选错了文件，或重新保存后再上传")
     kind = _kind_for(display, data)
-    extracted = _READERS[kind](data, display)
+    extracted = _READERS[kind](data, display, max_chars)
     if not extracted.text.strip():
         raise _fail(display, "文件为空（没有可读取的文字）", "请检查是否选错了文件，或重新保存后再上传")
     paragraphs = extracted.paragraphs
@@ -515,6 +576,6 @@ def read_document(source: Path | str | bytes, name: str | None = None, *, max_by
                     sha256=hashlib.sha256(data).hexdigest())
 
 
-def read_text_file(path: Path | str, *, max_bytes: int = MAX_BYTES) -> str:
+def read_text_file(path: Path | str, *, max_bytes: int | None = None) -> str:
     """The normalised text of any supported file (for materials and knowledge-base sources)."""
     return read_document(Path(path), max_bytes=max_bytes).text

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel
@@ -22,6 +23,7 @@ from assistant.kb.catalog import PRC, Catalog, normalize_title
 from assistant.models import Article, Citation, CitationStatus, Instrument, Status
 from assistant.text.numerals import CN_NUM, cn_to_int, int_to_cn, parse_article_label
 from assistant.text.numerals import article_label as _label
+from assistant.text.grams import bigrams
 from assistant.text.structure import ITEM
 
 __all__ = ["RawCitation", "extract_citations", "check_citation", "check_text", "verify_reference",
@@ -61,7 +63,6 @@ _QUOTE = re.compile(r"[ \t\u3000]*(?:的)?(?:相关)?(?:明确规定|规定|明�
                     r"[“\"「『](?P<q>[^”\"」』\n]{2,3000}?)[”\"」』]")
 _ELLIPSIS = re.compile(r"……|…|\.{3,}|。{3,}")
 _NOT_TEXT = re.compile(r"[^\w]|_")
-_CJK = re.compile(r"[\u4e00-\u9fff]+")
 _DATE = re.compile(r"(\d{4})\s*[-年.]\s*(\d{1,2})\s*[-月.]\s*(\d{1,2})")
 _IN_FORCE = re.compile(r"自(\d{4})年(\d{1,2})月(\d{1,2})日起施行")
 _REPEAL_SENTENCE = re.compile(r"废止$")
@@ -179,18 +180,24 @@ def extract_citations(text: str, *, self_titles: Iterable[str] = (),
     `catalog` lets a title without 书名号 be cut at the longest name it knows."""
     self_titles = [t for t in self_titles if t]
     selves = {_core(t) for t in self_titles}
-    blocked: list[tuple[int, int]] = []  # spans already taken, or never to be read (the draft's title line)
+    taken = bytearray(len(text))  # 1 where a span is already taken, or never to be read (the draft's title line)
+
+    def block(a: int, b: int) -> None:
+        taken[a:b] = b"\x01" * (b - a)
+
     lines = [line for line in _LINE.finditer(text) if len(line.group(0)) <= 120]  # titles are short lines
     for line in lines:  # 关于印发《X》的通知: X is the document itself
         if (issued := _ISSUE.search(line.group(0))) and "。" not in line.group(0):
             selves.add(_core(issued.group(1)))
-            blocked.append(line.span())
+            block(*line.span())
     # The title line names the draft, not its basis. Only an exact title line: callers also check single clauses.
-    blocked += [line.span() for line in lines if _core(line.group(0).strip("#* \t\u3000")) in selves]
+    for line in lines:
+        if _core(line.group(0).strip("#* \t\u3000")) in selves:
+            block(*line.span())
     raws: list[RawCitation] = []
 
     def free(a: int, b: int) -> bool:
-        return not any(s < b and a < e for s, e in blocked)
+        return taken.find(1, a, b) < 0
 
     def add_group(head_start: int, head_end: int, **kw) -> bool:
         group = _article_group(text, head_end)
@@ -199,7 +206,7 @@ def extract_citations(text: str, *, self_titles: Iterable[str] = (),
             raws.append(RawCitation(text=text[s:e], start=s, end=e, article_no=art, suffix=suf, paragraph=para,
                                     item=item, **kw))
         if group:
-            blocked.append((head_start, group[-1][1]))
+            block(head_start, group[-1][1])
             if len(group) == 1 and (q := _QUOTE.match(text, group[0][1])):
                 raws[-1].quote = q["q"]
         return bool(group)
@@ -209,7 +216,7 @@ def extract_citations(text: str, *, self_titles: Iterable[str] = (),
     for s, e in spans:
         if m := _ABBREV.match(text, e):
             short[_core(m.group(1))] = text[s + 1:e - 1].strip()
-            blocked.append(m.span())
+            block(*m.span())
     for s, e in spans:
         core = _core(text[s + 1:e - 1])
         if not free(s, e) or not (_DOC_SUFFIX.search(core) or core in short):
@@ -218,7 +225,7 @@ def extract_citations(text: str, *, self_titles: Iterable[str] = (),
         # 原《X》, 《X》同时废止: the draft replacing its predecessor, not relying on it.
         if not add_group(s, e, **kw) and not _REPEALS.match(text, e) and text[s - 1:s] != "原":
             raws.append(RawCitation(text=text[s:e], start=s, end=e, **kw))
-            blocked.append((s, e))
+            block(s, e)
     for m in _REL.finditer(text):
         if free(m.start(), m.end()):
             rel = "self" if m["rel"] == "本" else "previous"
@@ -247,7 +254,7 @@ def extract_citations(text: str, *, self_titles: Iterable[str] = (),
             if title and text[m.start() - 1:m.start()] != "《" and free(m.start(), m.start() + len(title)):
                 if not add_group(m.start(), m.start() + len(title), title=title):
                     raws.append(RawCitation(text=title, start=m.start(), end=m.start() + len(title), title=title))
-                    blocked.append((m.start(), m.start() + len(title)))
+                    block(m.start(), m.start() + len(title))
     raws.sort(key=lambda r: r.start)
     last: str | None = None
     for r in raws:  # 该法/上述法律 = the last instrument named before it
@@ -431,18 +438,23 @@ def _elsewhere(catalog: Catalog, version: Instrument, raw: RawCitation) -> str:
     return ""
 
 
-def _bigrams(text: str) -> set[str]:
-    return {seg[i:i + 2] for seg in _CJK.findall(text) for i in range(len(seg) - 1)}
+@lru_cache(maxsize=4096)
+def _article_bigrams(text: str) -> frozenset[str]:
+    """An article's bigrams, computed once: a draft citing one law a thousand times compares with it each time."""
+    return frozenset(bigrams(text))
 
 
 def claim_mismatch(claim_text: str, article_text: str, other_texts: Iterable[str] = ()) -> bool:
     """True only when the claim's terms clearly match another article of the instrument and not the cited one."""
-    terms = _bigrams(_CLAIM_NOISE.sub("，", claim_text))
+    terms = bigrams(_CLAIM_NOISE.sub("，", claim_text))
     if len(terms) < 4:  # too little to judge
         return False
-    cited = len(terms & _bigrams(article_text)) / len(terms)
-    best = max((len(terms & _bigrams(t)) / len(terms) for t in other_texts), default=0.0)
+    cited = len(terms & _article_bigrams(article_text)) / len(terms)
+    best = max((len(terms & _article_bigrams(t)) / len(terms) for t in other_texts), default=0.0)
     return cited < 0.5 and best >= 0.8 and best - cited >= 0.4
+
+
+_CLAIM_REACH = 300
 
 
 def _check_claim(c: Citation, text: str, catalog: Catalog, cache: dict[str, list[Article]]) -> Citation:
@@ -450,13 +462,18 @@ def _check_claim(c: Citation, text: str, catalog: Catalog, cache: dict[str, list
     inst = catalog.resolve(c.instrument or "")
     if not (inst and c.article and c.quote and c.start is not None):
         return c
-    s = max(text.rfind(x, 0, c.start) for x in "。；\n") + 1
-    e = min([i for i in (text.find(x, c.end) for x in "。；\n") if i >= 0] or [len(text)])
+    # The sentence around the citation, at most _CLAIM_REACH characters each side: a longer run is no one claim.
+    lo, hi = max(0, c.start - _CLAIM_REACH), min(len(text), c.end + _CLAIM_REACH)
+    s = max(lo, *(text.rfind(x, lo, c.start) + 1 for x in "。；\n"))
+    e = min([i for i in (text.find(x, c.end, hi) for x in "。；\n") if i >= 0] or [hi])
     claim = text[s:c.start] + "，" + text[c.end:e]
-    others = [a for a in cache.setdefault(inst.id, catalog.articles_of(inst.id)) if a.label != c.article]
+    if inst.id not in cache:
+        cache[inst.id] = catalog.articles_of(inst.id)
+    others = [a for a in cache[inst.id] if a.label != c.article]
     if not claim_mismatch(claim, c.quote, (a.text for a in others)):
         return c
-    best = max(others, key=lambda a: len(_bigrams(claim) & _bigrams(a.text)))
+    terms = bigrams(claim)
+    best = max(others, key=lambda a: len(terms & _article_bigrams(a.text)))
     # No status of its own: the article "says something else", like a wrong quote.
     return c.model_copy(update={"verified": False, "status": CitationStatus.QUOTE_MISMATCH,
                                 "reason": f"所述内容与《{inst.title}》{c.article}不符，更接近{best.label}"})

@@ -22,14 +22,15 @@ from pydantic import BaseModel, Field
 
 from assistant.config import Settings, get_settings
 from assistant.errors import FashenError, InputError, LockBusy
+from assistant.kb import powers
 from assistant.kb.base import CURRENT, Generation, current_generation
 from assistant.kb.catalog import Catalog
 from assistant.kb.embed import get_embedder
 from assistant.kb.lexical import INDEX_VERSION, LexicalIndex, article_document
 from assistant.kb.packs import available_regions, load_pack, region_pack
 from assistant.kb.sources import Loaded, iter_files, load_file, load_laws_db, load_shipped
-from assistant.kb.versions import resolve_versions
 from assistant.kb.store import DenseStore, chroma_client
+from assistant.kb.versions import resolve_versions
 from assistant.models import Level, Status
 
 log = logging.getLogger(__name__)
@@ -93,8 +94,9 @@ def default_sources(settings: Settings, regions: Iterable[str] = (), today: date
 
 
 def post_ingest(catalog: Catalog, generation_dir: Path) -> None:
-    """Steps that derive data from the finished catalog into the new generation (e.g. the competence table of
-    assistant/kb/powers.py). Runs once per new generation, before it becomes current."""
+    """Steps that derive data from the finished catalog into the new generation, once per new generation, before
+    it becomes current: the competence table (assistant/kb/powers.py), read from the texts just ingested."""
+    powers.build(catalog)
 
 
 class _Builder:
@@ -147,7 +149,8 @@ class _Builder:
         needs_index = (self.result.changed or not self.previous or prev_meta.get("embedder") != embedder_name
                        or prev_meta.get("chroma_url") != chroma_url or prev_meta.get("lexical_version") != INDEX_VERSION
                        or prev_meta.get("regions", []) != self.regions
-                       or prev_meta.get("embed_packs", []) != self.settings.kb.embed_packs)
+                       or prev_meta.get("embed_packs", []) != self.settings.kb.embed_packs
+                       or prev_meta.get("powers_version") != powers.POWERS_VERSION)
         if not needs_index:
             self.catalog.close()
             shutil.rmtree(self.tmp, ignore_errors=True)
@@ -172,7 +175,8 @@ class _Builder:
         post_ingest(self.catalog, self.tmp)
         fingerprint = self.catalog.fingerprint()
         meta = {"embedder": embedder_name, "collection": collection, "chroma_url": chroma_url,
-                "lexical_version": INDEX_VERSION, "regions": self.regions, "embed_packs": self.settings.kb.embed_packs,
+                "lexical_version": INDEX_VERSION, "powers_version": powers.POWERS_VERSION,
+                "regions": self.regions, "embed_packs": self.settings.kb.embed_packs,
                 "fingerprint": fingerprint, "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         (self.tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         self.catalog.close()
@@ -282,33 +286,47 @@ def _province(name: str, known: list[str]) -> str:
     return short
 
 
+def _skipped_lines(skipped: list[dict[str, str]]) -> str:
+    shown = "；".join(f"{s['file']}：{s['reason']}" for s in skipped[:10])
+    return shown + (f"；另有 {len(skipped) - 10} 个" if len(skipped) > 10 else "")
+
+
 def ingest_paths(paths: list[Path], *, level: Level | None = None, region: str | None = None,
                  issuer: str | None = None, settings: Settings | None = None,
-                 progress: Progress | None = None) -> IngestResult:
-    """Add the user's files or folders; unreadable files are listed in `skipped` and the rest goes on."""
+                 progress: Progress | None = None, strict: bool = False) -> IngestResult:
+    """Add the user's files or folders; files that cannot be read are listed in `skipped` and the rest goes on.
+
+    Every file is read before the knowledge base is touched: when none can be ingested (or, with `strict`, when
+    any cannot), an InputError gives the reasons and the knowledge base stays as it was.
+    """
     settings = settings or get_settings()
     files: list[Path] = []
     skipped: list[dict[str, str]] = []
     for p in paths:
-        if not p.exists():
+        if not p.exists() and not p.is_symlink():
             raise InputError(f"路径不存在：{p}。请检查路径是否正确。")
         found, skip = iter_files(p, settings.kb.max_files)
         files += found
         skipped += skip
-    if not files:
-        raise InputError(f"{', '.join(map(str, paths))} 中没有可导入的文件（支持 .md .txt .docx .pdf .html）。")
     max_bytes = int(settings.kb.max_file_mb * 2**20)
+    loaded: list[Loaded] = []
+    for f in files:
+        try:
+            loaded.append(load_file(f, level=level, region=region, issuer=issuer, max_bytes=max_bytes))
+        except FashenError as exc:
+            skipped.append({"file": str(f), "reason": str(exc)})
+        if progress:
+            progress("files", 1, len(files))
+    if not loaded:
+        where = "、".join(map(str, paths))
+        reasons = f"：{_skipped_lines(skipped)}" if skipped else "（支持 .md .txt .docx .pdf .html）"
+        raise InputError(f"{where} 中没有可导入的文件，知识库未改动{reasons}")
+    if strict and skipped:
+        raise InputError(f"有 {len(skipped)} 个文件无法导入（--strict），知识库未改动：{_skipped_lines(skipped)}")
 
     def work(b: _Builder) -> None:
         if b.previous is None:
             b.add_defaults(_regions(b))
-        loaded = []
-        for f in files:
-            try:
-                loaded.append(load_file(f, level=level, region=region, issuer=issuer, max_bytes=max_bytes))
-            except FashenError as exc:
-                skipped.append({"file": str(f), "reason": str(exc)})
-            b.progress("files", 1, len(files))
         b.add(loaded)
 
     result = _run(settings, progress, work)

@@ -53,6 +53,11 @@ def tokenize(text: str) -> list[str]:
     return words + chars
 
 
+def content_words(text: str) -> list[str]:
+    """Words (not characters) of a text, without stopwords and punctuation: jieba with the legal dictionary."""
+    return [t for t in _jieba().cut(text) if t.strip() and _WORD.search(t) and t not in _STOP]
+
+
 def query_tokens(query: str) -> list[str]:
     """Tokens of a query plus the statute terms its colloquial words stand for (found anywhere in the query,
     whatever jieba makes of them: 五险一金 is cut into 五险 · 一金)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from assistant.config import KNOWLEDGE_BASE_DIR
+from assistant.documents.readers import within
 from assistant.errors import ConfigError, InputError
 from assistant.kb.catalog import article_id
 from assistant.models import Article, Instrument, Level, Provenance, Status
@@ -271,17 +273,37 @@ def load_file(path: Path, *, level: Level | None = None, region: str | None = No
 
 
 def iter_files(root: Path, max_files: int) -> tuple[list[Path], list[dict[str, str]]]:
-    """Supported files under a folder (sorted), and the skipped ones with reasons."""
-    if root.is_file():
+    """Supported files under a folder (sorted), and the skipped ones with reasons.
+
+    A path that is not a folder is returned as it is (the reader refuses devices and FIFOs). Inside a folder, a
+    link that leads out of it and anything that is not a regular file are skipped with their reason, unopened.
+    """
+    if not root.is_dir():
         return [root], []
     files, skipped = [], []
+
+    def skip(p: Path, reason: str) -> None:
+        skipped.append({"file": str(p), "reason": reason})
+
     for p in sorted(root.rglob("*")):
-        if not p.is_file() or p.name.startswith((".", "~$")):
+        if p.name.startswith((".", "~$")):
             continue
-        if p.suffix.lower() in SUPPORTED_SUFFIXES:
+        if p.is_symlink() and not within(root, p):
+            skip(p, f"符号链接指向文件夹之外（{p.resolve()}），出于安全考虑未读取")
+            continue
+        try:
+            mode = p.stat().st_mode
+        except OSError:
+            skip(p, "链接失效或无法访问")
+            continue
+        if stat.S_ISDIR(mode):
+            continue
+        if not stat.S_ISREG(mode):
+            skip(p, "不是普通文件（设备、管道或套接字），出于安全考虑未读取")
+        elif p.suffix.lower() in SUPPORTED_SUFFIXES:
             files.append(p)
         else:
-            skipped.append({"file": str(p), "reason": f"不支持的文件类型 {p.suffix or '（无扩展名）'}"})
+            skip(p, f"不支持的文件类型 {p.suffix or '（无扩展名）'}")
     if len(files) > max_files:
         raise InputError(f"文件夹 {root} 含 {len(files)} 个可导入文件，超过上限 {max_files}。"
                          "请分批导入，或设置 FASHEN_KB__MAX_FILES。")

@@ -10,19 +10,18 @@ from __future__ import annotations
 import re
 
 from assistant.models import Clause
+from assistant.review.dates import date_line
+from assistant.review.titles import strip_markup
 from assistant.text.structure import parse_articles
 
 MIN_ARTICLES = 3
 
-_DATE_LINE = re.compile(r"^[\d〇零○Ｏ一二三四五六七八九十]{2,4}\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$")
 _SIGNATURE_LINE = re.compile(
     r"^[\u4e00-\u9fa5（）()]{2,30}(人民政府|办公室|局|委员会|委|办|中心|办事处|管委会|管理委员会|公司|所|院|厅|部)$")
-_MARKUP = re.compile(r"^[#>*\s\u3000]+|[*\s\u3000]+$")
 
 
 def _is_signature(line: str) -> bool:
-    line = _MARKUP.sub("", line)
-    return bool(_DATE_LINE.match(line) or _SIGNATURE_LINE.match(line))
+    return date_line(line) is not None or bool(_SIGNATURE_LINE.match(strip_markup(line)))
 
 
 def _trim_signature(paragraphs: list[str]) -> list[str]:
@@ -66,7 +65,7 @@ def split_clauses(text: str, paragraphs: list[str] | None = None) -> list[Clause
         start, end = (found, found + len(stripped)) if found >= 0 else (pos, pos)
         if found >= 0:
             pos = end
-        body = _MARKUP.sub("", stripped)
+        body = strip_markup(stripped)
         clauses.append(Clause(location=f"第{n}段", number=n, text=body, start=start, end=end))
     return clauses
 

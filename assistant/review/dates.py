@@ -16,6 +16,9 @@ from pathlib import Path
 import yaml
 
 from assistant.config import KNOWLEDGE_BASE_DIR
+from assistant.models import Material
+from assistant.review.sentences import split_sentences
+from assistant.review.titles import strip_markup
 from assistant.text.numerals import cn_to_int
 
 HOLIDAYS_FILE = KNOWLEDGE_BASE_DIR / "calendar" / "holidays.yaml"
@@ -103,6 +106,55 @@ def parse_date(text: str, default_year: int | None = None) -> date | None:
     """The first date in `text` (None if there is none)."""
     dates = find_dates(text, default_year)
     return dates[0].value if dates else None
+
+
+# A line that is only a date, maybe after a short label ("日期：2026年9月30日"): a 落款, a signing date.
+_LONE_DATE = re.compile(rf"^(?:[^，。；：:]{{0,8}}[：:])?{_SP}({_YEAR}{_SP}年{_SP}{_MONTH}{_SP}月{_SP}{_DAY}{_SP}[日号]){_SP}$")
+
+
+def date_line(line: str) -> date | None:
+    """The date of a line that holds nothing else (markdown marks aside), else None."""
+    m = _LONE_DATE.match(strip_markup(line))
+    return parse_date(m.group(1)) if m else None
+
+
+def date_lines(text: str) -> list[date]:
+    """The dates of the lines that hold only a date."""
+    return [d for d in map(date_line, (text or "").splitlines()) if d is not None]
+
+
+_TERM = re.compile(r"施行|有效期|截止|截至|到期|期限|届满|之前|以前|以后")
+
+
+def signature_date(text: str) -> date | None:
+    """The 落款 date: the last short line that is (or starts with) a date, before any 附 (attachment) line; else
+    the last date that is not a term (施行, 有效期, 截止 …)."""
+    last = None
+    for line in (text or "").splitlines():
+        stripped = line.strip(" \t\u3000#>*")
+        if stripped.startswith("附") and last is not None:
+            break
+        found = date_line(line)
+        if found is None and len(stripped) <= 24 and re.match(rf"^{_YEAR}{_SP}年", stripped):
+            found = parse_date(stripped)
+        last = found or last
+    if last is None:
+        for s in split_sentences(text):
+            if _TERM.search(s):
+                continue
+            ds = find_dates(s)
+            if ds:
+                last = ds[-1].value
+    return last
+
+
+def review_date_of(draft_text: str, materials: list[Material]) -> date:
+    """The date a dossier is reviewed on: the latest signing date of its materials and of the draft's own 落款
+    (its last lines), else today."""
+    dates = [d for m in materials if (d := signature_date(m.text)) is not None]
+    dates += [d for line in [ln for ln in draft_text.splitlines() if strip_markup(ln)][-4:]
+              if (d := date_line(line)) is not None]
+    return max(dates) if dates else date.today()
 
 
 # --- holiday calendar ---------------------------------------------------------------------------

@@ -9,52 +9,48 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from pathlib import Path
 
-from assistant.documents.readers import read_document
+from assistant.config import get_settings
+from assistant.documents.readers import read_document, within
 from assistant.errors import InputError
 from assistant.models import DocType, Dossier, Material, Stage
-from assistant.review.materials import classify_material
-from assistant.review.procedure_facts import signature_date
+from assistant.review.dates import date_line, review_date_of
+from assistant.review.materials import classified
+from assistant.review.titles import DRAFT_MARK, NOTICE, strip_markup
 from assistant.text.structure import parse_articles
 
-_STAGES = {"审核": Stage.REVIEW, "review": Stage.REVIEW, "审查": Stage.REVIEW, "合法性审核": Stage.REVIEW,
-           "备案": Stage.FILING, "filing": Stage.FILING, "备案审查": Stage.FILING}
-_TYPES = {"normative": DocType.NORMATIVE, "规范性文件": DocType.NORMATIVE, "行政规范性文件": DocType.NORMATIVE,
-          "major_decision": DocType.MAJOR_DECISION, "重大行政决策": DocType.MAJOR_DECISION, "major": DocType.MAJOR_DECISION}
-
-_MARKUP = re.compile(r"^[#>*\s\u3000]+|[*\s\u3000]+$")
 _DOC_NO = re.compile(r"〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|﹝\d{4}﹞\d+号")
-_NOTICE = re.compile(r"关于(?:印发|发布|公布|转发)《(.+?)》的(?:通知|决定|公告)")
-_DRAFT_MARK = re.compile(r"^[（(](?:送审稿|征求意见稿|草案|修订草案|代拟稿|讨论稿|审议稿|试行|暂行)[）)]$")
 _TITLE_END = re.compile(r"(办法|规定|细则|方案|措施|意见|通知|政策|规则|决定|规划|标准|制度|公告|计划|条例|纲要|指引|守则)"
                         r"(?:[（(][^）)]{1,8}[）)])*$")
 _ORG = re.compile(r"^[\u4e00-\u9fa5（）()]{2,40}?(?:人民政府(?:办公室|办公厅)?|街道办事处|局|委员会|办公室|管理委员会|管委会|中心|厅|所)$")
 _PLACE = re.compile(r"^(.{1,14}?(?:省|自治区|自治州|市|县|自治县|旗|区|镇|乡|街道))")
-_LONE_DATE = re.compile(r"^[\d〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$")
 
 MAJOR_WORDS = r"方案|规划|决策|征收补偿|补偿安置|价格调整|调价|选址|重大项目|建设项目|实施计划"
 NORMATIVE_WORDS = r"办法|规定|细则|意见|通知|措施|规则|决定|政策|守则|指引|标准"
 
 
 def _lines(text: str) -> list[str]:
-    return [s for s in (_MARKUP.sub("", ln) for ln in (text or "").splitlines()) if s]
+    return [s for s in map(strip_markup, (text or "").splitlines()) if s]
+
+
+def is_title(line: str) -> bool:
+    """Whether a line reads as a document's title (…办法, …方案（送审稿）), not a body line or a header."""
+    return not (line.endswith("文件") or _DOC_NO.search(line) or line.startswith("第") or len(line) > 60) \
+        and bool(_TITLE_END.search(line))
 
 
 def infer_title(text: str) -> str:
     """The draft's title: the 关于印发《…》的通知 inner title, or the first title-like line (+ 送审稿 mark)."""
     lines = _lines(text)[:15]
     for line in lines:
-        m = _NOTICE.search(line)
+        m = NOTICE.search(line)
         if m:
             return m.group(1)
     for i, line in enumerate(lines):
-        if line.endswith("文件") or _DOC_NO.search(line) or line.startswith("第") or len(line) > 60:
-            continue
-        if _TITLE_END.search(line):
+        if is_title(line):
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
-            return line + nxt if _DRAFT_MARK.match(nxt) else line
+            return line + nxt if DRAFT_MARK.fullmatch(nxt) else line
     # A sentence is no title (a one-line file of citations would otherwise hide them as "the draft's own title").
     return lines[0][:60] if lines and not lines[0].endswith(("。", "；", "！", "？")) else "（未命名文件）"
 
@@ -65,7 +61,7 @@ def infer_issuer(title: str, text: str) -> str | None:
     tail = lines[-4:]
     for i, line in enumerate(tail):
         nxt = tail[i + 1] if i + 1 < len(tail) else ""
-        if _ORG.match(line) and (not nxt or _LONE_DATE.match(nxt)):
+        if _ORG.match(line) and (not nxt or date_line(nxt)):
             return line
     for line in lines[:4]:
         if line.endswith("文件") and _ORG.match(line[:-2]):
@@ -94,7 +90,7 @@ def _place_issuer(title: str) -> str | None:
 def detect_doc_type(title: str, text: str) -> tuple[DocType, str]:
     """normative or major_decision, with the reason (shown in the report as "detected")."""
     t = title or ""
-    m = _NOTICE.search(t)
+    m = NOTICE.search(t)
     if m:
         t = m.group(1)
     t = re.sub(r"[（(][^）)]*[）)]$", "", t)
@@ -123,7 +119,7 @@ def _issuer_from_materials(place_guess: str | None, materials: list[Material]) -
     return place_guess
 
 
-def _read_material(path: Path, shown: str) -> tuple[Material | None, dict[str, str] | None]:
+def _read_material(path: Path, shown: str) -> tuple[Material, dict[str, str] | None]:
     try:
         doc = read_document(path)
     except InputError as exc:
@@ -131,43 +127,7 @@ def _read_material(path: Path, shown: str) -> tuple[Material | None, dict[str, s
     except Exception as exc:  # a reader bug must not stop the review of the other materials
         reason = f"无法读取（{type(exc).__name__}: {exc}）"
         return Material(name=shown, kinds=[], error=reason), {"file": shown, "reason": reason}
-    return Material(name=shown, kinds=classify_material(shown, doc.text), text=doc.text), None
-
-
-def review_date_of(draft_text: str, materials: list[Material]) -> date:
-    """The latest signing date in the materials (and the draft's own 落款), else today."""
-    dates: list[date] = []
-    for m in materials:
-        if m.text:
-            d = signature_date(m.text)
-            if d:
-                dates.append(d)
-    for line in _lines(draft_text)[-4:]:
-        if _LONE_DATE.match(line):
-            d = signature_date(line)
-            if d:
-                dates.append(d)
-    return max(dates) if dates else date.today()
-
-
-def _parse_stage(value) -> Stage:
-    if isinstance(value, Stage):
-        return value
-    key = str(value or "审核").strip()
-    if key in _STAGES:
-        return _STAGES[key]
-    raise InputError(f"审查阶段“{key}”无效：可用的值为 审核、备案。")
-
-
-def _parse_type(value) -> DocType | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, DocType):
-        return value
-    key = str(value).strip()
-    if key in _TYPES:
-        return _TYPES[key]
-    raise InputError(f"文件类型“{key}”无效：可用的值为 normative（行政规范性文件）、major_decision（重大行政决策）。")
+    return Material(name=shown, text=doc.text), None
 
 
 def _issuer(title: str, text: str, materials: list[Material]) -> str | None:
@@ -177,35 +137,54 @@ def _issuer(title: str, text: str, materials: list[Material]) -> str | None:
     return found
 
 
-def _build(draft: Path, draft_shown: str, materials: list[tuple[Path, str]], *, doc_type, stage, issuer,
-           title) -> Dossier:
+def _too_long(chars: int, limit: int) -> InputError:
+    return InputError(f"草案和材料合计至少 {chars:,} 字，超过一次审查 {limit:,} 字的上限（设置 review.max_chars）。"
+                      "请只附必要的材料，或拆分草案后分别审查。")
+
+
+def _build(draft: Path, draft_shown: str, materials: list[tuple[Path, str]], *, doc_type: DocType | None,
+           stage: Stage, issuer: str | None, title: str | None) -> Dossier:
     try:
         doc = read_document(draft)
     except InputError as exc:
         raise InputError(f"草案无法读取：{exc}") from exc
+    limit, chars = get_settings().review.max_chars, len(doc.text)
+    if chars > limit:
+        raise _too_long(chars, limit)
     mats: list[Material] = []
     unreadable: list[dict[str, str]] = []
     for path, shown in materials:
         m, bad = _read_material(path, shown)
+        chars += len(m.text or "")
+        if chars > limit:  # checked as each file is read: no number of materials makes a review run long
+            raise _too_long(chars, limit)
         mats.append(m)
         if bad:
             unreadable.append(bad)
     title = title or infer_title(doc.text)
-    detected = False
-    dtype = _parse_type(doc_type)
-    if dtype is None:
-        dtype, _ = detect_doc_type(title, doc.text)
-        detected = True
+    detected = doc_type is None
+    if doc_type is None:
+        doc_type, _ = detect_doc_type(title, doc.text)
     return Dossier(
         title=title, draft_name=draft_shown, draft_text=doc.text, paragraphs=list(doc.paragraphs),
-        doc_type=dtype, doc_type_detected=detected, stage=_parse_stage(stage),
+        doc_type=doc_type, doc_type_detected=detected, stage=stage,
         issuer=issuer or _issuer(title, doc.text, mats), review_date=review_date_of(doc.text, mats),
-        materials=mats, unreadable=unreadable,
+        materials=classified(mats), unreadable=unreadable,
     )
 
 
-def load_case(case_dir: Path) -> Dossier:
-    """A case folder: case.json names the draft, the materials, the type, the stage, the issuer and the title."""
+def _in_case(case_dir: Path, name: str, what: str) -> Path:
+    """A file case.json names, which must lie inside the case folder once links and `..` are resolved."""
+    path = case_dir / str(name)
+    if not within(case_dir, path):
+        raise InputError(f"case.json 写明的{what} {name} 位于案件文件夹之外，出于安全考虑拒绝读取。"
+                         "请把文件放进案件文件夹，并在 case.json 中写相对路径。")
+    return path
+
+
+def load_case(case_dir: Path, *, doc_type: DocType | None = None, stage: Stage | None = None) -> Dossier:
+    """A case folder: case.json names the draft, the materials, the type, the stage, the issuer and the title
+    (`doc_type` and `stage` given here replace what it says)."""
     case_dir = Path(case_dir)
     if not case_dir.is_dir():
         raise InputError(f"找不到案件文件夹：{case_dir}。请检查路径。")
@@ -226,20 +205,25 @@ def load_case(case_dir: Path) -> Dossier:
         if not candidates:
             raise InputError(f"{spec_file.name} 没有写明草案（\"draft\"），文件夹中也没有 draft.* 文件。")
         draft_name = candidates[0].name
-    draft = case_dir / draft_name
+    draft = _in_case(case_dir, draft_name, "草案")
     if not draft.is_file():
         raise InputError(f"{spec_file.name} 写明的草案 {draft_name} 不存在。请检查文件名。")
     names = spec.get("materials")
     if names is None:
         folder = case_dir / "materials"
         names = [str(p.relative_to(case_dir)) for p in sorted(folder.iterdir()) if p.is_file()] if folder.is_dir() else []
-    materials = [(case_dir / n, Path(n).name) for n in names]
-    return _build(draft, Path(draft_name).name, materials, doc_type=spec.get("doc_type"), stage=spec.get("stage"),
+    materials = [(_in_case(case_dir, n, "材料"), Path(n).name) for n in names]
+    try:  # case.json is a boundary: its type and stage are parsed here, once
+        doc_type = doc_type or (DocType.parse(spec["doc_type"]) if spec.get("doc_type") else None)
+        stage = stage or Stage.parse(spec.get("stage") or Stage.REVIEW)
+    except InputError as exc:
+        raise InputError(f"{spec_file.name}：{exc}") from None
+    return _build(draft, Path(draft_name).name, materials, doc_type=doc_type, stage=stage,
                   issuer=spec.get("issuer"), title=spec.get("title"))
 
 
-def load_files(draft: Path, materials: list[Path], *, doc_type: DocType | str | None = None,
-               stage: Stage | str = Stage.REVIEW, issuer: str | None = None, title: str | None = None) -> Dossier:
+def load_files(draft: Path, materials: list[Path], *, doc_type: DocType | None = None, stage: Stage = Stage.REVIEW,
+               issuer: str | None = None, title: str | None = None) -> Dossier:
     """A draft file and its material files (`fashen review draft.docx -m 起草说明.docx …`)."""
     draft = Path(draft)
     return _build(draft, draft.name, [(Path(p), Path(p).name) for p in materials], doc_type=doc_type, stage=stage,

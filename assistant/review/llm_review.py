@@ -13,16 +13,18 @@ import logging
 import re
 from typing import Any
 
+from assistant.config import Settings
 from assistant.errors import LLMError
+from assistant.kb.catalog import Catalog
 from assistant.kb.citations import verify_reference
 from assistant.llm.prompts import load_prompt
+from assistant.llm.providers import Provider, get_provider
 from assistant.models import Basis, Finding, ReviewReport, Severity
-from assistant.review.rules import CODES
+from assistant.review.codes import FINDING_CODES
 
 log = logging.getLogger(__name__)
 _JSON_ARRAY = re.compile(r"\[.*\]", re.S)
 _SPACE = re.compile(r"[\s\u3000]+")
-_TYPE_LABEL = {"normative": "行政规范性文件", "major_decision": "重大行政决策"}
 
 
 def _squash(text: str) -> str:
@@ -41,10 +43,10 @@ def parse_proposals(text: str) -> list[dict[str, Any]]:
     return [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []
 
 
-def validate_proposal(p: dict[str, Any], report: ReviewReport, catalog) -> tuple[Finding | None, str | None]:
+def validate_proposal(p: dict[str, Any], report: ReviewReport, catalog: Catalog) -> tuple[Finding | None, str | None]:
     """A Finding when the proposal passes every check, else (None, why it was dropped)."""
     code = str(p.get("code") or "")
-    if code not in CODES or code.startswith("R."):
+    if code not in FINDING_CODES:
         return None, f"未知的问题代码 {code!r}"
     location = p.get("location") or None
     clause = None
@@ -79,7 +81,7 @@ def validate_proposal(p: dict[str, Any], report: ReviewReport, catalog) -> tuple
     ), None
 
 
-def propose_findings(report: ReviewReport, draft_text: str, provider, catalog, *,
+def propose_findings(report: ReviewReport, draft_text: str, provider: Provider, catalog: Catalog, *,
                      send_drafts: bool) -> ReviewReport:
     """Ask the model for findings the rules missed; add the valid ones, say how many were dropped."""
     if not send_drafts:
@@ -87,8 +89,8 @@ def propose_findings(report: ReviewReport, draft_text: str, provider, catalog, *
                                  "已配置模型，但设置不允许将送审稿发送给模型（FASHEN_LLM__SEND_DRAFTS=false），仅使用规则审查。"]})
     prompt = load_prompt("review_propose")
     existing = "\n".join(f"- {f.code} {f.location or ''} {f.title}" for f in report.findings) or "（无）"
-    messages = prompt.messages(doc_title=report.title, doc_type=_TYPE_LABEL.get(report.doc_type, report.doc_type),
-                               issuer=report.issuer or "（未注明）", codes="、".join(sorted(c for c in CODES if not c.startswith("R."))),
+    messages = prompt.messages(doc_title=report.title, doc_type=report.doc_type.label,
+                               issuer=report.issuer or "（未注明）", codes="、".join(sorted(FINDING_CODES)),
                                existing=existing, draft=draft_text)
     try:
         answer = provider.complete(messages)
@@ -109,12 +111,14 @@ def propose_findings(report: ReviewReport, draft_text: str, provider, catalog, *
     return report.model_copy(update={"notices": [*report.notices, note]})
 
 
-def augment(report: ReviewReport, draft_text: str, settings, catalog, provider=None) -> ReviewReport:
-    """Run `propose_findings` when `review.use_llm` is on and a model is configured; else return the report."""
+def augment(report: ReviewReport, draft_text: str, settings: Settings, catalog: Catalog | None,
+            provider: Provider | None = None) -> ReviewReport:
+    """Run `propose_findings` when `review.use_llm` is on and a model is configured; else return the report.
+
+    Without a knowledge base no proposal could show a verified basis: the model is not asked."""
     if not settings.review.use_llm or settings.llm.provider == "none":
         return report
-    if provider is None:
-        from assistant.llm.providers import get_provider
-
-        provider = get_provider(settings)
-    return propose_findings(report, draft_text, provider, catalog, send_drafts=settings.llm.send_drafts)
+    if catalog is None:
+        return report.model_copy(update={"notices": [*report.notices, "未提供知识库：模型提出的问题无法核实依据，未使用模型辅助审查。"]})
+    return propose_findings(report, draft_text, provider or get_provider(settings), catalog,
+                            send_drafts=settings.llm.send_drafts)

@@ -16,12 +16,14 @@ import yaml
 
 from assistant.config import KNOWLEDGE_BASE_DIR
 from assistant.errors import RuleCatalogError
+from assistant.models import Material
+from assistant.review.titles import strip_markup
 
 MATERIALS_FILE = KNOWLEDGE_BASE_DIR / "rules" / "materials.yaml"
 OTHER = "other"
 
 _QUOTED = re.compile(r"《[^《》]*(?:《[^《》]*》[^《》]*)*》")
-_MD = re.compile(r"^[#>*\s\u3000]+|[*\s\u3000]+$")
+_EXTENSION = re.compile(r"\.(md|txt|docx|doc|html?|pdf|wps)$", re.IGNORECASE)
 
 
 @dataclass
@@ -85,16 +87,19 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
 def heading_of(text: str) -> str:
     """The first non-empty line of a text, without markdown marks."""
     for line in text.splitlines():
-        line = _MD.sub("", line)
+        line = strip_markup(line)
         if line:
             return line
     return ""
 
 
+def material_stem(name: str) -> str:
+    """A material's file name without folder and extension, as messages name it: 《起草说明》."""
+    return _EXTENSION.sub("", Path(name).name)
+
+
 def _titles(name: str, text: str) -> list[str]:
-    stem = Path(name).name
-    stem = re.sub(r"\.(md|txt|docx|doc|html?|pdf|wps)$", "", stem, flags=re.IGNORECASE)
-    stem = re.sub(r"^\d+[-_.、\s]*", "", stem)  # "01-起草说明"
+    stem = re.sub(r"^\d+[-_.、\s]*", "", material_stem(name))  # "01-起草说明"
     out = [stem]
     head = heading_of(text)
     # The first line is a title only when it reads like one (not a sentence of the body).
@@ -144,6 +149,12 @@ def classify_material(name: str, text: str, vocab: Vocabulary | None = None) -> 
     kinds += _text_kinds(text or "", vocab, kinds)
     ordered = [k for k in vocab.kinds if k in kinds]
     return ordered or [OTHER]
+
+
+def classified(materials: list[Material]) -> list[Material]:
+    """The materials with their kinds: those read without them (built by hand, uploaded) are classified here."""
+    return [m if (m.kinds or m.error) else m.model_copy(update={"kinds": classify_material(m.name, m.text)})
+            for m in materials]
 
 
 def kind_label(kind: str) -> str:

@@ -9,20 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from difflib import SequenceMatcher
-from typing import Any
 
-from assistant.models import DocType, Dossier, Material, Stage
-from assistant.review.context import IssuerKind, issuer_kind
-from assistant.review.dates import (HolidayCalendar, Window, extract_windows, find_dates, holiday_calendar,
-                                    sentence_of, working_days)
-from assistant.review.materials import Vocabulary, classify_material, load_vocabulary
-
-_SENT = re.compile(r"[^。；;！？\n]+")
-_QUOTED = re.compile(r"《([^《》]+)》")
-_DRAFT_MARK = re.compile(r"[（(](?:送审稿|征求意见稿|草案|修订草案|代拟稿|讨论稿|审议稿|试行|暂行)[）)]")
-_PLACE = re.compile(r"^.{1,12}?(?:省|自治区|自治州|市|县|自治县|旗|区|镇|乡|街道)")
-_LONE_DATE = re.compile(r"^[\s#>*\u3000]*([\d〇零○Ｏ一二三四五六七八九十]{4}\s*年[^，。；]{1,8}[日号])[\s*\u3000]*$")
+from assistant.config import ReviewSettings
+from assistant.models import DocType, Dossier, Finding, Material, Stage
+from assistant.review.dates import (HolidayCalendar, Window, extract_windows, find_dates, holiday_calendar, sentence_of,
+                                    working_days)
+from assistant.review.issuer import IssuerKind, issuer_kind
+from assistant.review.materials import Vocabulary, load_vocabulary, material_stem
+from assistant.review.sentences import split_sentences
+from assistant.review.titles import core_title, mentions_title
 
 
 def _any(patterns, text: str) -> re.Match | None:
@@ -33,72 +28,11 @@ def _any(patterns, text: str) -> re.Match | None:
     return None
 
 
-def sentences(text: str) -> list[str]:
-    """The text cut at 。；！？ and line ends."""
-    return [s.strip() for s in _SENT.findall(text or "") if s.strip()]
-
-
 def negated(sentence: str, keyword_at: int, negation: str) -> bool:
     """Whether a negation word stands before the keyword within its clause (，、 break clauses)."""
     start = max(sentence.rfind("，", 0, keyword_at), sentence.rfind(",", 0, keyword_at), -1) + 1
     start = max(start, keyword_at - 14)  # "未单独组织专家论证", not a negation far back in a long clause
     return re.search(negation, sentence[start:keyword_at]) is not None
-
-
-def signature_date(text: str) -> date | None:
-    """The 落款 date: the last short line that is (or starts with) a date, before any 附 (attachment) line; else
-    the last date that is not a term (施行, 有效期, 截止 …)."""
-    lines = (text or "").splitlines()
-    last = None
-    for line in lines:
-        stripped = line.strip(" \t\u3000#>*")
-        if stripped.startswith("附") and last is not None:
-            break
-        m = _LONE_DATE.match(line)
-        if m or (len(stripped) <= 24 and re.match(r"^[\d〇零○Ｏ一二三四五六七八九十]{4}\s*年", stripped)):
-            ds = find_dates(m.group(1) if m else stripped)
-            if ds:
-                last = ds[0].value
-    if last is None:
-        for s in sentences(text):
-            if re.search(r"施行|有效期|截止|截至|到期|期限|届满|之前|以前|以后", s):
-                continue
-            ds = find_dates(s)
-            if ds:
-                last = ds[-1].value
-    return last
-
-
-def core_title(title: str) -> str:
-    """The draft's name without 送审稿/征求意见稿 marks and markdown."""
-    t = re.sub(r"^[#>*\s\u3000]+|[*\s\u3000]+$", "", title or "")
-    m = re.search(r"关于(?:印发|发布|公布)《(.+?)》的(?:通知|决定|公告)", t)
-    if m:
-        t = m.group(1)
-    return _DRAFT_MARK.sub("", t).strip()
-
-
-def mentions_title(text: str, title: str) -> bool:
-    """Whether a text speaks of the draft: its title (with or without the place name), a close 《…》, or a long
-    common stretch of the name ("审议通过了物业服务管理实施细则")."""
-    core = core_title(title)
-    if not core:
-        return False
-    plain = _DRAFT_MARK.sub("", text or "")
-    if core in plain:
-        return True
-    short = _PLACE.sub("", core)
-    if len(short) >= 4 and short in plain:
-        return True
-    bigrams = {core[i:i + 2] for i in range(len(core) - 1)}
-    for q in _QUOTED.findall(plain):
-        qb = {q[i:i + 2] for i in range(len(q) - 1)}
-        inter = len(bigrams & qb)
-        if bigrams and (inter / len(bigrams) >= 0.6 or (qb and inter >= 5 and inter / len(qb) >= 0.8)):
-            return True
-    need = min(8, max(4, len(short) - 2))
-    match = SequenceMatcher(None, short, plain, autojunk=False).find_longest_match(0, len(short), 0, len(plain))
-    return match.size >= need
 
 
 @dataclass
@@ -154,6 +88,9 @@ class ProcedureFacts:
     short_reason: str | None
     calendar: HolidayCalendar
     vocab: Vocabulary
+    settings: ReviewSettings
+    # The content rules run first: a clause that restricts competition shows the draft concerns operators.
+    content_findings: tuple[Finding, ...] = ()
 
     # -- helpers -----------------------------------------------------------------------------------------
 
@@ -161,13 +98,22 @@ class ProcedureFacts:
         return [m for m in self.materials if any(k in m.kinds for k in kinds)]
 
     def names(self, mats: list[Material]) -> str:
-        return "、".join(f"《{_stem(m.name)}》" for m in mats)
+        return "、".join(f"《{material_stem(m.name)}》" for m in mats)
 
     def listing(self) -> str:
-        """What the materials are, for a message: 《送审函》（送审函/请示/报告）."""
-        if not self.materials:
-            return "未附任何材料"
-        return "、".join(f"《{_stem(m.name)}》" for m in self.materials)
+        """What the materials are, for a message: 《送审函》、《起草说明》."""
+        return self.names(self.materials) if self.materials else "未附任何材料"
+
+    def issue_date(self) -> date | None:
+        """The 印发 date stated in the issued text or the filing report ("于2026年4月20日印发"), else None."""
+        for text in [self.dossier.draft_text] + [m.text for m in self.of_kind("filing_report")]:
+            for s in split_sentences(text):
+                m = re.search(r"于?([^，。；]{6,16}日)(?:印发|发布|公布)", s)
+                if m:
+                    ds = find_dates(m.group(1))
+                    if ds:
+                        return ds[0].value
+        return None
 
     @property
     def best_window(self) -> CommentWindow | None:
@@ -189,7 +135,7 @@ class ProcedureFacts:
                 continue
             if any(k in m.kinds for k in exclude_kinds):
                 continue
-            for s in sentences(m.text):
+            for s in split_sentences(m.text):
                 # every mention counts: "（三）风险评估：…未单独开展社会稳定风险评估" is negated by its second one
                 hits = [h for p in keyword_patterns for h in re.finditer(p, s)]
                 if hits:
@@ -203,7 +149,7 @@ class ProcedureFacts:
 
     def meetings(self) -> list[Meeting]:
         bodies = self.vocab.statements.get("bodies", {})
-        right = _right_bodies(self.issuer_kind, self.doc_type, bodies)
+        right = right_bodies(self.issuer_kind, bodies)
         all_bodies = sorted({b for v in bodies.values() for b in v}, key=len, reverse=True)
         wrong_words = self.vocab.statements.get("not_collective", [])
         deliberation = self.vocab.statements.get("deliberation", [])
@@ -223,23 +169,15 @@ class ProcedureFacts:
         return out
 
 
-def _stem(name: str) -> str:
-    return re.sub(r"\.(md|txt|docx|doc|html?|pdf)$", "", name.rsplit("/", 1)[-1], flags=re.IGNORECASE)
-
-
 def _first_date(text: str) -> date | None:
     ds = find_dates(text or "")
     return ds[0].value if ds else None
 
 
-def _right_bodies(kind: IssuerKind, doc_type: DocType, bodies: dict[str, list[str]]) -> list[str]:
-    if kind == IssuerKind.GOVERNMENT:
-        return bodies.get("government", [])
-    if kind == IssuerKind.TOWN:
-        return bodies.get("town", [])
-    if kind == IssuerKind.DEPARTMENT:
-        return bodies.get("department", [])
-    return sorted({b for v in bodies.values() for b in v})
+def right_bodies(kind: IssuerKind, bodies: dict[str, list[str]]) -> list[str]:
+    """The meetings (materials.yaml `bodies`) that decide for this kind of issuer; any of them when unknown."""
+    key = {IssuerKind.GOVERNMENT: "government", IssuerKind.TOWN: "town", IssuerKind.DEPARTMENT: "department"}.get(kind)
+    return (bodies.get(key) if key else None) or sorted({b for v in bodies.values() for b in v})
 
 
 # --- subject detectors ----------------------------------------------------------------------------
@@ -266,7 +204,7 @@ def detect_operators(title: str, text: str, materials: list[Material], vocab: Vo
     denial = []
     for m in materials:
         denied_here = False
-        for s in sentences(m.text):
+        for s in split_sentences(m.text):
             if _any(spec.get("denial", []), s):
                 denial.append(s)
                 denied_here = True
@@ -274,7 +212,7 @@ def detect_operators(title: str, text: str, materials: list[Material], vocab: Vo
                 (affirm_fc if "fair_competition" in m.kinds else affirm_other).append(s)
         # A fair-competition review carried out to a conclusion treats the draft as concerning operators.
         if "fair_competition" in m.kinds and not denied_here and not affirm_fc:
-            concluded = [s for s in sentences(m.text) if re.search(r"结论|可以出台|不予出台|调整后出台", s)]
+            concluded = [s for s in split_sentences(m.text) if re.search(r"结论|可以出台|不予出台|调整后出台", s)]
             if concluded:
                 affirm_fc.append(concluded[0])
     reasons: list[str] = []
@@ -351,13 +289,13 @@ def _public_windows(materials: list[Material], vocab: Vocabulary,
             elif _any(targeted_cues, sent):
                 targeted.append(sent)
         neg = st.get("negation", "未")
-        for s in sentences(text):
+        for s in split_sentences(text):
             if found_here:
                 break
             hit = re.search(r"公开征求|向社会.{0,6}征求|征求社会|(?:网站|公众号|公告栏|公开栏|报纸).{0,20}(?:公布|发布|征求|公示)|张贴|公示", s)
             if hit and not negated(s, hit.start(), neg) and not _any(targeted_cues, s[:hit.start()]):
                 without_dates.append(s)
-        for s in sentences(text):
+        for s in split_sentences(text):
             if _any(targeted_cues, s) and re.search(r"意见", s) and not _any(public_cues, s) and s not in targeted:
                 targeted.append(s)
     return windows, without_dates, targeted
@@ -371,7 +309,7 @@ def _adoption(materials: list[Material], windows: list[CommentWindow], vocab: Vo
     found: list[str] = []
     deferral: list[str] = []
     for m in sources:
-        for s in sentences(m.text):
+        for s in split_sentences(m.text):
             if re.search(r"审核意见|审查意见|法律意见|合法性", s):
                 continue
             if _any(st.get("adoption", []), s):
@@ -383,18 +321,11 @@ def _adoption(materials: list[Material], windows: list[CommentWindow], vocab: Vo
 
 # --- construction -------------------------------------------------------------------------------------
 
-def build_facts(dossier: Dossier, *, settings: Any = None, vocab: Vocabulary | None = None) -> ProcedureFacts:
-    """Derive the procedure facts of a dossier (materials are classified here when they have no kinds)."""
+def build_facts(dossier: Dossier, *, settings: ReviewSettings, content_findings: tuple[Finding, ...] = (),
+                vocab: Vocabulary | None = None) -> ProcedureFacts:
+    """Derive the procedure facts of a dossier whose materials are classified (materials.classified)."""
     vocab = vocab or load_vocabulary()
-    materials = []
-    for m in dossier.materials:
-        if m.error:
-            continue
-        kinds = m.kinds or classify_material(m.name, m.text)
-        materials.append(m if m.kinds else m.model_copy(update={"kinds": kinds}))
-    review = getattr(settings, "review", None)
-    extra = getattr(review, "holidays_file", None) if review is not None else None
-    calendar = holiday_calendar(extra)
+    materials = [m for m in dossier.materials if not m.error]
     title = dossier.title or ""
     text = dossier.draft_text or ""
     year = dossier.review_date.year if dossier.review_date else None
@@ -402,7 +333,7 @@ def build_facts(dossier: Dossier, *, settings: Any = None, vocab: Vocabulary | N
     adoption, deferral = _adoption(materials, windows, vocab)
     reason = None
     for m in materials:
-        for s in sentences(m.text):
+        for s in split_sentences(m.text):
             if re.search(r"征求意见|公示|公告", s) and _any(vocab.statements.get("short_period_reason", []), s):
                 reason = s
                 break
@@ -420,24 +351,11 @@ def build_facts(dossier: Dossier, *, settings: Any = None, vocab: Vocabulary | N
         adoption=adoption,
         deferral=deferral,
         short_reason=reason,
-        calendar=calendar,
+        calendar=holiday_calendar(settings.holidays_file),
         vocab=vocab,
+        settings=settings,
+        content_findings=tuple(content_findings),
     )
-
-
-def facts_for(ctx: Any) -> ProcedureFacts:
-    """The facts of a review context, computed once (cached through ctx.memo when the context offers it)."""
-    settings = getattr(ctx, "settings", None)
-    if hasattr(ctx, "memo"):
-        return ctx.memo("procedure_facts", lambda: build_facts(ctx.dossier, settings=settings))
-    cached = getattr(ctx, "_procedure_facts", None)
-    if cached is None:
-        cached = build_facts(ctx.dossier, settings=settings)
-        try:
-            setattr(ctx, "_procedure_facts", cached)
-        except (AttributeError, TypeError):
-            pass
-    return cached
 
 
 def describe_window(facts: ProcedureFacts, cw: CommentWindow) -> str:
@@ -447,7 +365,3 @@ def describe_window(facts: ProcedureFacts, cw: CommentWindow) -> str:
     if unknown:
         note = f"；{'、'.join(map(str, unknown))}年的法定节假日安排未收录，工作日按周末计算"
     return f"{cw.window.describe()}，共{days}日（{wd}个工作日{note}）"
-
-
-__all__ = ["ProcedureFacts", "build_facts", "facts_for", "describe_window", "mentions_title", "signature_date",
-           "sentences", "negated", "core_title"]

@@ -1,92 +1,29 @@
-"""The review rule catalog: rules are data (knowledge_base/rules/*.yaml); checks are named functions.
+"""The review rule catalog: rules are data (knowledge_base/rules/*.yaml), checks are named functions
+(assistant/review/checks/registry.py). This loader sits above both.
 
-A rule names its check function (`check:`), which a module registers with `@register_check`. Every basis is
-resolved against the knowledge base when the catalog loads; a basis that does not resolve fails loudly,
-except a `policy` basis (a document named by title and 文号 that the knowledge base may not hold), which is
-shown as unverified until the user ingests it.
+Loading validates each rule (schema.py), its code (codes.py), its check's name and params (the check's Pydantic
+model) and its examples, and resolves every basis against the knowledge base: a basis that does not resolve
+fails loudly, except a `policy` basis (a document named by title and 文号 that the knowledge base may not hold),
+which is shown as unverified until the user ingests it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from assistant.config import KNOWLEDGE_BASE_DIR
 from assistant.errors import RuleCatalogError
-from assistant.models import Basis, DocType, Severity, Stage
+from assistant.kb.catalog import Catalog
+from assistant.models import Basis, DocType, Stage
+from assistant.review.checks.registry import CHECKS, CODE_PREFIX
+from assistant.review.codes import LABELS
+from assistant.review.schema import CheckKind, Rule, RuleBasis
 from assistant.text.numerals import parse_article_label
 
 RULES_DIR = KNOWLEDGE_BASE_DIR / "rules"
-
-CODES = {
-    "P.DRAFT_NOTE", "P.PUBLIC_COMMENT", "P.FAIR_COMPETITION", "P.LEGALITY_REVIEW", "P.COLLECTIVE",
-    "P.PUBLIC_PARTICIPATION", "P.EXPERT", "P.RISK", "P.HEARING",
-    "C.LICENSE", "C.PENALTY", "C.COERCION", "C.FEE", "C.OBLIGATION", "C.COMPETITION", "C.CERTIFICATE",
-    "C.ULTRA_VIRES", "C.BASIS_INVALID", "C.RETROACTIVE", "C.MINUTES", "C.VALIDITY", "C.PERSONAL_INFO",
-    "R.AFTER_DECISION",
-}
-
-CheckKind = Literal["content", "procedure", "reminder"]
-# name → (kind, function). Content checks: fn(rule, clause, ctx) -> list[Finding];
-# procedure and reminder checks: fn(rule, ctx) -> list[Finding].
-CHECKS: dict[str, tuple[CheckKind, Callable[..., Any]]] = {}
-
-
-def register_check(name: str, kind: CheckKind) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decorator: make a check function available to rules under `name`."""
-    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
-        if name in CHECKS and CHECKS[name][1] is not fn:
-            raise RuntimeError(f"check {name!r} registered twice")
-        CHECKS[name] = (kind, fn)
-        return fn
-    return deco
-
-
-class RuleBasis(BaseModel):
-    """A legal basis as written in a rule file."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    instrument: str = Field(description="official full title (or an alias the knowledge base resolves)")
-    article: str | None = Field(None, description="第十六条; omitted only for policy documents")
-    paragraph: int | None = None
-    policy: bool = Field(False, description="a document the knowledge base may not hold (e.g. 国办发〔2018〕37号)")
-    note: str | None = None
-
-
-class Examples(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    unlawful: list[str] = Field(default_factory=list)
-    lawful: list[str] = Field(default_factory=list)
-
-
-class Rule(BaseModel):
-    """One rule of the catalog."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    code: str
-    title: str
-    severity: Severity = Severity.ERROR
-    applies_to: list[DocType] = Field(default_factory=lambda: list(DocType))
-    stages: list[Stage] = Field(default_factory=lambda: list(Stage))
-    check: str
-    params: dict[str, Any] = Field(default_factory=dict)
-    basis: list[RuleBasis] = Field(default_factory=list)
-    message: str
-    suggestion: str | None = None
-    examples: Examples = Field(default_factory=Examples)
-    resolved_basis: list[Basis] = Field(default_factory=list, exclude=True)
-
-    @property
-    def kind(self) -> CheckKind:
-        return CHECKS[self.check][0]
 
 
 class RuleSet(BaseModel):
@@ -97,6 +34,10 @@ class RuleSet(BaseModel):
     def by_kind(self, kind: CheckKind) -> list[Rule]:
         return [r for r in self.rules if r.kind == kind]
 
+    def applicable(self, kind: CheckKind, doc_type: DocType, stage: Stage) -> list[Rule]:
+        """The rules of a kind that run on this document type at this stage: the one place `stages:` filters."""
+        return [r for r in self.by_kind(kind) if r.applies(doc_type, stage)]
+
     def get(self, rule_id: str) -> Rule:
         for r in self.rules:
             if r.id == rule_id:
@@ -104,12 +45,7 @@ class RuleSet(BaseModel):
         raise KeyError(rule_id)
 
 
-def _import_checks() -> None:
-    # Importing the modules registers their checks.
-    from assistant.review import content, procedure  # noqa: F401
-
-
-def resolve_basis(basis: RuleBasis, catalog) -> Basis:
+def resolve_basis(basis: RuleBasis, catalog: Catalog | None) -> Basis:
     """Check a rule basis against the knowledge base; raise RuleCatalogError when it does not resolve."""
     if catalog is None:
         return Basis(instrument=basis.instrument, article=basis.article, paragraph=basis.paragraph, note=basis.note)
@@ -134,9 +70,39 @@ def resolve_basis(basis: RuleBasis, catalog) -> Basis:
                  note=basis.note)
 
 
-def load_rules(rules_dir: Path | None = None, catalog=None) -> RuleSet:
+def _errors(exc: ValidationError) -> str:
+    """A validation error as lines a rule author can act on: where in the rule, and what is wrong."""
+    return "；".join(f"{'.'.join(map(str, e['loc'])) or '(整体)'}：{e['msg']}" for e in exc.errors())
+
+
+def _checked(raw: dict, where: str) -> Rule:
+    """One rule as written, validated: schema, code, check, params, examples (not yet the bases)."""
+    try:
+        rule = Rule.model_validate(raw)
+    except ValidationError as exc:
+        raise RuleCatalogError(f"{where} 中的规则 {raw.get('id', '?')} 无效：{_errors(exc)}") from exc
+    if rule.code not in LABELS:
+        raise RuleCatalogError(f"规则 {rule.id} 的代码 {rule.code} 未定义；可用代码：{', '.join(LABELS)}")
+    check = CHECKS.get(rule.check)
+    if check is None:
+        raise RuleCatalogError(f"规则 {rule.id} 引用的检查函数 {rule.check} 不存在；可用：{', '.join(sorted(CHECKS))}")
+    if not rule.code.startswith(CODE_PREFIX[check.kind]):
+        raise RuleCatalogError(f"规则 {rule.id} 的代码 {rule.code} 与检查 {rule.check}（{check.kind}）不符。")
+    try:
+        rule.options = check.params.model_validate(rule.params, context={"rule": rule})
+    except ValidationError as exc:
+        known = "、".join(check.params.model_fields)
+        raise RuleCatalogError(f"规则 {rule.id}（{where}）的参数无效：{_errors(exc)}。检查 {rule.check} 的参数有：{known or '无'}") from exc
+    rule.kind = check.kind
+    wanted = str if check.kind == CheckKind.CONTENT else BaseModel
+    if any(not isinstance(x, wanted) for x in [*rule.examples.unlawful, *rule.examples.lawful]):
+        form = "条文文字" if check.kind == CheckKind.CONTENT else "小卷宗（draft、materials）"
+        raise RuleCatalogError(f"规则 {rule.id}（{where}）的 examples 应当是{form}。")
+    return rule
+
+
+def load_rules(rules_dir: Path | None = None, catalog: Catalog | None = None) -> RuleSet:
     """Load and validate every rule file; with a catalog, verify every basis (RuleCatalogError on failure)."""
-    _import_checks()
     rules_dir = rules_dir or RULES_DIR
     rules: list[Rule] = []
     seen: set[str] = set()
@@ -146,16 +112,9 @@ def load_rules(rules_dir: Path | None = None, catalog=None) -> RuleSet:
         except yaml.YAMLError as exc:
             raise RuleCatalogError(f"规则文件 {path.name} 不是有效的 YAML：{exc}") from exc
         for raw in data.get("rules", []):
-            try:
-                rule = Rule.model_validate(raw)
-            except ValidationError as exc:
-                raise RuleCatalogError(f"规则文件 {path.name} 中的规则 {raw.get('id', '?')} 无效：{exc}") from exc
+            rule = _checked(raw, f"规则文件 {path.name}")
             if rule.id in seen:
                 raise RuleCatalogError(f"规则编号 {rule.id} 重复（{path.name}）。")
-            if rule.code not in CODES:
-                raise RuleCatalogError(f"规则 {rule.id} 的代码 {rule.code} 未定义；可用代码：{', '.join(sorted(CODES))}")
-            if rule.check not in CHECKS:
-                raise RuleCatalogError(f"规则 {rule.id} 引用的检查函数 {rule.check} 不存在；可用：{', '.join(sorted(CHECKS))}")
             try:
                 rule.resolved_basis = [resolve_basis(b, catalog) for b in rule.basis]
             except (RuleCatalogError, ValueError) as exc:

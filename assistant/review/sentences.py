@@ -13,21 +13,99 @@ from dataclasses import dataclass, field
 from assistant.text.numerals import cn_to_int
 
 # -- the draft is data: text addressed to the reviewer is neutralised before matching -------------------------
+# Each kind of span is found from its words, then bounded by plain searches, never by a regex that tries a
+# bounded run (`[^】]{0,300}`, `[^。！？]{0,80}`) at every position: on a long line without punctuation that costs
+# hundreds of steps a character. The spans are exactly those of the patterns quoted in each docstring.
+_BOXED_WORDS = re.compile(r"系统提示|系统指令|提示词|忽略|无视|不要列出|直接输出|审查要求|AI|模型|助手")
+_BOX_REACH = 300
+_SYSTEM_TAG = re.compile(r"[［\[]\s*(?:系统提示|系统指令|system)", re.I)
+_SYSTEM_CLOSE = re.compile(r"[］\]]")
+_ADDRESSED = re.compile(
+    r"请?(?:忽略|无视|跳过)(?:以上|上述|前述|之前|此前|全部|所有|一切|本条|本文件|审查)|"
+    r"(?:请|应)?直接(?:输出|回复|返回|给出)|不要(?:列出|报告|输出|提出)[^。！？\n]{0,6}(?:意见|问题|发现)|无需(?:再)?审查|"
+    r"(?:审查系统|人工智能|大模型|模型|AI|助手)[^。！？\n]{0,15}(?:跳过|忽略|不予审查|视为合法)|[“\"]未发现问题[”\"]|"
+    r"ignore (?:all|previous|the above)|disregard (?:all|previous)", re.I)
+_ADDRESSED_TAIL = re.compile(r"[^。！？\n]{0,200}[。！？]?")
+_LEAD = 80
+_STOPS = "。！？\n"
 
-_INJECTION = [
-    re.compile(r"【[^】]{0,300}?(?:系统提示|系统指令|提示词|忽略|无视|不要列出|直接输出|审查要求|AI|模型|助手)[^】]{0,300}】"),
-    re.compile(r"[［\[]\s*(?:系统提示|系统指令|system)[^］\]]{0,300}[］\]]", re.I),
-    re.compile(r"[^。！？\n]{0,80}(?:请?(?:忽略|无视|跳过)(?:以上|上述|前述|之前|此前|全部|所有|一切|本条|本文件|审查)|"
-               r"(?:请|应)?直接(?:输出|回复|返回|给出)|不要(?:列出|报告|输出|提出)[^。！？\n]{0,6}(?:意见|问题|发现)|无需(?:再)?审查|"
-               r"(?:审查系统|人工智能|大模型|模型|AI|助手)[^。！？\n]{0,15}(?:跳过|忽略|不予审查|视为合法)|[“\"]未发现问题[”\"]|"
-               r"ignore (?:all|previous|the above)|disregard (?:all|previous))[^。！？\n]{0,200}[。！？]?", re.I),
-]
+
+def _boxed_spans(text: str) -> list[tuple[int, int]]:
+    r"""【…】 notes to the reviewer: `【[^】]{0,300}?(?:words)[^】]{0,300}】`."""
+    spans: list[tuple[int, int]] = []
+    pos, close = 0, -1
+    while (start := text.find("【", pos)) >= 0:
+        pos = start + 1
+        if close < start:  # the first 】 after this 【, searched once for all the 【 before it
+            close = text.find("】", start + 1)
+            if close < 0:
+                break
+        if close - start > 2 * _BOX_REACH + 16:  # longer than any match can be
+            continue
+        inner = start + 1
+        word = _BOXED_WORDS.search(text, inner, close)
+        while word is not None and word.start() - inner <= _BOX_REACH:
+            if close - word.end() <= _BOX_REACH:
+                spans.append((start, close + 1))
+                pos = close + 1
+                break
+            word = _BOXED_WORDS.search(text, word.start() + 1, close)
+    return spans
+
+
+def _system_spans(text: str) -> list[tuple[int, int]]:
+    r"""[系统提示…] / [system …] tags: `[［\[]\s*(?:系统提示|系统指令|system)[^］\]]{0,300}[］\]]`."""
+    spans: list[tuple[int, int]] = []
+    pos, close = 0, None
+    while (tag := _SYSTEM_TAG.search(text, pos)) is not None:
+        if close is None or close.start() < tag.end():  # the first closing bracket after the tag, searched once
+            if (close := _SYSTEM_CLOSE.search(text, tag.end())) is None:
+                break
+        if close.start() - tag.end() > 300:
+            pos = tag.start() + 1
+            continue
+        spans.append((tag.start(), close.end()))
+        pos = close.end()
+    return spans
+
+
+def _last_stop(text: str, lo: int, hi: int) -> int:
+    """The position after the last sentence stop in text[lo:hi], or lo."""
+    return max(lo, *(text.rfind(c, lo, hi) + 1 for c in _STOPS))
+
+
+def _addressed_spans(text: str) -> list[tuple[int, int]]:
+    r"""Sentences that address the reviewer: `[^。！？\n]{0,80}(?:words)[^。！？\n]{0,200}[。！？]?` (the leftmost
+    start, then the last words within its reach)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while (first := _ADDRESSED.search(text, pos)) is not None:
+        k = first.start()
+        start = _last_stop(text, max(pos, k - _LEAD), k)
+        reach = start + _LEAD
+        last = first
+        while (nxt := _ADDRESSED.search(text, last.start() + 1, min(len(text), reach + 64))) is not None \
+                and nxt.start() <= reach and _last_stop(text, last.start(), nxt.start()) <= last.start():
+            last = nxt
+        end = _ADDRESSED_TAIL.match(text, last.end()).end()
+        spans.append((start, end))
+        pos = max(end, k + 1)
+    return spans
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    parts, pos = [], 0
+    for a, b in spans:
+        parts += [text[pos:a], " " * (b - a)]
+        pos = b
+    return "".join(parts) + text[pos:]
 
 
 def neutralize(text: str) -> str:
-    """Blank (same length, offsets kept) every span that addresses the reviewer instead of regulating."""
-    for rx in _INJECTION:
-        text = rx.sub(lambda m: " " * len(m.group(0)), text)
+    """Blank (same length, offsets kept) every span that addresses the reviewer instead of regulating; linear time."""
+    for find in (_boxed_spans, _system_spans, _addressed_spans):
+        if spans := find(text):
+            text = _blank(text, spans)
     return text
 
 
@@ -38,6 +116,9 @@ _VIOLATION_LEAD = re.compile(r"有?下列[^。；：]{0,12}(行为|情形|情况
                              r"|(罚款|责令|追究|处分|处罚|查处|监督(?!管理)|违法行为)[^。；：:]{0,30}[：:]\s*$")
 _ITEM = re.compile(r"^[ \t\u3000]*(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[①-⑳])")
 _SENT_END = re.compile(r"[。！？；;]")
+# Real sentences are under 200 characters. A run longer than this without 。！？； is cut into pieces, and a
+# sentence of ；-parts ends at the first ； past it, so that nothing a rule reads grows with the line.
+MAX_SEGMENT = 1000
 
 
 @dataclass
@@ -59,6 +140,39 @@ class Segment:
         return any(s <= start < e or s < end <= e for s, e in spans)
 
 
+def _parts(line: str) -> list[tuple[int, int, int, int]]:
+    """(start, end) of each part of a line, split after 。！？；;, with (start, end) of its 。！？-sentence."""
+    ends: list[tuple[int, bool]] = []  # (end of a part, whether it also ends the sentence)
+    last = sent = 0
+
+    def cut_to(pos: int) -> None:
+        nonlocal last, sent
+        while pos - last > MAX_SEGMENT:
+            last = sent = last + MAX_SEGMENT
+            ends.append((last, True))
+
+    for m in _SENT_END.finditer(line):
+        cut_to(m.end())
+        full = m.group(0) in "。！？" or m.end() - sent > MAX_SEGMENT
+        last = m.end()
+        ends.append((last, full))
+        if full:
+            sent = last
+    cut_to(len(line))
+    if last < len(line):
+        ends.append((len(line), True))
+    out: list[tuple[int, int, int, int]] = []
+    a = first = 0  # start of the next part; index in `out` of the current sentence's first part
+    for end, full in ends:
+        out.append((a, end, a, end))
+        a = end
+        if full or end == len(line):
+            start = out[first][0]
+            out[first:] = [(x, y, start, end) for x, y, _, _ in out[first:]]
+            first = len(out)
+    return out
+
+
 def segments(text: str) -> list[Segment]:
     """Sentences of a clause (offsets relative to the clause text), injection spans blanked."""
     clean = neutralize(text)
@@ -71,25 +185,12 @@ def segments(text: str) -> list[Segment]:
         if not line.strip():
             continue
         is_item = bool(_ITEM.match(line))
-        parts: list[tuple[int, int]] = []
-        sentences: list[tuple[int, int]] = []
-        s = sent = 0
-        for m in _SENT_END.finditer(line):
-            parts.append((s, m.end()))
-            s = m.end()
-            if m.group(0) in "。！？":
-                sentences.append((sent, m.end()))
-                sent = m.end()
-        if s < len(line):
-            parts.append((s, len(line)))
-        if sent < len(line):
-            sentences.append((sent, len(line)))
-        for a, b in parts:
+        parts = _parts(line)
+        for a, b, sa, sb in parts:
             seg_text = line[a:b].strip(" \t\u3000")
             if not seg_text.strip("。；;！？ "):
                 continue
             start, end = line_start + a, line_start + b
-            sa, sb = next(((x, y) for x, y in sentences if x <= a < y), (a, b))
             sentence = [(line_start + sa, line_start + sb)]
             evidence = text[start:end].strip(" \t\u3000")
             if is_item and lead is not None:
@@ -124,3 +225,13 @@ def amounts(text: str) -> list[float]:
             continue
         out.append(value * (10000 if wan else 1))
     return out
+
+
+# -- plain sentences of a material -----------------------------------------------------------------------------
+
+_SENTENCE = re.compile(r"[^。；;！？\n]+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """The text cut at 。；！？ and line ends (what the procedure checks read materials by)."""
+    return [s.strip() for s in _SENTENCE.findall(text or "") if s.strip()]

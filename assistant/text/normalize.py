@@ -66,8 +66,16 @@ _TRADITIONAL_SHARE = 0.05
 _HAN = re.compile(f"[{_CJK}]")
 
 
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    """How many characters of `text` the one-character `pattern` matches, without a list of them (a 5M-character
+    text would make 5M string objects, ~400 MB)."""
+    return len(text) - len(pattern.sub("", text))
+
+
 def _traditional_share(text: str, simplified: str) -> float:
-    han = len(_HAN.findall(text))
+    if simplified == text:
+        return 0.0
+    han = _count(_HAN, text)
     if not han:
         return 0.0
     if len(simplified) != len(text):  # a phrase mapping changed the length: certainly converted text
@@ -94,7 +102,7 @@ def _may_be_traditional(text: str) -> bool:
     pattern = _traditional_chars()
     if pattern is None:
         return True
-    return len(pattern.findall(text)) >= _TRADITIONAL_SHARE * len(_HAN.findall(text)) > 0
+    return _count(pattern, text) >= _TRADITIONAL_SHARE * _count(_HAN, text) > 0
 
 
 def is_traditional(text: str) -> bool:

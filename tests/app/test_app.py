@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from pathlib import Path
 
@@ -30,7 +31,8 @@ def assert_no_traceback(at: AppTest) -> None:
 
 
 def texts(elements) -> list[str]:
-    return [e.value for e in elements]
+    """What the elements show: their Markdown with the escapes of data (md_escape) undone."""
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in elements]
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
@@ -454,7 +456,7 @@ def test_evals_page_lists_suites_and_shows_a_suite_that_cannot_run(kb_home, monk
 @pytest.mark.skipif(not (REVIEW_CASES.parent.parent / "qa-admin" / "dev.jsonl").is_file(),
                     reason="evaldata qa-admin not available")
 def test_evals_page_runs_a_suite_and_shows_regressions_against_the_baseline(kb_home, monkeypatch, tmp_path):
-    import assistant.evals.runner as runner
+    import evals.runner as runner
 
     baselines = tmp_path / "baselines"
     monkeypatch.setattr(runner, "BASELINES_DIR", baselines)

@@ -67,14 +67,10 @@ def test_filter_keeps_the_numbers_of_the_full_list():
 
 
 def test_procedure_checklist_marks_missing_procedures_and_names_the_materials():
-    class R:  # the two attributes of a procedure rule the checklist reads
-        def __init__(self, code, title):
-            self.code, self.title = code, title
-            self.applies_to, self.stages = [DocType.NORMATIVE], list(__import__("assistant.models").models.Stage)
-
     report = ReviewReport(title="办法", doc_type=DocType.NORMATIVE, findings=[PROCEDURE, PENALTY],
+                          procedures=["P.DRAFT_NOTE", "P.PUBLIC_COMMENT"],
                           materials=[Material(name="起草说明.md", kinds=["draft_note"])])
-    rows = procedure_checklist(report, [R("P.DRAFT_NOTE", "缺少起草说明"), R("P.PUBLIC_COMMENT", "未公开征求意见")])
+    rows = procedure_checklist(report)
     assert [(r["代码"], r["ok"], r["相关材料"]) for r in rows] == [("P.DRAFT_NOTE", True, "起草说明.md"),
                                                                  ("P.PUBLIC_COMMENT", False, "")]
 

@@ -7,6 +7,7 @@ they are also copied, shrunk, to docs/screenshots/ for the README.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -41,14 +42,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(small_kb, small_settings, tmp_path_factory):
-    """`streamlit run app.py` on a free loopback port over the session's small knowledge base."""
+@contextlib.contextmanager
+def streamlit_server(home: Path, log: Path, **env: str):
+    """`streamlit run app.py` on a free loopback port over the knowledge base in `home`; yields its URL."""
     port = free_port()
-    env = {**os.environ, "FASHEN_HOME": str(small_settings.home), "FASHEN_KB__INCLUDE_LAWS_DB": "false",
-           "FASHEN_KB__EMBEDDER": "none", "FASHEN_KB__PACKS": "", "PYTHONUNBUFFERED": "1"}
-    env.pop("FASHEN_APP__USERS", None)
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = {**os.environ, "FASHEN_HOME": str(home), "FASHEN_KB__INCLUDE_LAWS_DB": "false",
+           "FASHEN_KB__EMBEDDER": "none", "FASHEN_KB__PACKS": "", "PYTHONUNBUFFERED": "1", **env}
+    if not env.get("FASHEN_APP__USERS"):
+        env.pop("FASHEN_APP__USERS", None)
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port), "--server.address",
@@ -74,6 +75,14 @@ def server(small_kb, small_settings, tmp_path_factory):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(small_kb, small_settings, tmp_path_factory):
+    """The app over the session's small knowledge base, no login."""
+    with streamlit_server(small_settings.home, tmp_path_factory.mktemp("streamlit") / "server.log",
+                          FASHEN_APP__USERS="") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -276,7 +285,7 @@ def test_two_users_at_once_each_see_their_own_work(server, browser, page, tmp_pa
 
 def test_kb_and_evals_pages(server, page):
     from assistant.config import Settings
-    from assistant.evals.suites import load_registry
+    from evals.suites import load_registry
 
     goto(page, server, "kb", READY["kb"])
     page.get_by_text("按层级统计").wait_for()

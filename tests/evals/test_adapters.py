@@ -6,10 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 
-import assistant.answer
-from assistant.evals import qa, retrieval, review
-from assistant.evals.adapters import record_llm
-from assistant.evals.base import RunConfig, RunContext
+import evals.adapters
+from evals import qa, retrieval, review
+from evals.adapters import record_llm
+from evals.base import RunConfig, RunContext
 from assistant.models import Answer, ReviewReport
 from tests.evals.helpers import write_review_case
 
@@ -37,7 +37,7 @@ def test_retriever_passes_k_and_mode(evaldata):
 
 
 def test_retrieval_reports_the_embedder_the_knowledge_base_was_built_with_and_refuses_another():
-    from assistant.evals.base import SystemUnavailable
+    from evals.base import SystemUnavailable
 
     kb = FakeKB()
     kb.embedder_name = "e5-small"
@@ -55,7 +55,7 @@ def test_answerer_calls_ask_with_the_backend_and_records_model_and_prompts(evald
         seen.append((question, kb, backend, settings.llm.provider))
         return Answer(question=question, answer="《行政处罚法》第十六条：其他规范性文件不得设定行政处罚。")
 
-    monkeypatch.setattr(assistant.answer, "ask", fake_ask, raising=False)
+    monkeypatch.setattr(evals.adapters, "ask", fake_ask)
     monkeypatch.setenv("FASHEN_LLM__MODEL", "qwen-test")
     monkeypatch.setenv("FASHEN_LLM__BASE_URL", "http://localhost:9/v1")
     monkeypatch.setenv("FASHEN_LLM_API_KEY", "sk-secret")
@@ -93,7 +93,7 @@ def test_reviewer_runs_the_engine_on_a_case_folder(tmp_path):
 
 @pytest.mark.parametrize("suite_name", ["lawbench-1-1", "lexeval"])
 def test_lookup_suites_need_a_catalog(suite_name, monkeypatch):
-    from assistant.evals.suites import builtin_suites
+    from evals.suites import builtin_suites
 
     ctx = RunContext(RunConfig(), kb=SimpleNamespace(catalog=None))
     with pytest.raises(Exception, match="catalog"):

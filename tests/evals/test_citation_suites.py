@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from assistant.evals import citations, lawbench, lexeval
-from assistant.evals.base import RunConfig, RunContext
+from evals import citations, lawbench, lexeval
+from evals.base import RunConfig, RunContext
 from assistant.models import Citation, CitationStatus
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.evals.cite import Resolver, parse_label, ref_key, split_reference, title_candidates, title_key
+from evals.cite import Resolver, parse_label, ref_key, split_reference, title_candidates, title_key
 
 
 def refs(text, resolver=None, **kw):

@@ -10,8 +10,8 @@ import typer
 from typer.testing import CliRunner
 
 import assistant.cli_eval as cli_eval
-from assistant.evals.base import SystemUnavailable
-from assistant.evals.suites import Registry, builtin_suites
+from evals.base import SystemUnavailable
+from evals.suites import Registry, builtin_suites
 from tests.evals.test_runner import GOOD, WORSE, fake_reviewer
 
 app = typer.Typer()

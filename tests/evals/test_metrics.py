@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.evals.metrics import (
+from evals.metrics import (
     bootstrap_ci,
     dedupe,
     first_rank,

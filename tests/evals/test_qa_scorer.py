@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.evals.base import RunContext
-from assistant.evals.qa import cited_articles, load_cases, metrics, score_case
-from assistant.evals.cite import Resolver
+from evals.base import RunContext
+from evals.qa import cited_articles, load_cases, metrics, score_case
+from evals.cite import Resolver
 from assistant.models import Answer, Citation, CitationStatus
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from assistant.cli_eval import eval_app
-from assistant.evals.suites import builtin_suites
+from evals.suites import builtin_suites
 
 README = Path(__file__).resolve().parents[2] / "evals" / "README.md"
 

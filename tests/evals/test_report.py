@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from assistant.evals.base import RunConfig, RunContext
-from assistant.evals.history import History
-from assistant.evals.report import render_html
-from assistant.evals.runner import run_suite, save_baseline, write_report
-from assistant.evals.suites import builtin_suites
-from assistant.evals.svg import bar_chart, line_chart
+from evals.base import RunConfig, RunContext
+from evals.history import History
+from evals.report import render_html
+from evals.runner import run_suite, save_baseline, write_report
+from evals.suites import builtin_suites
+from evals.svg import bar_chart, line_chart
 from assistant.models import Article, Hit
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.evals.base import RunContext
-from assistant.evals.retrieval import hit_key, load_qa_admin, load_stard, metrics, prepare, score_query
+from evals.base import RunContext
+from evals.retrieval import hit_key, load_qa_admin, load_stard, metrics, prepare, score_query
 from assistant.models import Article, Hit
 
 
@@ -60,7 +60,7 @@ def test_perfect_empty_and_partial_rankings(evaldata, tiny_catalog):
 def test_metrics_average_scored_queries_and_report_coverage(evaldata, tiny_catalog):
     ctx = RunContext(catalog=tiny_catalog)
     cases = prepare(load_stard(evaldata / "stard"), ctx)
-    from assistant.evals.base import ItemResult
+    from evals.base import ItemResult
 
     items = [score_query(cases[0], [hit("中华人民共和国民法典", 54)], ctx),
              score_query(cases[1], [], ctx),

@@ -9,13 +9,11 @@ import re
 import pytest
 
 from assistant.errors import ConfigError, InputError, KnowledgeBaseMissing
-from assistant.evals.adapters import import_attr
-from assistant.evals.base import RunConfig, RunContext, SystemUnavailable
-from assistant.evals.history import History
-from assistant.evals.report import render_html
-from assistant.evals.runner import (
+from evals.base import RunConfig, RunContext
+from evals.history import History
+from evals.report import render_html
+from evals.runner import (
     check_thresholds,
-    compare_reports,
     find_baseline,
     load_report,
     parse_thresholds,
@@ -25,7 +23,8 @@ from assistant.evals.runner import (
     unmatched_thresholds,
     write_report,
 )
-from assistant.evals.suites import builtin_suites
+from evals.compare import compare_reports
+from evals.suites import builtin_suites
 from assistant.models import DocType, Finding, ReviewReport
 
 # What the fake reviewer reports per case folder name.
@@ -152,13 +151,6 @@ def test_configuration_errors_stop_the_run(suite, evaldata):
 def test_missing_data_says_where_it_looked(suite, tmp_path):
     with pytest.raises(InputError, match="--data"):
         run_suite(suite, RunConfig(data_dir=tmp_path / "nothing"))
-
-
-def test_an_unimportable_system_raises_a_clear_error():
-    with pytest.raises(SystemUnavailable, match="assistant.not_there.review"):
-        import_attr("assistant.not_there", "review", purpose="评测套件 review")
-    with pytest.raises(SystemUnavailable, match="没有 no_such_function"):
-        import_attr("assistant.evals.metrics", "no_such_function", purpose="x")
 
 
 def test_the_real_adapters_fail_cleanly_without_a_knowledge_base(evaldata):

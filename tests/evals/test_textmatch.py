@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.evals.textmatch import normalize_for_match, numerals_to_arabic, phrase_found, says_nonexistent
+from evals.textmatch import normalize_for_match, numerals_to_arabic, phrase_found, says_nonexistent
 
 
 @pytest.mark.parametrize("a, b", [

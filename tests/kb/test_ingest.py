@@ -82,9 +82,15 @@ def test_bad_paths_are_input_errors(tmp_path, tiny_sources):
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "a.md").write_text("", encoding="utf-8")
-    result = ingest_paths([empty], settings=s)  # builds the default, lists the empty file as skipped
-    assert result.skipped and "为空" in result.skipped[0]["reason"]
-    assert result.instruments == 3
+    with pytest.raises(InputError, match="没有可导入的文件，知识库未改动：.*a.md：文件为空"):
+        ingest_paths([empty], settings=s)  # nothing ingestible: an error, and no knowledge base built for nothing
+    assert current_generation(s) is None
+    (empty / "b.md").write_text("某县管理办法\n\n第一条　本办法自公布之日起施行。\n", encoding="utf-8")
+    result = ingest_paths([empty], settings=s)  # one readable file: ingested, the empty one listed
+    assert [x["reason"] for x in result.skipped] == ["a.md：文件为空。请检查是否选错了文件，或重新保存后再上传"]
+    assert result.instruments == 4
+    with pytest.raises(InputError, match="有 1 个文件无法导入（--strict）"):
+        ingest_paths([empty], settings=s, strict=True)
 
 
 def test_second_writer_is_refused_while_the_lock_is_held(tmp_path, tiny_sources):

@@ -11,9 +11,10 @@ import pytest
 from assistant.models import DocType, Stage
 from assistant.documents.readers import read_document
 from assistant.review.clauses import clause_at, has_articles, split_clauses
-from assistant.review.content import resolve_precedence, run_content
+from assistant.review.engine import resolve_precedence, run_content
 from assistant.review.dossier import load_case
-from assistant.review.context import IssuerKind, ReviewContext, issuer_kind
+from assistant.review.context import ReviewContext
+from assistant.review.issuer import IssuerKind, issuer_kind
 from assistant.review.sentences import neutralize, segments
 from tests.conftest import REVIEW_CASES
 

@@ -10,7 +10,8 @@ import pytest
 from assistant.errors import InputError
 from assistant.models import DocType, Stage
 from assistant.review.dossier import detect_doc_type, infer_issuer, infer_title, load_case, load_files
-from assistant.review.engine import report_to_json_dict, report_to_markdown, review
+from assistant.review.engine import review
+from assistant.review.report import report_to_json_dict, report_to_markdown
 from assistant.review.rules import load_rules
 from tests.conftest import REVIEW_CASES
 

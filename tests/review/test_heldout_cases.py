@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evals.review import match_findings, reported_findings
+from evals.review import match_findings, reported_findings
 from assistant.review.dossier import load_case
 from assistant.review.engine import review
 from assistant.review.rules import load_rules

@@ -4,10 +4,11 @@ from datetime import date
 
 import pytest
 
+from assistant.config import ReviewSettings
 from assistant.models import DocType, Dossier, Material, Stage
-from assistant.review.context import ReviewContext
+from assistant.review.engine import run_procedure
 from assistant.review.materials import classify_material
-from assistant.review.procedure import run_procedure
+from assistant.review.procedure_facts import build_facts
 from assistant.review.rules import load_rules
 
 MARKET_DRAFT = """某县农贸市场管理办法（送审稿）
@@ -46,8 +47,8 @@ def dossier(draft=MARKET_DRAFT, materials=(), *, doc_type=DocType.NORMATIVE, sta
                    issuer=issuer, review_date=date(2026, 9, 30), materials=mats)
 
 
-def run(rules, d, catalog=None):
-    findings, reminders = run_procedure(rules, ReviewContext.build(d, catalog))
+def run(rules, d, settings=ReviewSettings()):
+    findings, reminders, _ = run_procedure(rules.rules, build_facts(d, settings=settings))
     return {f.code: f for f in findings}, reminders
 
 

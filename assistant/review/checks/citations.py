@@ -1,0 +1,146 @@
+"""C.BASIS_INVALID: the draft's citations as the citation checker sees them (PRIMER §5) — a repealed instrument,
+an article that does not exist, a misnamed title, an amended text, a quote or a topic the article does not have."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.models import Citation, CitationStatus, Clause, Finding, Instrument, Stage
+from assistant.review.checks.patterns import make_finding
+from assistant.review.context import ReviewContext
+from assistant.review.schema import Rule
+from assistant.review.sentences import neutralize, segments
+from assistant.text.grams import bigrams
+
+Problem = Literal["repealed", "no_article", "misnamed", "amended", "mismatch", "topic"]
+
+
+class CitationParams(BaseModel):
+    """Which problems a `citation_validity` rule reports."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    report: frozenset[Problem] = Field(frozenset({"repealed", "no_article", "misnamed", "amended", "mismatch"}))
+
+
+_REPEAL_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _repeal_date(inst: Instrument | None) -> date | None:
+    m = _REPEAL_DATE.search(inst.status_note or "") if inst is not None else None
+    return date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def check_citation_validity(rule: Rule, p: CitationParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+    """Repealed instruments, articles that do not exist, misnamed titles (PRIMER §5)."""
+    problems: list[str] = []
+    evidence = None
+    clean = neutralize(clause.text)
+    for c in ctx.cited_articles(clause):
+        if c.status == CitationStatus.SELF_REFERENCE or c.start is None:
+            continue
+        if clean[c.start:c.end].strip() == "":
+            continue  # inside an injected sentence
+        inst = ctx.instrument(c.instrument)
+        problem = None
+        if c.status == CitationStatus.REPEALED:  # judged on the draft's own date by the citation checker
+            repealed_on = _repeal_date(inst)
+            issued = ctx.issue_date
+            if ctx.dossier.stage == Stage.FILING and repealed_on and issued and issued < repealed_on:
+                continue  # cited the then-valid law: a 清理 reminder, not a defect
+            if "repealed" in p.report:
+                title = inst.title if inst is not None else c.instrument
+                by = f"，已由《{inst.replaced_by}》取代" if inst is not None and inst.replaced_by else ""
+                problem = c.reason or f"《{title}》已废止{by}"
+        elif c.status in (CitationStatus.NO_SUCH_ARTICLE, CitationStatus.NO_SUCH_PARAGRAPH) and "no_article" in p.report:
+            problem = c.reason or f"{c.text}所引条款不存在"
+        elif c.status == CitationStatus.AMENDED and "amended" in p.report:
+            problem = c.reason or f"{c.text}已修改"
+        elif c.status == CitationStatus.QUOTE_MISMATCH and "mismatch" in p.report:
+            problem = c.reason or f"{c.text}与条文内容不符"
+        elif c.status == CitationStatus.UNKNOWN_INSTRUMENT and "misnamed" in p.report:
+            near = ctx.suggest_title((c.instrument or "").strip("《》"))
+            if near:
+                problem = f"《{c.instrument}》名称有误，应为《{near}》"
+        elif c.status == CitationStatus.VERIFIED and "topic" in p.report:
+            problem = _topic_mismatch(c, clean, ctx, ctx.cited_articles(clause)) or _restated_mismatch(c, clean, ctx)
+        if problem:
+            problems.append(problem)
+            if evidence is None:
+                evidence = _sentence_at(clause.text, c.start)
+    if not problems:
+        return []
+    return [make_finding(rule, clause, evidence, "；".join(dict.fromkeys(problems)))]
+
+
+# "《X》第N条关于Y的规定": the draft says what the article is about. An article that shares almost none of Y's terms
+# (beyond the instrument's own name) says something else (PRIMER §5: "an article that says something else").
+_TOPIC = re.compile(r"\s*(?:第[一二三四五六七八九十百零〇\d]+款)?(?:第[（(]?[一二三四五六七八九十\d]+[）)]?项)?"
+                    r"(?:中|等)?关于([^。；，,《》]{2,30}?)的(?:规定|要求)")
+_CHAIN = re.compile(r"^[、，,和及与以及]{1,3}$")
+
+
+def _topic_mismatch(c: Citation, text: str, ctx: ReviewContext, cites: list[Citation]) -> str | None:
+    m = _TOPIC.match(text, c.end or 0)  # anchored at the end of the citation
+    if not m or c.article_no is None:
+        return None
+    # the articles the topic covers: this one and those chained before it ("第十条、第十二条关于……")
+    chain = [c]
+    for prev in sorted((x for x in cites if x.end is not None and x.end <= (c.start or 0)),
+                       key=lambda x: -(x.end or 0)):
+        if prev.instrument != c.instrument or not _CHAIN.match(text[prev.end:chain[-1].start or 0] or "、"):
+            break
+        chain.append(prev)
+    inst = ctx.instrument(c.instrument)
+    if inst is None:
+        return None
+    article = "\n".join(t for x in chain if x.article_no is not None
+                        for t in [ctx.article_text(inst.title, x.article_no) or ""])
+    if not article:
+        return None
+    terms = bigrams(m.group(1)) - bigrams(inst.title)
+    if len(terms) < 4:
+        return None  # too little to judge
+    shared = len(terms & bigrams(article)) / len(terms)
+    if shared >= 0.34:
+        return None
+    return f"{c.text}规定的不是“{m.group(1)}”，所述内容与条文不符"
+
+
+# "依据《X》第N条的规定，<what the article is said to require>": a restatement that shares almost none of the
+# article's words (beyond function words and the instrument's name) attributes to it something it does not say.
+_RESTATE_LEAD = re.compile(r"(依据|依照|根据|按照)\s*$")
+_RESTATE_LINK = re.compile(r"\s*(?:的)?(?:有关)?规定[，,：:]\s*")
+_FUNCTION_BIGRAMS = {"应当", "的规", "规定", "之日", "日起", "依照", "依据", "根据", "按照", "有关", "可以", "不得", "或者",
+                     "以上", "以下", "本条", "办法", "条例"}
+RESTATED_MIN_TERMS = 6
+RESTATED_MAX_SHARE = 0.15  # lawful restatements measured share ≥ 0.21 of their terms with the article cited
+
+
+def _restated_mismatch(c: Citation, text: str, ctx: ReviewContext) -> str | None:
+    if c.article_no is None or c.start is None or c.end is None \
+            or not _RESTATE_LEAD.search(text[max(0, c.start - 6):c.start]):
+        return None
+    link = _RESTATE_LINK.match(text, c.end)
+    if not link:
+        return None
+    said = re.split(r"[。；]", text[link.end():])[0]
+    inst = ctx.instrument(c.instrument)
+    article = ctx.article_text(inst.title, c.article_no) if inst is not None else None
+    if inst is None or not article:
+        return None
+    terms = bigrams(said) - bigrams(inst.title) - _FUNCTION_BIGRAMS
+    if len(terms) < RESTATED_MIN_TERMS or len(terms & bigrams(article)) / len(terms) > RESTATED_MAX_SHARE:
+        return None
+    return f"{c.text}并未规定“{said[:30]}{'…' if len(said) > 30 else ''}”，所述内容与条文不符"
+
+
+def _sentence_at(text: str, offset: int | None) -> str:
+    for seg in segments(text):
+        if offset is not None and seg.covers(offset, offset + 1):
+            return seg.evidence
+    return text.strip()

@@ -1,0 +1,209 @@
+"""Comparison with the upper-level law and with what the issuer may do at all (DESIGN §3b).
+
+These checks do not match the draft's wording to a list. They read the measure a sentence imposes and compare it
+with the competence table built from the knowledge base's own texts at ingest (assistant/kb/powers.py):
+
+- `forbidden_duty`: the law protects some freedoms in so many words — "任何单位和个人不得强制其委托招标代理机构办理
+  招标事宜" (招标投标法第十二条). A sentence that makes the same act a duty of the people it regulates contradicts the
+  article. Only compulsion (强制, 强迫, 指定, 限定, 摊派) is compared: "不得要求……提交无关材料" turns on a word
+  (无关/相关) that a comparison of matters cannot weigh.
+- `filing_review`: a filing (备案) the authority examines on substance and grants only to what passes is a licence.
+- `competence`: a 镇 or 街道 (or one of its offices) exercising a power the law gives to a 县级以上 authority — an
+  approval, a registration, a penalty — acts beyond its powers; so does a town office named as the sector authority
+  of a law copied with only its level word changed (镇文物行政管理部门).
+Each finding names the article it was compared with (`compared_with`), verified because it was read from the KB.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.kb.powers import Power, PowerTable, actions_in, table_for_catalog, tier_label
+from assistant.models import Basis, Clause, Finding
+from assistant.review.checks.patterns import make_finding, segments_of
+from assistant.review.context import ReviewContext
+from assistant.review.issuer import IssuerKind
+from assistant.review.measures import PartyKind, party_kind
+from assistant.review.schema import Rule
+
+
+class ForbiddenDutyParams(BaseModel):
+    """`forbidden_duty` takes no params: what it compares with is the competence table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FilingReviewParams(BaseModel):
+    """A filing (`filing`) examined on substance (`review`) and granted only to what passes (`grant`), unless a law
+    or regulation sets the filing (`statutory`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    filing: re.Pattern[str]
+    review: re.Pattern[str]
+    grant: re.Pattern[str]
+    statutory: re.Pattern[str]
+
+
+class CompetenceParams(BaseModel):
+    """Which issuers the check reads, and how closely a table row must share the clause's matter."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    issuers: frozenset[IssuerKind] = frozenset({IssuerKind.TOWN})
+    min_share: float = Field(0.6, description="share of the row's matter words the sentence must hold")
+
+COMPULSION = re.compile(r"^(强制|强迫|指定|限定|摊派)")
+# 应 as a modal, not inside 相应/对应/适应/响应/供应/反应/应急/应用
+_MANDATE = re.compile(r"应当|(?<![相对适响供反])应(?![急用对])|必须|须(?!知)|一律")
+# a choice, a permission or a prohibition is no compulsion ("自行组织招标，或者委托……")
+_NEGATED = re.compile(r"不得|禁止|严禁|不应|无需|不必|自愿|可以|鼓励|自主|自行|或者?委托")
+# what the compulsion is to do: the first of these in the prohibition's matter must be what the draft mandates
+_ACT = re.compile(r"委托|购买|参加|参与|使用|接受|选择|选用|缴纳|加入|安装|投保|流转|租赁|采购|捐献|捐赠|出具|提供")
+_DESIGNATES = re.compile(r"指定|限定|只能|仅限|统一(?:由|向|到|在)|一律(?:由|向|到|在)")
+MIN_SHARE = 0.5
+
+
+def power_basis(row: Power) -> Basis:
+    """A row of the competence table as a verified basis (it was read from the knowledge base's own text)."""
+    return Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)
+
+
+def _table(ctx: ReviewContext) -> PowerTable | None:
+    return ctx.memo("powers", lambda: table_for_catalog(ctx.catalog)) if ctx.catalog is not None else None
+
+
+def _compared(rule: Rule, clause: Clause, evidence: str, row: Power, detail: str) -> Finding:
+    f = make_finding(rule, clause, evidence, detail)
+    f.basis = [*f.basis, power_basis(row)]
+    f.compared_with = [power_basis(row)]
+    return f
+
+
+# -- a duty the law forbids to compel --------------------------------------------------------------------------
+
+def forbidden_duty(sentence: str, table: PowerTable) -> Power | None:
+    """The prohibition of compulsion a mandatory sentence runs into, or None. The duty must fall on someone other
+    than the issuer (an authority binding itself compels no one) and be the act the law protects from compulsion."""
+    mandate = _MANDATE.search(sentence)
+    if not mandate or _NEGATED.search(sentence) or party_kind(sentence[:mandate.start()]) == PartyKind.AUTHORITY:
+        return None
+    for row, _share in table.find(sentence, actions=["forbid"], min_share=MIN_SHARE):
+        verb = COMPULSION.match(row.matter or "")
+        if not verb:
+            continue
+        if verb.group(1) in ("指定", "限定"):
+            if _DESIGNATES.search(sentence):
+                return row
+            continue
+        act = _ACT.search(row.matter or "")
+        if act and act.group(0) in sentence[mandate.end():]:
+            return row
+    return None
+
+
+def check_forbidden_duty(rule: Rule, p: ForbiddenDutyParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+    """C.OBLIGATION (C.COMPETITION for a designation) where a clause makes a duty of what the law forbids to compel."""
+    table = _table(ctx)
+    if table is None:
+        return []
+    for seg in segments_of(clause, ctx):
+        row = forbidden_duty(seg.text, table)
+        if row is not None:
+            f = _compared(rule, clause, seg.evidence, row, f"{row.citation}规定：“{row.sentence}”")
+            if re.match(r"(指定|限定)", row.matter or ""):
+                f.code = "C.COMPETITION"
+            return [f]
+    return []
+
+
+# -- a filing examined on substance ---------------------------------------------------------------------------
+
+def check_filing_review(rule: Rule, p: FilingReviewParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+    """C.LICENSE where a clause requires a filing, examines it on substance and grants only to what passes."""
+    text = clause.text
+    m = p.grant.search(text)
+    if not (p.filing.search(text) and p.review.search(text) and m) or p.statutory.search(text):
+        return []
+    evidence = next((s.evidence for s in segments_of(clause, ctx) if p.filing.search(s.text)), text.strip())
+    return [make_finding(rule, clause, evidence, f"审核后“{m.group(0)}”")]
+
+
+# -- powers the law gives to a higher authority ---------------------------------------------------------------
+
+# A town's own actor: the 镇/乡 government, the 街道办事处, or one of their offices (镇规建办, 街道综合行政执法队,
+# 镇文物行政管理部门 — the last copied from a law with only the level word changed).
+_TOWN_ACTOR = re.compile(r"(?:本镇|本乡|本街道|[镇乡]|街道)(?:人民政府|政府|办事处)?(?P<unit>[\u4e00-\u9fa5]{0,14}?"
+                         r"(?:行政管理部门|行政主管部门|主管部门|行政部门|管理部门|部门|办公室|中心|办|所|队|站))?")
+_ROLE = re.compile(r"(?:由|经|报|向|交由)$")
+# a sector authority named at the level of a town: 镇文物行政管理部门 (towns have offices, not sector departments)
+_SECTOR_UNIT = re.compile(r"(?P<sector>[\u4e00-\u9fa5]{2,8}?)(?:行政管理部门|行政主管部门|主管部门|行政部门)$")
+# what a copied sector authority does to the public (not its training, research or promotion work)
+_EXTERNAL = re.compile(r"登记|公布|评估|确定|划定|划出|备案|审批|批准|核发|告知|处理意见|责令|处罚|罚款|认定|商定|监督管理|"
+                       r"监督检查|诚信档案|名单")
+_ABOVE_TOWN = {"county", "municipal", "provincial", "national", "department"}
+_WINDOW = 30
+
+
+def _town_actors(sentence: str) -> list[tuple[str, str | None, int]]:
+    """(actor, its office or None, end offset) for each town actor the sentence names as acting: after 由/经/报/向,
+    or at the head of a comma clause."""
+    out = []
+    for m in _TOWN_ACTOR.finditer(sentence):
+        if not m.group(0).strip("本") or len(m.group(0)) < 2:
+            continue
+        head = max(sentence.rfind(c, 0, m.start()) for c in "，,：:；") + 1
+        if not (_ROLE.search(sentence[max(0, m.start() - 2):m.start()]) or not sentence[head:m.start()].strip()):
+            continue
+        out.append((m.group(0), m.group("unit"), m.end()))
+    return out
+
+
+_OWN_STAFF = re.compile(r"工作人员|处分|滥用职权|玩忽职守|徇私舞弊|追究[^。；，]{0,6}责任")
+
+
+def town_power(sentence: str, table: PowerTable, min_share: float) -> Power | None:
+    """The row of the law that gives to a higher authority a power this sentence has a town actor exercise: the
+    action the actor takes (登记, 审批, 处罚 …) on the same matter, and no row giving it to the 乡镇 level. The
+    town's discipline of its own staff is no such power."""
+    if _OWN_STAFF.search(sentence):
+        return None
+    for actor, unit, end in _town_actors(sentence):
+        window = sentence[end:end + _WINDOW]
+        actions = actions_in(window)
+        sector = _SECTOR_UNIT.search(unit or "")
+        if not actions and not sector:
+            continue
+        if sector:  # a copied sector authority acting on the public: the law's rows of that sector decide
+            if not _EXTERNAL.search(window):
+                continue
+            rows = [(r, s) for r, s in table.find(sentence, min_share=min_share, k=8)
+                    if r.sector and sector.group("sector") in r.sector]
+            # else the article that gives the sector's supervision to a higher level (县级以上…部门…监督管理)
+            rows = rows or sorted(((r, 0.0) for r in table.powers if r.sector and sector.group("sector") in r.sector
+                                   and r.tier in _ABOVE_TOWN), key=lambda t: t[0].action != "supervise")[:1]
+        else:
+            rows = table.find(sentence, actions=actions, min_share=min_share, k=8, min_shared=3, rare=True)
+        if not rows or any(r.tier == "town" for r, _ in rows):
+            continue
+        if rows[0][0].tier in _ABOVE_TOWN:
+            return rows[0][0]
+    return None
+
+
+def check_competence(rule: Rule, p: CompetenceParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+    """C.ULTRA_VIRES where a 镇/街道 (or one of its offices) exercises a power the law gives only to a higher
+    authority: read from the competence table, compared on the action and the matter."""
+    if ctx.issuer_kind not in p.issuers:
+        return []
+    table = _table(ctx)
+    if table is None:
+        return []
+    for seg in segments_of(clause, ctx):
+        best = town_power(seg.text, table, p.min_share)
+        if best is not None:
+            detail = f"{best.citation}规定由“{best.authority}”（{tier_label(best.tier)}）行使：“{best.sentence}”"
+            return [_compared(rule, clause, seg.evidence, best, detail)]
+    return []

@@ -1,0 +1,77 @@
+"""P.FAIR_COMPETITION: a draft that concerns operators' economic activity needs a 公平竞争审查 with a conclusion, by
+the right body (公平竞争审查条例 第十三条、第十四条)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.models import Finding
+from assistant.review.checks.procedure import ProcedureParams, procedure_finding, quote
+from assistant.review.issuer import IssuerKind
+from assistant.review.materials import material_stem
+from assistant.review.procedure_facts import ProcedureFacts
+from assistant.review.schema import Rule
+
+
+class FairCompetitionParams(ProcedureParams):
+    variant_names = frozenset({"missing", "wrong_body", "no_conclusion"})
+
+
+_REVIEWER = re.compile(r"(?:审查机关|审查单位|审查主体|审查部门)[：:|\s]*([^\n|。；]{2,40})")
+
+
+def _self_review_only(f: ProcedureFacts, text: str) -> str | None:
+    """A government's measure reviewed by the drafting unit alone (公平竞争审查条例 第十四条 wants the 市场监督管理
+    部门 会同起草单位): the reason, or None. Only said when the review names its reviewer."""
+    if f.issuer_kind != IssuerKind.GOVERNMENT or re.search(r"市场监督管理|市场监管", text):
+        return None
+    m = _REVIEWER.search(text)
+    if m:
+        return f"载明审查机关为“{m.group(1).strip()}”，未由市场监督管理部门会同起草单位审查"
+    if re.search(r"自我审查|自查", text):
+        return "为起草单位自我审查，未由市场监督管理部门会同起草单位审查"
+    if re.search(r"初审", text):
+        return "只有起草单位的初审意见，未由市场监督管理部门会同起草单位审查并作出结论"
+    return None
+
+
+def check_fair_competition(rule: Rule, p: FairCompetitionParams, f: ProcedureFacts) -> list[Finding]:
+    """Drafts concerning operators' economic activity: a 公平竞争审查 with a conclusion."""
+    # A clause that restricts competition shows the draft concerns operators, whatever the materials say of it.
+    restricting = [x.location or "" for x in f.content_findings if x.code == "C.COMPETITION"]
+    if (not f.operators.value and not restricting) or f.internal.value:
+        return []
+    st = f.vocab.statements
+    reasons = f.operators.reasons if f.operators.value else [f"草案{'、'.join(restricting[:3])}限定或者排斥经营者"]
+    subject = "；".join(reasons[:2]) or "涉及经营者"
+    reviews = f.of_kind("fair_competition")
+    conclusion = st.get("fair_conclusion", [])
+    no_conclusion = st.get("fair_no_conclusion", [])
+    for m in reviews:
+        text = m.text or ""
+        lines = [ln for ln in text.splitlines() if re.search(r"结论", ln)]
+        if any(re.search(pat, ln) for pat in no_conclusion for ln in lines) and not any(
+                re.search(pat, text) for pat in conclusion[1:]):
+            continue
+        if any(re.search(pat, text, re.MULTILINE) for pat in conclusion):
+            wrong = _self_review_only(f, text)
+            if wrong:
+                return [procedure_finding(rule, p, f, f"《{material_stem(m.name)}》{wrong}", variant="wrong_body",
+                                          subject=subject)]
+            return []
+    if reviews:
+        return [procedure_finding(rule, p, f, f"{f.names(reviews)}没有作出审查结论", variant="no_conclusion",
+                                  subject=subject)]
+    # No review form: a conclusion stated in another material (起草说明: "已开展，结论为可以出台") is accepted.
+    pos, neg = f.statement([r"公平竞争审查"])
+    pos.sort(key=len, reverse=True)  # the sentence that says what was done, not a bare heading
+    for s in pos:
+        if any(re.search(pat, s) for pat in conclusion) and not re.search(r"无需|不需要|不涉及", s):
+            return []
+    if neg:
+        detail = f"材料称{quote(neg[0], 40)}"
+    elif pos:
+        detail = f"只见{quote(pos[0], 40)}，未附公平竞争审查表和审查结论"
+    else:
+        detail = "材料中没有公平竞争审查表或者审查结论"
+    return [procedure_finding(rule, p, f, detail, variant="missing", subject=subject)]

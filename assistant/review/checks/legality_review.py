@@ -1,0 +1,165 @@
+"""P.LEGALITY_REVIEW (备案): a 合法性审核意见 by the right body, before the collective meeting, and acted on (its
+requests adopted, or not adopted with reasons)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from difflib import SequenceMatcher
+
+from assistant.models import DocType, Finding
+from assistant.review.checks.procedure import ProcedureParams, procedure_finding, quote
+from assistant.review.dates import signature_date
+from assistant.review.issuer import IssuerKind
+from assistant.review.materials import material_stem
+from assistant.review.procedure_facts import ProcedureFacts
+from assistant.review.schema import Rule
+from assistant.review.sentences import split_sentences
+from assistant.review.titles import mentions_title
+from assistant.text.numerals import article_label
+from assistant.text.structure import parse_articles
+
+
+class LegalityParams(ProcedureParams):
+    variant_names = frozenset({"missing", "reply_only", "after_meeting", "wrong_body", "ignored"})
+
+
+def _meeting_date(f: ProcedureFacts) -> date | None:
+    dates = [m.when for m in f.meetings() if m.right_body and m.mentions_draft and m.when]
+    return min(dates) if dates else None
+
+
+def check_legality_review(rule: Rule, p: LegalityParams, f: ProcedureFacts) -> list[Finding]:
+    """备案: a 合法性审核意见 before the meeting, acted on (adopted, or not adopted with reasons)."""
+    def finding(detail: str, variant: str) -> list[Finding]:
+        return [procedure_finding(rule, p, f, detail, variant=variant)]
+
+    st = f.vocab.statements
+    reviews = f.of_kind("legality_review")
+    if not reviews:
+        replies = [m for m in f.of_kind("consultation_reply") if re.search(r"司法|法制|法规", m.text or m.name)]
+        if replies:
+            return finding(f"材料中只有{f.names(replies)}（征求意见复函）", "reply_only")
+        detail = f"所附材料为{f.listing()}"
+        filing = f.of_kind("filing_report")
+        if filing:
+            detail += "，备案报告也未提及合法性审核"
+        return finding(detail, "missing")
+    # An opinion on another document does not count.
+    own = [m for m in reviews if mentions_title(m.text, f.dossier.title) or not re.search(r"《[^》]{4,}》", m.text or "")]
+    if not own:
+        return finding(f"{f.names(reviews)}针对的不是本文件，材料中没有对本文件的合法性审核意见", "missing")
+    review = own[0]
+    # A government's document is reviewed by its 司法行政部门 (国办发〔2018〕115号), not by a unit inside the
+    # drafting department.
+    if f.issuer_kind == IssuerKind.GOVERNMENT and f.doc_type == DocType.NORMATIVE:
+        head = (review.name or "") + (review.text or "")
+        if not re.search(r"司法局|司法行政|法制办|法制局|司法厅|法律顾问|政府法制机构", head) and re.search(
+                r"(?:政策法规|法规|法制)(?:科|股|处)", head):
+            detail = f"《{material_stem(review.name)}》由起草单位内设机构出具，不是本级人民政府司法行政部门的合法性审核意见"
+            return finding(detail, "wrong_body")
+    when = signature_date(review.text)
+    met = _meeting_date(f)
+    issued = f.issue_date()
+    if when and met and when > met:
+        detail = (f"《{material_stem(review.name)}》落款日期为{when.year}年{when.month}月{when.day}日，"
+                  f"晚于{met.year}年{met.month}月{met.day}日的集体审议会议")
+        return finding(detail, "after_meeting")
+    if when and issued and when > issued:
+        detail = (f"《{material_stem(review.name)}》落款日期为{when.year}年{when.month}月{when.day}日，"
+                  f"晚于{issued.year}年{issued.month}月{issued.day}日的印发日期")
+        return finding(detail, "after_meeting")
+    text_all = review.text or ""
+    unlawful = re.search(r"审[核查]结论[：:]?\s*(?:为)?(?:不合法|不宜出台|不予通过|不同意出台)", text_all)
+    if unlawful:
+        detail = f"《{material_stem(review.name)}》的审核结论为“{unlawful.group(0)}”，文件仍予印发"
+        return finding(detail, "ignored")
+    text = review.text or ""
+    body = text.split("\n附", 1)[0]
+    cosmetic = st.get("legality_cosmetic", [])
+    proposals = [s for s in split_sentences(body)
+                 if any(re.search(pat, _without(s, cosmetic)) for pat in st.get("legality_proposals", []))]
+    clean = any(re.search(pat, body) for pat in st.get("legality_clean", []))
+    if not proposals or clean:
+        return []
+    explained = any(re.search(r"(?:未|不予?)采纳.{0,30}(?:理由|原因|因为|考虑到)", x)
+                    and re.search(r"审[核查]意见|法律意见|合法性|第.{1,4}条", x)
+                    for m in f.materials if m is not review and "comment_report" not in m.kinds
+                    for x in split_sentences(m.text))
+    kept = [] if explained else _deletions_ignored(f, body)
+    if not kept and _deletions_carried_out(f, body):
+        return []  # the issued text no longer says what the opinion asked to delete: the opinion was acted on
+    if kept:
+        detail = (f"《{material_stem(review.name)}》要求删除的内容在印发文本中仍然保留（{'；'.join(kept[:2])}），"
+                  "材料中没有不采纳的理由说明，合法性审核意见未见落实")
+        return finding(detail, "ignored")
+    adopted_patterns = st.get("legality_adopted", [])
+    for m in f.materials:
+        if "legality_review" in m.kinds:
+            # the drafting unit's note appended to the opinion: "附：上述意见已全部采纳（…科，7月1日）"
+            parts = re.split(r"\n\s*附", m.text or "", maxsplit=1)
+            candidates = split_sentences(parts[1]) if len(parts) > 1 else []
+        else:
+            candidates = [x for x in split_sentences(m.text) if re.search(r"(?:审核|审查|法律|法制)意见|合法性", x)]
+        for x in candidates:
+            if any(re.search(pat, x) for pat in adopted_patterns) and not re.search(r"请|要求.{0,6}说明|应当", x):
+                return []
+    detail = (f"《{material_stem(review.name)}》提出了修改意见（如{quote(proposals[0], 50)}），"
+              "材料中没有采纳情况或者不采纳理由的说明，合法性审核意见未见落实")
+    return finding(detail, "ignored")
+
+
+def _without(text: str, patterns: list[str]) -> str:
+    for p in patterns:
+        text = re.sub(p, "", text)
+    return text
+
+
+_ITEM_ARTICLE = re.compile(r"第([一二三四五六七八九十百]+|\d+)条")
+_OPINION_ITEM = re.compile(r"[；;。\n]|[（(][一二三四五六七八九十]+[）)]")
+_DELETE_REQUEST = re.compile(r"(?:建议|应当|应予|要求|须|请)[^，,]{0,6}(?:删除|删去|删减)|(?:删除|删去)(?:该|此|上述|相关)")
+_ALREADY_DELETED = re.compile(r"已[^，,]{0,10}(?:删除|删去)|予以确认")
+
+
+def _deletion_requests(f: ProcedureFacts, opinion: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """(opinion item, issued text of each article it names) for every item asking to delete something.
+
+    One opinion item at a time: a paragraph often lists several (（一）… ；（二）…), each about its own article,
+    and only a request to delete counts — not a deletion already made ("已删除，予以确认")."""
+    articles = {a.label: a.text for a in parse_articles(f.dossier.draft_text or "")}
+    for line in _OPINION_ITEM.split(opinion or ""):
+        if not _DELETE_REQUEST.search(line) or _ALREADY_DELETED.search(line):
+            continue
+        labels = [f"第{m.group(1)}条" if not m.group(1).isdigit() else article_label(int(m.group(1)))
+                  for m in _ITEM_ARTICLE.finditer(line)]
+        yield line, {label: articles[label] for label in labels if articles.get(label)}
+
+
+def _deletions_ignored(f: ProcedureFacts, opinion: str) -> list[str]:
+    """Opinion items that ask to delete something the issued text still says: "第十条仍保留“…”"."""
+    kept: list[str] = []
+    for line, named in _deletion_requests(f, opinion):
+        said = _ITEM_ARTICLE.sub("", line)
+        for label, clause in named.items():
+            match = SequenceMatcher(None, said, clause, autojunk=False).find_longest_match(0, len(said), 0, len(clause))
+            if match.size >= 8:
+                kept.append(f"{label}仍有“{clause[match.b:match.b + match.size]}”")
+                break
+    return kept
+
+
+_QUOTED = re.compile(r"[“\"]([^”\"]{1,20})[”\"]")
+
+
+def _deletions_carried_out(f: ProcedureFacts, opinion: str) -> bool:
+    """Whether the opinion asked to delete a quoted wording of a named article (第二十五条“罚款”…建议删除) and
+    the issued text of that article no longer has it."""
+    done = False
+    for line, named in _deletion_requests(f, opinion):
+        words = _QUOTED.findall(line)
+        for clause in named.values() if words else ():
+            if any(w in clause for w in words):
+                return False
+            done = True
+    return done

@@ -1,0 +1,281 @@
+"""Measures, not phrases: what a sentence of a draft does, read as a reviewer reads it.
+
+A reviewer does not stop at "须经……同意后方可". They ask who approves (an administrative body, or a neighbour, a
+lessor, the issuer's own meeting), for what (an activity of the public, or the issuer's own project, a benefit it
+grants, a contract it signs), and on whom a sanction falls. `read` turns one sentence into a `Reading`: the
+approvals it requires (with the approver and whether the approval blocks), the parties it names, and the setting
+it speaks in (benefit, contract, internal management, collective self-government, text quoted from another
+document). The vocabulary is data (knowledge_base/lexicon/measures.yaml).
+
+`vet` compares a finding a phrase rule proposed with the reading of its sentence and says why it does not hold
+(a licence approved by a private party, a penalty that is a benefit's own condition …), or None when it stands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+import yaml
+from pydantic import BaseModel, Field
+
+from assistant.config import KNOWLEDGE_BASE_DIR
+from assistant.kb.powers import PowerTable, fee_in_law, licence_in_law
+from assistant.models import Basis, Finding, SetAside
+
+MEASURES_FILE = KNOWLEDGE_BASE_DIR / "lexicon" / "measures.yaml"
+
+
+class PartyKind(StrEnum):
+    """Who a phrase names."""
+
+    PRIVATE = "private"                  # a neighbour, lessor, owner, contractor, the parties to a contract
+    INTERNAL = "internal"                # the issuer's own meeting, leadership, project office
+    SELF_GOVERNMENT = "self_government"  # 村（居）委会, 集体经济组织
+    AUTHORITY = "authority"              # an administrative body: the issuer, its offices, another authority
+    UNKNOWN = "unknown"
+
+
+class Setting(StrEnum):
+    """What a sentence is about, besides regulating the public."""
+
+    BENEFIT = "benefit"
+    CONTRACT = "contract"
+    INTERNAL = "internal"
+    COLLECTIVE = "collective"
+    QUOTED = "quoted"
+
+
+class Approval(BaseModel):
+    """An approval, consent, filing or acceptance the sentence requires."""
+
+    approver: str = Field(description="the words naming who approves, as written")
+    kind: PartyKind
+    act: str = Field(description="审批 / 同意 / 备案 …")
+    blocking: bool = Field(description="…后方可 / 未经…不得: the activity waits for it")
+
+
+class Reading(BaseModel):
+    """One sentence read into measures."""
+
+    text: str
+    approvals: list[Approval] = Field(default_factory=list)
+    settings: list[Setting] = Field(default_factory=list)
+
+    def has(self, setting: Setting) -> bool:
+        return setting in self.settings
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    parties: list[tuple[PartyKind, re.Pattern[str]]]
+    settings: dict[Setting, re.Pattern[str]]
+    statutory_steps: re.Pattern[str]
+    owner: re.Pattern[str]
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(sorted(words, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> _Vocab:
+    data = yaml.safe_load(MEASURES_FILE.read_text(encoding="utf-8"))
+    parties = [(PartyKind(k), _alternation(v)) for k, v in data["parties"].items()]
+    settings = {Setting(k): _alternation(v) for k, v in data["settings"].items()}
+    return _Vocab(parties=parties, settings=settings, statutory_steps=_alternation(data["statutory_steps"]),
+                  owner=_alternation(data["owner_markers"]))
+
+
+_SCOPE = re.compile(r"适用于|适用范围|本(?:办法|规定|细则|方案|意见)所称|是指")
+
+
+def owner_posture(title: str, text: str) -> bool:
+    """Whether the document governs the issuer's own projects, funds or assets (its title, or a sentence that
+    defines its scope, says so), rather than the public's activities."""
+    owner = vocabulary().owner
+    if owner.search(title or ""):
+        return True
+    lines = [ln for ln in (text or "").splitlines() if ln.strip()][:40]
+    for i, line in enumerate(lines):
+        if _SCOPE.search(line):
+            scope = line + (lines[i + 1] if i + 1 < len(lines) and len(line) < 12 else "")
+            if owner.search(scope):
+                return True
+    return False
+
+
+def party_kind(phrase: str) -> PartyKind:
+    """The kind of party a phrase names (the first kind in measures.yaml whose words occur in it)."""
+    for kind, rx in vocabulary().parties:
+        if rx.search(phrase):
+            return kind
+    return PartyKind.UNKNOWN
+
+
+# 经X审核同意 / 报X批准 / 取得X书面同意 / 向X备案 / 由X审批: the approver between the role word and the act
+_APPROVAL = re.compile(r"(?:经|报|取得|征得|向|由|通过)(?P<who>[^，。；：:,]{1,30}?)(?:的)?(?:书面|集体|研究|讨论|协商一致|审核|审查|初审|预审)?"
+                       r"(?P<act>审核同意|审核批准|审批|批准|同意|核准|许可|备案|登记|审核|审定|验收|认定|决策|审议)")
+_BLOCKING = re.compile(r"后[，,]?\s*(?:方可|才能|才可|方能|始得|方准|才准予?|方予)|未经[^。；]{0,40}(?:不得|一律不得|禁止|不准|不予)")
+_NEEDS = re.compile(r"(?:须|需|需要|必须|应当|应)(?:先)?(?:经|报|取得|征得|向)")
+
+
+def read(sentence: str) -> Reading:
+    """Read one sentence into its approvals and settings."""
+    v = vocabulary()
+    settings = [s for s, rx in v.settings.items() if rx.search(sentence)]
+    blocking = bool(_BLOCKING.search(sentence) or _NEEDS.search(sentence))
+    approvals = []
+    for m in _APPROVAL.finditer(sentence):
+        who = m.group("who")
+        approvals.append(Approval(approver=who, kind=party_kind(who), act=m.group("act"), blocking=blocking))
+    return Reading(text=sentence, approvals=approvals, settings=settings)
+
+
+# -- vetting a proposed finding against the reading ----------------------------------------------------------
+
+_PENALTY_KINDS = re.compile(r"罚款|没收|吊销|暂扣|责令停产|责令停业|责令关闭|拘留|通报批评|降低资质")
+_BENEFIT_LOSS = re.compile(r"(不得|不予|不再|暂停|停止|取消)[^。；，]{0,8}(申请|享受|发放|拨付|补贴|补助|奖励|资格|配租|保障|签约)"
+                           r"|(资格|通知|确认书)[^。；，]{0,4}(失效|作废)|扣[^。；，]{0,3}分|扣减[^。；，]{0,6}(补贴|奖励|资金)")
+_COURT = re.compile(r"被强制执行|申请人民法院|人民法院强制执行|司法强制")
+# Losing a benefit for wrongdoing (fraud, breaking other rules) punishes; losing it for not taking it up does not.
+_WRONGDOING = re.compile(r"骗取|虚报|冒领|隐瞒|伪造|虚假|弄虚作假|违反|违规|违法|不按规定|未按规定|拒不|擅自|乱堆|乱放|失信")
+# Rent and charges for using a public property under a lease; a deposit that secures good conduct is no rent.
+_RENT = re.compile(r"租金|租赁费|使用费|管护费|租赁合同|承租[人方]|出租[人方]")
+_RENT_PAID = re.compile(r"(?:支付|缴纳|交纳)[^。；]{0,10}(?:租金|押金|使用费|租赁费)|(?:租金|使用费|租赁费)[^。；]{0,30}(?:支付|缴纳|交纳)")
+_CONDUCT_DEPOSIT = re.compile(r"诚信|文明|安全|违规|违约|保证金|质量|履约|经营押金")
+
+
+_PURPOSE = re.compile(r"^\s*(?:第[一二三四五六七八九十]+条\s*)?(?:[（(]?[一二三四五六七八九十]+[）)、]\s*)?为(?:了)?[^。；]{2,200}(?:制定本|特制定|制定如下|现就|结合本)")
+_REFERENCE_ONLY = re.compile(r"依法(?:采取|追究|处理|处置|查处|追缴|申请|予以处理)")
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万)?元|[一二两三四五六七八九十百千万]+元")
+_DEREGISTER = re.compile(r"原(?:许可|发证|审批)(?:机关|部门)[^。；]{0,12}注销")
+_PROJECT_DEMOLITION = re.compile(r"拆除(?:重建|改建|新建|改造|翻建)")
+_GOVERNMENT_PRICE = re.compile(r"(?:回购|收购|征收|补偿|安置|房票|配套商品住房|租赁价格|租金)[^。；]{0,20}价格|价格[^。；]{0,6}(?:回购|收购|补偿)")
+_OUT_OF_SCOPE = re.compile(r"不纳入本(?:办法|规定|细则|实施办法|方案|意见)|不适用本(?:办法|规定|细则|方案|意见)|本(?:办法|规定)不适用")
+_SERVICE_CHARGE = re.compile(r"(?:委托|承运|作业服务单位|服务单位|服务合同)[^。；]{0,20}(?:代为)?收取[^。；]{0,10}(?:服务费|运输费|处置费|清运费)")
+_BUDGET = re.compile(r"纳入[^。；]{0,12}(?:预算|经费)|(?:工作|管理)经费")
+
+
+_MEASURE_WORD = re.compile(r"取消|吊销|没收|罚款|暂停|停止|不得|资格|黑名单|通报|扣押|查封|拆除|收取|征收|保证金|押金")
+
+
+def _reference_only(text: str) -> bool:
+    """Every comma clause that names a measure refers it to the law ("依法采取相应措施"), and no amount is set."""
+    if not _REFERENCE_ONLY.search(text) or _AMOUNT.search(text):
+        return False
+    clauses = [c for c in re.split(r"[，,；;。]", text) if _MEASURE_WORD.search(c)]
+    return all(re.search(r"依法|依照|按照有关", c) for c in clauses)
+
+
+def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
+    """Why a finding of `code` on this sentence does not hold on reading it, or None when it stands; `owner` when
+    the document governs the issuer's own projects, funds or assets."""
+    text = reading.text
+    if code in ("C.RETROACTIVE", "C.VALIDITY", "C.BASIS_INVALID"):
+        return None  # dates and citations are read as they stand
+    if reading.has(Setting.QUOTED):
+        return "引述其他文件的原文或过渡规定，不是本文件设定的措施"
+    if _PURPOSE.search(text):
+        return "制定目的和依据的表述，不设定任何措施"
+    if _OUT_OF_SCOPE.search(text):
+        return "划定本文件不适用的范围，不设定任何措施"
+    if code in ("C.FEE", "C.PENALTY", "C.COERCION", "C.OBLIGATION") and _reference_only(text):
+        return "“依法采取措施”只是援引法律规定，本条没有设定具体措施"
+    if code == "C.LICENSE":
+        return _vet_licence(reading, owner)
+    if code in ("C.PENALTY", "C.OBLIGATION"):
+        if reading.has(Setting.BENEFIT) and _BENEFIT_LOSS.search(text) and not _PENALTY_KINDS.search(text) \
+                and not _WRONGDOING.search(text):
+            return "停止或者取消自愿申请的补贴、保障待遇，是该待遇自身的条件，不是行政处罚或者减损权利"
+    if code == "C.PENALTY":
+        if _DEREGISTER.search(text) and not _WRONGDOING.search(text):
+            return "许可失效后由原许可机关办理注销，是《中华人民共和国行政许可法》第七十条规定的程序，不是处罚"
+        return None
+    if code == "C.COERCION":
+        if _COURT.search(text):
+            return "所称强制执行由人民法院依法实施，不是本文件设定的强制措施"
+        if _PROJECT_DEMOLITION.search(text) and not re.search(r"强制|限期|逾期|责令", text):
+            return "“拆除重建”是更新改造项目的方式，不是强制拆除"
+        mandate = re.search(r"应当|应|须|负责", text)
+        if mandate and party_kind(text[:mandate.start()]) == PartyKind.PRIVATE:
+            return "由建设单位等当事人对自己的物品采取封存等保管措施，不是行政机关的强制措施"
+        return None
+    if code == "C.FEE" and _SERVICE_CHARGE.search(text):
+        return "委托作业服务单位提供收运等服务并按合同收取服务费用，是服务的对价，不是行政收费"
+    if code in ("C.FEE", "C.COMPETITION"):
+        paid = _RENT.search(text) if code == "C.FEE" else _RENT_PAID.search(text)
+        if paid and not _CONDUCT_DEPOSIT.search(text):
+            return "出租、出借公有资产按合同收取的租金、押金和使用费，不是行政收费"
+        if code == "C.FEE" and _BUDGET.search(text) and not re.search(r"收取|缴纳|交纳", text):
+            return "工作经费纳入部门预算，是财政保障，不是向公民、法人收费"
+        return None
+    if code == "C.ULTRA_VIRES" and _GOVERNMENT_PRICE.search(text):
+        return "政府回购、补偿、出租自有房屋的价格是交易条件，不是价格法上的政府定价"
+    return None
+
+
+_FACILITATE = re.compile(r"(审批|许可|手续|程序)[^。；]{0,12}(简化|优化|精简|减少|取消|加快|并联|容缺|提速)|(简化|优化|精简|减少|取消|加快)[^。；]{0,10}(审批|许可|手续|程序)")
+_ORIGINAL_APPROVER = re.compile(r"原(审批|许可|批准|发证|核准|备案)(部门|机关|机构|单位)")
+_ACCEPTANCE = re.compile(r"(竣工|工程|组织)[^。；]{0,6}验收")
+_NOT_NEEDED = re.compile(r"(无需|不需要?|免于|免予|不再)[^。；，]{0,4}(经|报|办理|取得)")
+
+
+def _vet_licence(reading: Reading, owner: bool) -> str | None:
+    text = reading.text
+    if _FACILITATE.search(text):
+        return "简化、优化审批程序的便民措施，不是设定行政许可"
+    if _NOT_NEEDED.search(text):
+        return "本条规定的是无需审批的情形，没有设定许可"
+    if _ORIGINAL_APPROVER.search(text):
+        return "已取得的审批、许可事项发生变更的，依法向原审批机关申请（《中华人民共和国行政许可法》第四十九条），不是新设许可"
+    if _ACCEPTANCE.search(text) and not any(a.kind == PartyKind.AUTHORITY for a in reading.approvals):
+        return "工程竣工经验收合格后方可交付使用，是建设单位依法组织验收的义务，不是行政机关的许可"
+    if not reading.approvals:
+        if reading.has(Setting.BENEFIT) and re.search(r"方可申请|后申请|才能申请", reading.text):
+            return "申请保障待遇的先后顺序，不是对从事活动设定的许可"
+        return None
+    kinds = {a.kind for a in reading.approvals}
+    who = "、".join(dict.fromkeys(a.approver for a in reading.approvals))
+    if kinds == {PartyKind.PRIVATE}:
+        return f"需经“{who}”同意属于民事主体之间的约定或者同意，不是行政机关的许可"
+    internal = kinds <= {PartyKind.PRIVATE, PartyKind.INTERNAL, PartyKind.SELF_GOVERNMENT}
+    if internal and (owner or reading.has(Setting.COLLECTIVE)):
+        return f"需经“{who}”审核、决策，是制定机关管理自身投资项目、资金、资产或者集体经济组织民主管理的内部程序，不是对外设定的行政许可"
+    return None
+
+
+def vet_findings(findings: list[Finding], *, owner: bool = False,
+                 table: PowerTable | None = None) -> tuple[list[Finding], list[SetAside]]:
+    """Keep the content findings whose sentence, read as measures, bears them out; set the others aside. With the
+    competence table, a licence the sentence names that the law itself sets is a restatement (compared with the
+    article that sets it)."""
+    kept: list[Finding] = []
+    aside: list[SetAside] = []
+    for f in findings:
+        if not (f.evidence and f.source.startswith("rule:")):
+            kept.append(f)
+            continue
+        reading = read(f.evidence)
+        reason = vet(f.code, reading, owner=owner)
+        compared: list[Basis] = []
+        # a fee the law sets, named without a rate of the draft's own: the rate is the competent government's to fix
+        if reason is None and f.code == "C.FEE" and table is not None and not _AMOUNT.search(f.evidence):
+            row = fee_in_law(f.evidence, table)
+            if row is not None:
+                reason = f"所称收费由{row.citation}规定（“{row.sentence}”），本条是对法定收费的执行，不是新设收费"
+                compared = [Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)]
+        if reason is None and f.code == "C.LICENSE" and table is not None:
+            row = licence_in_law(f.evidence, table)
+            if row is not None and not any(a.kind == PartyKind.INTERNAL for a in reading.approvals):
+                reason = f"所称许可由{row.citation}设定（“{row.sentence}”），本条是对法定许可的重申，不是新设许可"
+                compared = [Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)]
+        if reason is None:
+            kept.append(f)
+        else:
+            aside.append(SetAside(code=f.code, location=f.location, evidence=f.evidence, reason=reason, source=f.source,
+                                  compared_with=compared))
+    return kept, aside
+

@@ -1,0 +1,83 @@
+"""Measures read from a sentence, and the findings their reading sets aside (assistant/review/measures.py).
+
+Each case pairs a lawful sentence the phrase rules would flag with its unlawful neighbour that must stay flagged:
+the reading decides by who approves, in which setting, on whom — not by the words that triggered the rule."""
+
+import pytest
+
+from assistant.review.measures import PartyKind, Setting, owner_posture, party_kind, read, vet
+
+
+@pytest.mark.parametrize("phrase, kind", [
+    ("相邻农户", PartyKind.PRIVATE), ("出租企业", PartyKind.PRIVATE), ("主任办公会", PartyKind.INTERNAL),
+    ("镇集体资产监督管理委员会", PartyKind.SELF_GOVERNMENT), ("居民委员会", PartyKind.SELF_GOVERNMENT),
+    ("县城市管理局", PartyKind.AUTHORITY), ("镇人民政府", PartyKind.AUTHORITY),
+])
+def test_party_kinds(phrase, kind):
+    assert party_kind(phrase) == kind
+
+
+def test_reading_names_the_approver_and_its_kind():
+    r = read("在本县城区开设洗车场的，须经县城市管理局审批同意后方可营业。")
+    assert [(a.approver, a.kind, a.blocking) for a in r.approvals] == [("县城市管理局", PartyKind.AUTHORITY, True)]
+    assert vet("C.LICENSE", r) is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "房屋翻建涉及共用墙体的，须经相邻农户书面同意后方可施工。",                       # private consent
+    "转租须取得出租企业书面同意。",
+])
+def test_consent_of_a_private_party_is_no_licence(sentence):
+    assert "民事主体" in vet("C.LICENSE", read(sentence))
+
+
+def test_internal_approval_in_an_owners_document_is_no_licence_but_stays_one_for_the_public():
+    internal = "工程量调整的，项目管理人应当报领导小组审核同意后方可实施。"
+    assert vet("C.LICENSE", read(internal), owner=True) is not None
+    assert vet("C.LICENSE", read(internal), owner=False) is None
+    # a coordination body approving what villagers may build blocks the public: a licence whoever approves
+    public = "未经镇联席会议审议通过的图纸，村民不得用于建房。"
+    assert vet("C.LICENSE", read(public), owner=False) is None
+
+
+def test_owner_posture_from_the_title_or_the_scope():
+    assert owner_posture("某镇政府投资小型建设工程项目管理办法", "")
+    assert owner_posture("某街道工程建设项目管理办法", "一、适用范围\n本办法适用于本街道作为投资主体的工程项目。")
+    assert not owner_posture("某区农村村民建房风貌管理实施意见", "本意见适用于本区农村村民建房。")
+
+
+@pytest.mark.parametrize("lawful, unlawful, code", [
+    # a benefit's own condition vs. a benefit withheld to punish
+    ("申请人放弃配租资格的，一年内不得再次申请公共租赁住房。",
+     "以虚假材料骗取补贴的，三年内不得再次申请补贴。", "C.PENALTY"),
+    # rent for a public property vs. a deposit securing good conduct
+    ("承租人应当按照租赁合同约定按时支付租金。",
+     "经营户应当向镇人民政府缴纳诚信经营押金五千元。", "C.FEE"),
+    # enforcement by a court vs. demolition ordered by the document
+    ("被人民法院强制执行的承租人不享受搬家补助。",
+     "逾期不拆除的，由镇人民政府组织强制拆除。", "C.COERCION"),
+    # a transition that keeps what was granted vs. a new approval
+    ("本办法施行前已取得许可的，按原规定执行。",
+     "开设民宿的，须经镇人民政府审批同意后方可营业。", "C.LICENSE"),
+    # a reference to the law vs. a fine the document sets
+    ("对拒不缴纳的，街道应当依法采取相应法律措施。",
+     "对拒不缴纳的，处二百元罚款。", "C.PENALTY"),
+    # budget funding vs. a charge
+    ("征收工作经费纳入部门预算。", "办理登记应当缴纳工本费二十元。", "C.FEE"),
+    # changes to an existing approval vs. a new one
+    ("重大设计变更的，应当报原审批部门重新审查。", "设计方案须报镇规划办审查同意后方可施工。", "C.LICENSE"),
+])
+def test_reading_sets_aside_the_lawful_and_keeps_the_unlawful(lawful, unlawful, code):
+    assert vet(code, read(lawful)) is not None
+    assert vet(code, read(unlawful)) is None
+
+
+def test_settings_read_from_the_sentence():
+    r = read("村集体资产出租方案经成员代表会议民主决策后实施。")
+    assert Setting.COLLECTIVE in r.settings
+    assert vet("C.LICENSE", r) is not None
+
+
+def test_purpose_clause_sets_no_measure():
+    r = read("为规范交通建设市场秩序，根据《上海市社会信用条例》和失信联合惩戒的有关规定，制定本办法。")
+    assert vet("C.PENALTY", r) is not None
