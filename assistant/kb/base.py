@@ -17,6 +17,7 @@ from assistant.kb.catalog import Catalog, normalize_title
 from assistant.kb.embed import get_embedder
 from assistant.kb.fusion import SearchMode, rrf, score_fusion
 from assistant.kb.lexical import LexicalIndex
+from assistant.kb.packs import province
 from assistant.kb.rerank import rerank
 from assistant.kb.store import DenseStore, chroma_client, chroma_where
 from assistant.models import Article, Hit, Status
@@ -207,7 +208,7 @@ class KnowledgeBase:
             fused = rrf({name: [i for i, _ in r] for name, r in rankings.items()}, weights, rs.rrf_k)
         articles = self.catalog.get_articles([i for i, _ in fused[: n]])
         positions = {name: {aid: r for r, (aid, _) in enumerate(hits, 1)} for name, hits in rankings.items()}
-        preferred = {_province(prefer_region)} if prefer_region else set(self.regions)
+        preferred = {province(prefer_region)} if prefer_region else set(self.regions)
         priors = self.priors()
         hits: list[Hit] = []
         for art in self.lookup(query):
@@ -257,15 +258,6 @@ class KnowledgeBase:
                 continue
             out.update(self._ids_of(inst.id))
         return out
-
-
-def _province(region: str) -> str:
-    """上海市 / 上海市宝山区 → 上海 (the packs' region names)."""
-    for suffix in ("自治区", "省", "市"):
-        at = region.find(suffix)
-        if 0 < at <= 7:
-            return region[:at]
-    return region
 
 
 def _and(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:

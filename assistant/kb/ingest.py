@@ -27,7 +27,7 @@ from assistant.kb.base import CURRENT, Generation, current_generation
 from assistant.kb.catalog import Catalog
 from assistant.kb.embed import get_embedder
 from assistant.kb.lexical import INDEX_VERSION, LexicalIndex, article_document
-from assistant.kb.packs import available_regions, load_pack, region_pack
+from assistant.kb.packs import available_regions, load_pack, province, region_pack
 from assistant.kb.sources import Loaded, iter_files, load_file, load_laws_db, load_shipped
 from assistant.kb.store import DenseStore, chroma_client
 from assistant.kb.versions import resolve_versions
@@ -279,7 +279,7 @@ def _regions(b: _Builder, add: Iterable[str] = (), drop: Iterable[str] = ()) -> 
 
 def _province(name: str, known: list[str]) -> str:
     """上海市 / 上海 → 上海; InputError naming the provinces that ship when there is no pack for it."""
-    short = region_pack(name).removeprefix("region-")
+    short = province(name)
     if short not in known:
         raise InputError(f"没有内置“{name}”的地方性法规；可选：{'、'.join(known) or '无'}。"
                          "其他地区的法规可用 `fashen ingest 文件夹 --level 地方性法规 --region 某省` 导入。")

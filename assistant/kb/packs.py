@@ -5,7 +5,6 @@ provenance per file) plus their texts, verbatim, in packs/<name>.tar.xz. `nation
 from __future__ import annotations
 
 import io
-import re
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,9 +21,19 @@ def pack_path(name: str, sources_dir: Path | None = None) -> Path:
     return (sources_dir or SOURCES_DIR) / "packs" / f"{name}.yaml"
 
 
+def province(region: str) -> str:
+    """The province a region names, as the packs name it: 上海市 / 上海市宝山区 / 浙江省杭州市 → 上海 / 浙江."""
+    region = region.strip()
+    for suffix in ("自治区", "省", "市"):
+        at = region.find(suffix)
+        if 0 < at <= 7:
+            return region[:at]
+    return region
+
+
 def region_pack(region: str) -> str:
     """The pack of a province's local rules: 上海 / 上海市 → region-上海."""
-    return "region-" + re.sub(r"(?:省|市|自治区)$", "", region.strip())
+    return "region-" + province(region)
 
 
 def available_regions(sources_dir: Path | None = None) -> list[str]:

@@ -214,7 +214,7 @@ def read_all(catalog) -> list[Power]:
     """Read the powers of every current law, regulation and rule in a catalog."""
     insts = {i.id: i for i in catalog.instruments()}
     out: list[Power] = []
-    for art in catalog.iter_articles():
+    for art in catalog.iter_articles(searchable=True):  # the versions in force, not earlier ones
         inst = insts.get(art.instrument_id)
         if inst is None or inst.level not in SOURCE_LEVELS or inst.status == Status.REPEALED:
             continue
