@@ -282,6 +282,13 @@ def suggest_instrument(name: str, catalog: Catalog) -> Instrument | None:
         inst = catalog.resolve(v)
         if inst and not (key.startswith(PRC) and inst.title.startswith(PRC)):  # resolve() itself adds the prefix
             return inst
+    # an implementing instrument of a law under a name it does not have: 《X法实施管理办法》 for 《X法实施条例》
+    family = re.match(r"(.+?法)(?:实施)?(?:管理)?(?:办法|细则|条例|规定)$", key)
+    if family:
+        for w in ("实施条例", "实施细则", "实施办法"):
+            inst = catalog.resolve(family.group(1) + w) if family.group(1) + w != key else None
+            if inst is not None:
+                return inst
     return None
 
 
