@@ -5,18 +5,21 @@ from datetime import date
 from assistant.kb.sources import PRIORITY, Loaded
 from assistant.kb.versions import resolve_versions
 from assistant.models import Instrument, Level, Provenance, Status
+from assistant.text.numerals import article_label
 from assistant.text.structure import ParsedArticle
 
 TODAY = date(2026, 12, 1)
 
 
-def item(title, published, effective=None, *, source="pack", status=Status.CURRENT, region=None, text="甲"):
+def item(title, published, effective=None, *, source="pack", status=Status.CURRENT, region=None, text="甲",
+         articles=1):
     inst = Instrument(id=title, title=title, level=Level.ADMIN_REGULATION, region=region, status=status,
                       promulgation_date=date.fromisoformat(published) if published else None,
                       effective_date=date.fromisoformat(effective) if effective else None,
                       provenance=Provenance(source="pack:national" if source == "pack" else source))
-    art = ParsedArticle(number=1, suffix=0, label="第一条", text=text, paragraphs=[text], chapter=None, start=0, end=0)
-    return Loaded(inst, [art], PRIORITY["pack" if source.startswith("pack") else source])
+    arts = [ParsedArticle(number=n, suffix=0, label=article_label(n), text=text, paragraphs=[text], chapter=None,
+                          start=0, end=0) for n in range(1, articles + 1)]
+    return Loaded(inst, arts, PRIORITY["pack" if source.startswith("pack") else source])
 
 
 def by_id(items):
@@ -77,3 +80,20 @@ def test_the_same_title_in_two_provinces_is_two_instruments_named_apart():
                                   item("物业管理条例", "2021-01-01", region="北京")], TODAY))
     assert set(got) == {"物业管理条例（上海）", "物业管理条例（北京）"}
     assert all(i.is_current_version for i in got.values())
+
+
+def test_an_article_only_an_earlier_version_has_is_named_with_that_version(tmp_path):
+    from assistant.kb.catalog import Catalog
+    from assistant.kb.citations import verify_reference
+    from assistant.models import CitationStatus
+
+    cat = Catalog(tmp_path / "c.sqlite")
+    for x in resolve_versions([item("某条例", "2010-01-01", articles=50), item("某条例", "2020-01-01", articles=40)], TODAY):
+        cat.upsert(x.instrument, x.articles)
+    cit = verify_reference(cat, "某条例", "第四十五条")
+    assert cit.status == CitationStatus.NO_SUCH_ARTICLE
+    assert cit.reason == "《某条例》共四十条，没有第四十五条（2010年1月1日公布的版本有此条，该版本已修改）"
+    then = verify_reference(cat, "某条例", "第四十五条", as_of=date(2015, 6, 1))
+    assert then.verified and then.reason == "按2010年1月1日公布的版本核对（2015年6月1日时施行）"
+    before = verify_reference(cat, "某条例", "第四十五条", as_of=date(2005, 6, 1))  # no version held was in force
+    assert before.status == CitationStatus.AMENDED and "知识库未收录2005年6月1日时施行的《某条例》" in before.reason
