@@ -395,7 +395,7 @@ def cite_check(
 
 # -- review and drafting ------------------------------------------------------------------------------------
 
-def _review(path: Path, materials: list[Path], doc_type: str | None, stage: str | None):
+def _review(path: Path, materials: list[Path], doc_type: str | None, stage: str | None, explain: bool = False):
     """Review a case folder or a draft file against the current knowledge base (the library's one review call);
     the type and stage are parsed here, at the command line, once."""
     from assistant.models import DocType, Stage
@@ -404,7 +404,7 @@ def _review(path: Path, materials: list[Path], doc_type: str | None, stage: str 
 
     dossier = read_dossier(path, materials, doc_type=DocType.parse(doc_type) if doc_type else None,
                            stage=Stage.parse(stage) if stage else None)
-    return run_review(dossier, kb=_kb(), settings=get_settings())
+    return run_review(dossier, kb=_kb(), settings=get_settings(), explain=explain)
 
 
 @app.command("review")
@@ -415,13 +415,14 @@ def review_cmd(
     doc_type: Annotated[str | None, typer.Option("--type", help="normative | major_decision；省略则自动判断")] = None,
     stage: Annotated[str | None, typer.Option(help="审核（默认）| 备案")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="同时保存审查报告 JSON")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="在 JSON 报告中列出从每一条读出的措施及比对的上位法")] = False,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """合法性审查：找出缺失的程序和违法条款，给出位置、依据和修改建议。"""
     from assistant.review.report import report_to_json_dict, report_to_markdown
 
     materials = [*(material or []), *(more or [])]
-    report = _review(path, materials, doc_type, stage)
+    report = _review(path, materials, doc_type, stage, explain)
     _audit_review(report, path, materials, "review")
     if output:
         output.write_text(report.model_dump_json(indent=1), encoding="utf-8")

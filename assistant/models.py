@@ -301,6 +301,8 @@ class ReviewReport(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     reminders: list[Finding] = Field(default_factory=list)
     set_aside: list[SetAside] = Field(default_factory=list, description="proposed findings the clause's reading rejects")
+    measures: list[dict] = Field(default_factory=list,
+                                 description="with --explain: what was read from each clause (review/explain.py)")
     unreadable: list[dict[str, str]] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list)
     kb_fingerprint: str | None = None

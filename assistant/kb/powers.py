@@ -27,7 +27,7 @@ from assistant.models import Article, Level, Status
 
 POWERS_FILE = KNOWLEDGE_BASE_DIR / "lexicon" / "powers.yaml"
 # Bump when extraction changes: an older table is rebuilt on the next ingest (and on open when missing).
-POWERS_VERSION = 4
+POWERS_VERSION = 5
 # Instruments that give powers (a 规范性文件 or 司法解释 assigns none).
 SOURCE_LEVELS = {Level.LAW, Level.ADMIN_REGULATION, Level.LOCAL_REGULATION, Level.RULE}
 TIER_RANK: dict[str, int] = {}

@@ -144,7 +144,7 @@ _SECTOR_UNIT = re.compile(r"(?P<sector>[\u4e00-\u9fa5]{2,8}?)(?:行政管理部�
 _EXTERNAL = re.compile(r"登记|公布|评估|确定|划定|划出|备案|审批|批准|核发|告知|处理意见|责令|处罚|罚款|认定|商定|监督管理|"
                        r"监督检查|诚信档案|名单")
 _ABOVE_TOWN = {"county", "municipal", "provincial", "national", "department"}
-_WINDOW = 30
+_WINDOW = 60
 
 
 def _town_actors(sentence: str) -> list[tuple[str, str | None, int]]:
@@ -161,6 +161,7 @@ def _town_actors(sentence: str) -> list[tuple[str, str | None, int]]:
     return out
 
 
+_TOWN_IN_LAW = re.compile(r"乡镇人民政府|乡、镇人民政府|乡（镇）人民政府|乡、民族乡、镇|街道办事处")
 _OWN_STAFF = re.compile(r"工作人员|处分|滥用职权|玩忽职守|徇私舞弊|追究[^。；，]{0,6}责任")
 
 
@@ -186,7 +187,8 @@ def town_power(sentence: str, table: PowerTable, min_share: float) -> Power | No
                                    and r.tier in _ABOVE_TOWN), key=lambda t: t[0].action != "supervise")[:1]
         else:
             rows = table.find(sentence, actions=actions, min_share=min_share, k=8, min_shared=3, rare=True)
-        if not rows or any(r.tier == "town" for r, _ in rows):
+        # the law itself gives the towns a part (乡镇人民政府、街道办事处……提出审核意见，报县级……): no usurpation
+        if not rows or any(r.tier == "town" or _TOWN_IN_LAW.search(r.sentence) for r, _ in rows):
             continue
         if rows[0][0].tier in _ABOVE_TOWN:
             return rows[0][0]
