@@ -137,7 +137,7 @@ def review(dossier: Dossier, *, catalog: Catalog | None = None, rules: RuleSet |
                          f"{settings.review.max_clauses:,} 条（段）的上限（设置 review.max_clauses）。请拆分后分别审查。")
     ctx = ReviewContext.build(dossier, catalog, clauses=clauses, settings=settings)
     # the reading of each clause's measures vets what the phrase rules found (measures.py)
-    content, set_aside = vet_findings(run_content(rules.rules, ctx),
+    content, set_aside = vet_findings(run_content(rules.rules, ctx), issuer_kind=ctx.issuer_kind,
                                       owner=owner_posture(dossier.title, dossier.draft_text),
                                       table=table_for_catalog(catalog) if catalog is not None else None)
     if search is not None:

@@ -18,6 +18,7 @@ from assistant.review.checks.law import cited_measure_ok, restates_law
 from assistant.review.checks.words import on_word_boundaries
 from assistant.review.context import ReviewContext
 from assistant.review.issuer import IssuerKind
+from assistant.review.measures import town_grants
 from assistant.review.schema import Rule
 from assistant.review.sentences import Segment, amounts, neutralize, segments
 
@@ -69,6 +70,8 @@ class PatternParams(BaseModel):
     negation: bool = Field(True, description="a prohibition before the trigger (不得, 严禁 …) excuses it")
     reference_exempt: bool = Field(False, description="a reference to the law (依法予以处罚) excuses it")
     not_issuer: bool = Field(False, description="an `agency` group naming the issuer itself excuses it")
+    statutory_names: Patterns = Field((), description="near the trigger: a licence the law itself sets — excused, "
+                                      "unless a 镇/街道 body grants it (the law gives it to a higher authority)")
 
 
 _DEFINITION = re.compile(r"^[ \t\u3000]*(本[^，。；]{0,8}(所称|中的|所指)|前款所称|本条所称)")
@@ -130,7 +133,7 @@ def _anchored_hit(patterns: tuple[re.Pattern[str], ...], text: str, a: int, b: i
 
 
 def _first_match(p: PatternParams, text: str, limit: int | None = None,
-                 issuer: str | None = None) -> re.Match[str] | None:
+                 issuer: str | None = None, issuer_kind: IssuerKind | None = None) -> re.Match[str] | None:
     for rx in p.triggers:
         for m in rx.finditer(text):
             if limit is not None and m.start() >= limit:
@@ -142,6 +145,8 @@ def _first_match(p: PatternParams, text: str, limit: int | None = None,
                 continue  # the issuer speaking of its own powers
             a, b = max(0, m.start() - p.window[0]), min(len(text), m.end() + p.window[1])
             if any(x.search(text[a:b]) for x in p.match_exceptions):
+                continue
+            if any(x.search(text[a:b]) for x in p.statutory_names) and not town_grants(text, issuer_kind):
                 continue
             if _anchored_hit(p.anchored_exceptions, text, a, b, m):
                 continue
@@ -170,7 +175,7 @@ def check_pattern(rule: Rule, p: PatternParams, clause: Clause, ctx: ReviewConte
         # in a list of violations ("有下列行为之一的，处……：（一）违规收费的"), an item describes the conduct
         # sanctioned, not a measure of the draft: only the lead-in counts unless the rule reads the items
         limit = seg.lead_len if seg.violation_list and not p.violation_items else None
-        m = _first_match(p, seg.text, limit, ctx.dossier.issuer)
+        m = _first_match(p, seg.text, limit, ctx.dossier.issuer, ctx.issuer_kind)
         if m is None:
             continue
         if not all(rx.search(seg.text) for rx in p.require):
