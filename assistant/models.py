@@ -343,11 +343,14 @@ class Opinion(BaseModel):
     """A 合法性审查意见书, editable before export."""
 
     title: str
+    subject: str | None = Field(None, description="the reviewed document's title (the title is built from it and the "
+                                                   "落款 office)")
     doc_number: str = "×司审〔×〕×号"
     addressee: str
     intro: str
     bases: list[str] = Field(default_factory=list)
     process: str
+    procedures: list[str] = Field(default_factory=list, description="the procedure checklist, one line a procedure")
     items: list[OpinionItem] = Field(default_factory=list)
     conclusion: Conclusion
     conclusion_text: str
