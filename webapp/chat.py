@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from webapp.common import app_user, guard, kb_missing_notice, kb_or_none, settings
+from webapp.common import app_user, guard, kb_missing_notice, kb_or_none, private_download, settings
 from webapp.render import answer_backend_label, citation_cards, md_escape
 
 EXAMPLES = ["规范性文件可以设定罚款吗？", "行政处罚法第十六条是怎么规定的？", "重大行政决策草案必须经过哪些程序？"]
@@ -80,10 +80,12 @@ def page() -> None:
     if kb is None:
         kb_missing_notice("问答")
     messages: list[dict[str, Any]] = st.session_state.setdefault("chat_messages", [])
-    if messages and st.button("清空对话", key="chat_clear"):
-        messages.clear()
-        st.session_state.pop("conversation", None)
-        st.rerun()
+    if "chat_loaded" not in st.session_state:  # this user's saved history, once per browser session
+        with guard("读取问答记录"):
+            load_history(messages)
+        st.session_state["chat_loaded"] = True
+    if messages:
+        history_bar(messages)
     if not messages:
         st.markdown("例如：" + "　".join(f"「{q}」" for q in EXAMPLES))
 
@@ -121,10 +123,51 @@ def page() -> None:
             from assistant.audit import record_answer
 
             record_answer(answer, settings(), kb=kb, user=app_user())
+            _store().add_turn(app_user(), answer)
             render_answer(answer, kb, text_shown=first is None)
             messages.append({"role": "assistant", "answer": answer})
         if "answer" not in holder:
             messages.append({"role": "assistant", "error": "这次没能回答，请稍后重试或换个问法。"})
+
+
+def _store() -> Any:
+    from assistant.sessions import session_store
+
+    return session_store(settings())
+
+
+def load_history(messages: list[dict[str, Any]]) -> None:
+    """Show this user's saved questions and answers; the last one is the context of a follow-up."""
+    turns = _store().history(app_user(), limit=100)
+    for turn in turns:
+        messages += [{"role": "user", "content": turn.question}, {"role": "assistant", "answer": turn.answer}]
+    if turns:
+        _conversation().record(turns[-1].question, turns[-1].question, turns[-1].answer)
+
+
+def history_bar(messages: list[dict[str, Any]]) -> None:
+    """Export the user's history (.md, .docx) or delete it."""
+    from io import BytesIO
+
+    from assistant.drafting.transcript import transcript_docx, transcript_markdown
+
+    user = app_user()
+    cols = st.columns([2, 2, 1])
+
+    def docx() -> bytes:
+        buf = BytesIO()
+        transcript_docx(_store().history(user), user, buf)
+        return buf.getvalue()
+
+    private_download(cols[0], "导出问答记录（Word）", docx, file_name="问答记录.docx",
+                     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="chat_docx")
+    private_download(cols[1], "导出问答记录（Markdown）", lambda: transcript_markdown(_store().history(user), user),
+                     file_name="问答记录.md", mime="text/markdown", key="chat_md")
+    if cols[2].button("清空对话", key="chat_clear", help="同时删除保存的问答记录"):
+        _store().clear_history(user)
+        messages.clear()
+        st.session_state.pop("conversation", None)
+        st.rerun()
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:

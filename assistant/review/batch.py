@@ -130,7 +130,9 @@ def _review_one(path: Path, folder: Path) -> BatchDocument:
     name = str(path.relative_to(folder))
     started = time.perf_counter()
     try:
-        dossier = read_dossier(path, doc_type=_worker["doc_type"], stage=_worker["stage"])
+        # 备案 unless told otherwise: a case folder's case.json says its own stage, a loose file is an issued document
+        stage = _worker["stage"] or (None if path.is_dir() else Stage.FILING)
+        dossier = read_dossier(path, doc_type=_worker["doc_type"], stage=stage)
         report = run_review(dossier, kb=_worker["kb"], settings=_worker["settings"], rules=_worker["rules"])
     except FashenError as exc:
         return BatchDocument(name=name, error=str(exc), seconds=time.perf_counter() - started)
@@ -153,7 +155,8 @@ def _fingerprint(settings: Settings) -> str | None:
 
 def review_batch(folder: Path, *, jobs: int = 1, stage: Stage | None = None, doc_type: DocType | None = None,
                  settings: Settings | None = None, progress: Progress | None = None) -> BatchResult:
-    """Review every document under `folder` with `jobs` processes (1: in this process); results in folder order."""
+    """Review every document under `folder` with `jobs` processes (1: in this process); results in folder order.
+    `stage` replaces what case.json says; without it a loose file is reviewed at stage 备案."""
     settings = settings or get_settings()
     if jobs < 1:
         raise InputError(f"--jobs 应为正整数（收到 {jobs}）。")

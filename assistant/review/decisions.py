@@ -91,6 +91,36 @@ class AddedFinding(BaseModel):
     severity: Severity = Severity.ERROR
 
 
+class DecisionsFile(BaseModel):
+    """Decisions as a reviewer writes them in a file (`fashen review … --decisions 决定.json`): added findings as
+    AddedFinding, their basis still to be checked."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decisions: list[Decision] = Field(default_factory=list)
+    added: list[AddedFinding] = Field(default_factory=list)
+
+
+def read_decisions(data: str | bytes, report: ReviewReport, catalog: Catalog | None, *,
+                   user: str | None = None) -> Decisions:
+    """Decisions from a file's JSON (DecisionsFile, or Decisions as saved), every one checked against the report and
+    every added finding's basis against the knowledge base; InputError saying what to fix."""
+    from pydantic import ValidationError
+
+    try:
+        raw = DecisionsFile.model_validate_json(data)
+    except ValidationError as exc:
+        try:
+            return check_decisions(report, Decisions.model_validate_json(data))
+        except ValidationError:
+            raise InputError(f"审查决定文件格式有误：{exc.errors()[0]['msg']}（位置 {exc.errors()[0]['loc']}）。"
+                             "应为 {\"decisions\": [{\"finding\": \"C.PENALTY@第七条\", \"action\": \"reject\", "
+                             "\"reason\": \"…\"}], \"added\": [{\"code\": …, \"location\": …, \"basis\": \"《…》第N条\"}]}。") from None
+    added = [add_finding(report, spec, catalog, user=user) for spec in raw.added]
+    decisions = [d if d.user else d.model_copy(update={"user": user}) for d in raw.decisions]
+    return check_decisions(report, Decisions(decisions=decisions, added=added))
+
+
 # -- ids -------------------------------------------------------------------------------------------------------
 
 def finding_ids(findings: list[Finding]) -> list[str]:
@@ -118,6 +148,12 @@ def check_decision(report: ReviewReport, decision: Decision, added: list[Finding
     if decision.action == Action.EDIT and (decision.edit is None or not decision.edit.model_dump(exclude_none=True)):
         raise InputError(f"修改问题“{decision.finding}”须给出修改后的内容（edit：title、explanation、suggestion、"
                          "severity 或 rewrite）。")
+    rewrite = decision.edit.rewrite if decision.edit is not None else None
+    if rewrite is not None:
+        finding = dict(zip(known, [*report.findings, *added]))[decision.finding]
+        clause = next((c for c in report.clauses if c.location == finding.location), None)
+        if clause is None or rewrite.old not in clause.text:
+            raise InputError(f"修订的原文“{rewrite.old}”不在{finding.location or '草案条款'}中：请从该条原样复制要修改的词句。")
     return decision
 
 
@@ -179,7 +215,7 @@ def verified_basis(text: str, catalog: Catalog | None) -> list[Basis]:
 def _edited(f: Finding, edit: FindingEdit | None) -> Finding:
     if edit is None:
         return f
-    return f.model_copy(update=edit.model_dump(exclude_none=True))
+    return f.model_copy(update={k: v for k in FindingEdit.model_fields if (v := getattr(edit, k)) is not None})
 
 
 def kept_findings(report: ReviewReport, decisions: Decisions | None) -> list[tuple[str, Finding]]:
