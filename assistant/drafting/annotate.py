@@ -234,10 +234,12 @@ def comment_text(f: Finding) -> list[str]:
 class _Changes:
     """Tracked changes (w:del, w:ins) with unique ids, by one author at one time."""
 
-    def __init__(self, author: str) -> None:
+    def __init__(self, author: str, body) -> None:
         self.author = author
         self.date = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        self.next_id = 1000
+        # ids above any the draft already uses (its own revisions, bookmarks)
+        used = [int(v) for el in body.iter() if (v := el.get(qn("w:id"))) is not None and v.isdigit()]
+        self.next_id = max([999, *used]) + 1
 
     def _attrs(self, el) -> None:
         el.set(qn("w:id"), str(self.next_id))
@@ -384,7 +386,7 @@ def annotate(source: Path | bytes, report: ReviewReport, target: Path | BytesIO,
     def within(p: _Para, a: int, b: int) -> list:
         return [r for r, s, e in runs[p.index] if s >= a and e <= b]
 
-    changes = _Changes(author)
+    changes = _Changes(author, doc.element.body)
     placements = []
     for pl in plans:
         _mark(doc, pl.para.element, within(pl.para, *pl.span), comment_text(pl.finding), author, author[:2])

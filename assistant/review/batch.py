@@ -25,7 +25,7 @@ from assistant.models import DocType, Finding, Stage
 log = logging.getLogger(__name__)
 
 # 宝月府〔2017〕108号, 沪府规〔2024〕4号, 浦府[2023]7号, 苏政办发（2025）12号
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔［\[（(【]\s*(?:19|20)\d{2}\s*[〕］\]）)】]\s*第?\s*\d{1,5}\s*号")
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}\s*[〔［\[（(【]\s*(?:19|20)\d{2}\s*[〕］\]）)】]\s*第?\s*\d{1,5}\s*号")
 
 Progress = Callable[[int, int, str], None]  # (done, total, the document just finished)
 # A folder's index or read-me is not a draft (shared/realdocs has INDEX.md beside its case folders).
