@@ -102,7 +102,14 @@ def test_a_zip_of_documents_is_reviewed_in_one_batch(kb_home):
     assert {b.label for b in at.get("download_button")} == {"下载审查汇总（Excel .xlsx）"}
 
 
-def test_the_chat_history_is_kept_per_user_and_exported(kb_home):
+def test_the_chat_history_is_kept_per_user_and_exported(kb_home, monkeypatch):
+    at = new_app().run()
+    at.chat_input[0].set_value("规范性文件可以设定罚款吗？").run()
+    assert session_store(get_settings()).history("app") == []  # an anonymous visitor's questions are not kept
+    assert not new_app().run().chat_message
+
+    monkeypatch.setenv("FASHEN_USER", "法制科")
+    get_settings.cache_clear()
     at = new_app().run()
     at.chat_input[0].set_value("行政处罚法第十六条是怎么规定的？").run()
     assert_no_traceback(at)
@@ -110,4 +117,5 @@ def test_the_chat_history_is_kept_per_user_and_exported(kb_home):
     assert [m.name for m in again.chat_message] == ["user", "assistant"]
     assert {b.label for b in again.get("download_button")} == {"导出问答记录（Word）", "导出问答记录（Markdown）"}
     again.button(key="chat_clear").click().run()
-    assert session_store(get_settings()).history("app") == [] and not again.chat_message
+    assert session_store(get_settings()).history("法制科") == [] and not again.chat_message
+    get_settings.cache_clear()
