@@ -28,7 +28,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from pydantic import BaseModel, Field
 
-from assistant.documents.readers import DocumentKind, read_document
+from assistant.documents.readers import DocumentKind, inside_skipped, read_document
 from assistant.drafting.writers import BODY, TITLE, blank_document, new_paragraph
 from assistant.errors import InputError
 from assistant.models import Finding, ReviewReport
@@ -40,7 +40,6 @@ from assistant.text.typography import tidy
 AUTHOR = "法审助手"
 _W_R, _W_T, _W_P = qn("w:r"), qn("w:t"), qn("w:p")
 _TEXT_TAGS = {qn("w:t"): None, qn("w:tab"): "\t", qn("w:br"): " ", qn("w:cr"): " ", qn("w:noBreakHyphen"): "-"}
-_SKIP_INSIDE = {qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent"), "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 _MD_MARKS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+(?=\S))|\*\*|__")
 
 
@@ -65,15 +64,6 @@ class Annotation(BaseModel):
 
 # -- the paragraphs' text, mapped to runs --------------------------------------------------------------------
 
-def _inside_skipped(el, stop) -> bool:
-    parent = el.getparent()
-    while parent is not None and parent is not stop:
-        if parent.tag in _SKIP_INSIDE:
-            return True
-        parent = parent.getparent()
-    return False
-
-
 def _content(r) -> list:
     return [c for c in r if c.tag in _TEXT_TAGS]
 
@@ -81,7 +71,7 @@ def _content(r) -> list:
 def _atomize(p) -> None:
     """Give every visible run of the paragraph at most one text element, so a run boundary can fall anywhere."""
     for r in list(p.iter(_W_R)):
-        if _inside_skipped(r, p):
+        if inside_skipped(r, p):
             continue
         parts = _content(r)
         rpr = r.find(qn("w:rPr"))
@@ -99,7 +89,7 @@ def _runs(p) -> list[tuple[object, int, int]]:
     """(run, start, end) of each visible run with text, by offset in the paragraph's text."""
     out, pos = [], 0
     for r in p.iter(_W_R):
-        if _inside_skipped(r, p):
+        if inside_skipped(r, p):
             continue
         parts = _content(r)
         if not parts:
@@ -169,7 +159,7 @@ def _reading(raw: str) -> str:
 def _paragraphs(doc: DocxDocument) -> list[_Para]:
     out = []
     for p in doc.element.body.iter(_W_P):
-        if _inside_skipped(p, doc.element.body):
+        if inside_skipped(p, doc.element.body):
             continue
         raw = _text(p)
         if raw.strip():
