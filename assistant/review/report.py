@@ -21,7 +21,8 @@ def _basis_dict(b: Basis) -> dict[str, Any]:
 def _finding_dict(f: Finding) -> dict[str, Any]:
     return {"code": f.code, "location": f.location, "severity": f.severity.value, "title": f.title,
             "evidence": f.evidence, "basis": [_basis_dict(b) for b in f.basis], "suggestion": f.suggestion,
-            "source": f.source, "explanation": f.explanation, "trigger": f.trigger,
+            "source": f.source, "explanation": f.explanation,
+            "compared_with": [_basis_dict(b) for b in f.compared_with], "trigger": f.trigger,
             "rewrite": f.rewrite.model_dump() if f.rewrite else None}
 
 
@@ -48,6 +49,7 @@ def report_to_json_dict(report: ReviewReport, decisions: Decisions | None = None
         "comment_period": report.comment_period.model_dump(mode="json") if report.comment_period else None,
         "kb_fingerprint": report.kb_fingerprint,
         "fashen_version": report.fashen_version,
+        **({"measures": report.measures} if report.measures else {}),
     }
 
 
