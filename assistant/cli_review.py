@@ -165,5 +165,6 @@ def run_batch(folder: Path, output: Path | None, jobs: int, doc_type: str | None
     reviewed = [d for d in result.documents if not d.error]
     out.print(f"已审查 {len(reviewed)} 份，发现问题 {sum(len(d.findings) for d in reviewed)} 个，用时 {result.seconds:.1f} 秒"
               f"（{result.jobs} 个进程）；汇总表：{output}", markup=False)
-    for d in result.failed:
-        err.print(f"无法审查 {d.name}：{d.error}", markup=False, soft_wrap=True)
+    for d in result.documents:
+        if d.error:
+            err.print(f"{'跳过' if d.skipped else '无法审查'} {d.name}：{d.error}", markup=False, soft_wrap=True)

@@ -66,7 +66,8 @@ def show_batch(result: Any) -> None:
     m[2].metric("发现问题", sum(len(d.findings) for d in reviewed))
     rows = [{"文件": d.name, "标题": d.title or "", "文号": d.doc_number or "", "问题数": len(d.findings),
              "严重": sum(f.severity == Severity.ERROR for f in d.findings),
-             "状态": "无法审查" if d.error else "已审查", "说明": d.error or "；".join(d.notes)} for d in result.documents]
+             "状态": "跳过" if d.skipped else "无法审查" if d.error else "已审查", "说明": d.error or "；".join(d.notes)}
+            for d in result.documents]
     st.dataframe(rows, hide_index=True, width="stretch",
                  column_config={"说明": st.column_config.TextColumn(width="large")})
 

@@ -56,6 +56,10 @@ def _sheet(wb: Workbook, title: str, columns: list[tuple[str, int]], first: bool
     return ws
 
 
+def _status(doc) -> str:
+    return "跳过" if doc.skipped else "无法审查" if doc.error else "已审查"
+
+
 def build_workbook(result: BatchResult) -> Workbook:
     """The workbook for a batch: 问题清单 first (filterable), then 文件汇总."""
     wb = Workbook()
@@ -69,10 +73,10 @@ def build_workbook(result: BatchResult) -> Workbook:
         sev = [f.severity for f in doc.findings]
         procedure = sum(f.code.startswith("P.") for f in doc.findings)
         summary.append([doc.name, doc.title, doc.doc_number, doc.issuer, doc.doc_type.label if doc.doc_type else None,
-                        doc.stage.value if doc.stage else None, "无法审查" if doc.error else "已审查",
+                        doc.stage.value if doc.stage else None, _status(doc),
                         None if doc.error else len(doc.findings), sev.count(Severity.ERROR), sev.count(Severity.WARNING),
                         procedure, len(doc.findings) - procedure, doc.error or "；".join(doc.notes)])
-        if doc.error:
+        if doc.error and not doc.skipped:
             for cell in summary[summary.max_row]:
                 cell.fill = _FAILED
     for ws, columns in ((findings, FINDING_COLUMNS), (summary, SUMMARY_COLUMNS)):
@@ -84,8 +88,9 @@ def build_workbook(result: BatchResult) -> Workbook:
             ws.row_dimensions[row[0].row].height = min(15 * lines, 300)
         ws.auto_filter.ref = ws.dimensions
     reviewed = [d for d in result.documents if not d.error]
+    skipped = len(result.documents) - len(reviewed) - len(result.failed)
     summary.append([])
-    summary.append([f"共 {len(result.documents)} 份：已审查 {len(reviewed)} 份，无法审查 {len(result.failed)} 份；"
+    summary.append([f"共 {len(result.documents)} 份：已审查 {len(reviewed)} 份，无法审查 {len(result.failed)} 份，跳过 {skipped} 份；"
                     f"发现问题 {sum(len(d.findings) for d in reviewed)} 个。用时 {result.seconds:.1f} 秒（{result.jobs} 个进程）"
                     + (f"，知识库版本 {result.kb_fingerprint}" if result.kb_fingerprint else "") + "。"])
     return wb

@@ -44,6 +44,7 @@ class BatchDocument(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list, description="materials that could not be read, and the like")
     error: str | None = Field(None, description="why the document could not be reviewed")
+    skipped: bool = Field(False, description="not a document to review (an index, a photo): listed, not failed")
     seconds: float = 0.0
 
 
@@ -58,7 +59,8 @@ class BatchResult(BaseModel):
 
     @property
     def failed(self) -> list[BatchDocument]:
-        return [d for d in self.documents if d.error]
+        """The documents that could not be reviewed (skipped files aside)."""
+        return [d for d in self.documents if d.error and not d.skipped]
 
 
 # -- what a folder holds ---------------------------------------------------------------------------------------
@@ -80,7 +82,8 @@ def batch_items(folder: Path, *, max_files: int = 5000) -> tuple[list[Path], lis
         if not path.is_file() or path.name.startswith((".", "~$")):
             continue
         if path.stem.lower() in _NOT_DRAFTS:
-            skipped.append(BatchDocument(name=str(path.relative_to(folder)), error="目录或说明文件，不作为草案审查"))
+            skipped.append(BatchDocument(name=str(path.relative_to(folder)), error="目录或说明文件，不作为草案审查",
+                                         skipped=True))
         elif path.suffix.lower() in EXTENSIONS:
             items.append(path)
         else:

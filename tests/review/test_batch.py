@@ -76,7 +76,8 @@ def test_the_workbook_has_a_row_per_finding_and_one_per_document(folder, tmp_pat
     summary = {r[0]: r for r in wb["文件汇总"].values if r and r[0]}
     assert summary["坏.docx"][6] == "无法审查" and "Word 文档已损坏" in summary["坏.docx"][12]
     assert summary["甲镇/办法.txt"][6:8] == ("已审查", len(next(d for d in result.documents if d.name == "甲镇/办法.txt").findings))
-    assert summary["照片.jpg"][6] == "无法审查"
+    assert summary["照片.jpg"][6] == "无法审查" and summary["INDEX.md"][6] == "跳过"
+    assert [d.name for d in result.failed] == ["坏.docx", "照片.jpg"]
 
 
 def test_the_doc_number_comes_from_case_json_or_the_text(tmp_path):
