@@ -29,6 +29,7 @@ from docx.oxml.ns import qn
 from pydantic import BaseModel, Field
 
 from assistant.documents.readers import DocumentKind, inside_skipped, read_document
+from assistant.drafting.opinion import format_basis
 from assistant.drafting.writers import BODY, TITLE, blank_document, new_paragraph
 from assistant.errors import InputError
 from assistant.models import Finding, ReviewReport
@@ -207,8 +208,6 @@ def _title_paragraph(paras: list[_Para], title: str) -> _Para | None:
 
 def comment_text(f: Finding) -> list[str]:
     """The comment's paragraphs: what the code means and the finding's title, the problem, the basis, the fix."""
-    from assistant.drafting.opinion import format_basis
-
     lines = [f"【{label(f.code)}（{f.code}）】{f.title}"]
     if f.explanation:
         lines.append(f"问题：{f.explanation}")
