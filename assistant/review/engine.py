@@ -16,6 +16,7 @@ from assistant.kb.catalog import Catalog
 from assistant.kb.powers import table_for_catalog
 from assistant.models import Clause, DocType, Dossier, Finding, ReviewReport, Stage
 from assistant.review.checks.patterns import PatternParams
+from assistant.review.checks.public_comment import comment_period
 from assistant.review.checks.registry import CHECKS
 from assistant.review.clauses import split_clauses
 from assistant.review.codes import INDEPENDENT_PAIR, PRECEDENCE, PROCEDURE
@@ -151,4 +152,5 @@ def review(dossier: Dossier, *, catalog: Catalog | None = None, rules: RuleSet |
         findings=[*procedure, *content], reminders=reminders, set_aside=set_aside, unreadable=list(dossier.unreadable),
         notices=notices,
         kb_fingerprint=catalog.fingerprint() if catalog is not None else None, review_date=ctx.review_date,
+        comment_period=comment_period(facts),
     )

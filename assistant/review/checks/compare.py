@@ -130,7 +130,7 @@ def check_filing_review(rule: Rule, p: FilingReviewParams, clause: Clause, ctx: 
     if not (p.filing.search(text) and p.review.search(text) and m) or p.statutory.search(text):
         return []
     evidence = next((s.evidence for s in segments_of(clause, ctx) if p.filing.search(s.text)), text.strip())
-    return [make_finding(rule, clause, evidence, f"审核后“{m.group(0)}”")]
+    return [make_finding(rule, clause, evidence, trigger=m.group(0))]
 
 
 # -- powers the law gives to a higher authority ---------------------------------------------------------------

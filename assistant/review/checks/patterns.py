@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from assistant.models import Clause, Finding
+from assistant.models import Clause, Finding, Rewrite
 from assistant.review.checks.law import cited_measure_ok, restates_law
 from assistant.review.checks.words import on_word_boundaries
 from assistant.review.context import ReviewContext
@@ -94,14 +94,29 @@ def segments_of(clause: Clause, ctx: ReviewContext) -> list[Segment]:
     return ctx.memo(f"seg:{clause.location}", lambda: segments(clause.text))
 
 
-def make_finding(rule: Rule, clause: Clause, evidence: str | None, detail: str | None = None) -> Finding:
-    """A finding of `rule` at `clause`, with the rule's bases, message and fix."""
+def make_finding(rule: Rule, clause: Clause, evidence: str | None, detail: str | None = None, *,
+                 trigger: str | None = None) -> Finding:
+    """A finding of `rule` at `clause`, with the rule's bases, message and fix. `detail` (what was found, in words
+    for the reader) follows the message as a sentence of its own; `trigger` (the matched words) is kept apart, as a
+    field, for locating and marking them — never in the text."""
     explanation = rule.message.strip()
     if detail:
-        explanation = f"{explanation}（{detail}）"
+        explanation = f"{explanation.rstrip('。')}。{detail.rstrip('。')}。"
+    suggestion = (rule.suggestion or "").strip() or None
     return Finding(code=rule.code, location=clause.location, severity=rule.severity, title=rule.title,
                    evidence=evidence, basis=list(rule.resolved_basis), explanation=explanation,
-                   suggestion=(rule.suggestion or "").strip() or None, source=f"rule:{rule.id}")
+                   suggestion=suggestion, source=f"rule:{rule.id}", trigger=trigger,
+                   rewrite=phrase_deletion(suggestion, clause.text))
+
+
+# A fix that deletes one quoted phrase ("删除“费用由申请人承担”；…"): a concrete rewording where the clause has it.
+_DELETE_PHRASE = re.compile(r'^删除["“]([^"”]{2,40})["”](?![、“"])')
+
+
+def phrase_deletion(suggestion: str | None, clause_text: str) -> Rewrite | None:
+    """The deletion a suggestion names, when it names one phrase the clause holds verbatim."""
+    m = _DELETE_PHRASE.match(suggestion or "")
+    return Rewrite(old=m.group(1)) if m and m.group(1) in clause_text else None
 
 
 def _comma_prefix(text: str, start: int) -> str:
@@ -193,5 +208,5 @@ def check_pattern(rule: Rule, p: PatternParams, clause: Clause, ctx: ReviewConte
         if p.restatement and restates_law(seg, ctx, p.restatement, measures=p.measures, check_amount=p.check_amount,
                                           sources=p.restatement_sources, sentence=sentence):
             continue
-        return [make_finding(rule, clause, seg.evidence, f"触发表述：“{m.group(0)}”")]
+        return [make_finding(rule, clause, seg.evidence, trigger=m.group(0))]
     return []
