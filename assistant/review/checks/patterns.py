@@ -9,10 +9,12 @@ matches words, not strings: it must begin and end where words of the sentence be
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from assistant.kb.powers import table_for_catalog
 from assistant.models import Clause, Finding, Rewrite
 from assistant.review.checks.law import cited_measure_ok, restates_law
 from assistant.review.checks.words import on_word_boundaries
@@ -147,8 +149,9 @@ def _anchored_hit(patterns: tuple[re.Pattern[str], ...], text: str, a: int, b: i
     return False
 
 
-def _first_match(p: PatternParams, text: str, limit: int | None = None,
-                 issuer: str | None = None, issuer_kind: IssuerKind | None = None) -> re.Match[str] | None:
+def _first_match(p: PatternParams, text: str, limit: int | None = None, issuer: str | None = None,
+                 issuer_kind: IssuerKind | None = None,
+                 town_competent: Callable[[str], bool] = lambda name: True) -> re.Match[str] | None:
     for rx in p.triggers:
         for m in rx.finditer(text):
             if limit is not None and m.start() >= limit:
@@ -161,7 +164,8 @@ def _first_match(p: PatternParams, text: str, limit: int | None = None,
             a, b = max(0, m.start() - p.window[0]), min(len(text), m.end() + p.window[1])
             if any(x.search(text[a:b]) for x in p.match_exceptions):
                 continue
-            if any(x.search(text[a:b]) for x in p.statutory_names) and not town_grants(text, issuer_kind):
+            named = next((n for x in p.statutory_names for n in [x.search(text[a:b])] if n), None)
+            if named and not (town_grants(text, issuer_kind) and not town_competent(named.group(0))):
                 continue
             if _anchored_hit(p.anchored_exceptions, text, a, b, m):
                 continue
@@ -173,6 +177,15 @@ def _first_match(p: PatternParams, text: str, limit: int | None = None,
                     continue
             return m
     return None
+
+
+def town_competent(ctx: ReviewContext, name: str) -> bool:
+    """Whether the law itself gives the 乡镇 level the approval of a statutory licence named `name` (宅基地: 土地管理法
+    实施条例 has the 乡（镇）人民政府 approve it), read from the competence table; True without a knowledge base."""
+    if ctx.catalog is None:
+        return True
+    table = ctx.memo("powers", lambda: table_for_catalog(ctx.catalog))
+    return any(p.tier == "town" and p.action == "approve" and name in p.sentence for p in table.powers)
 
 
 def check_pattern(rule: Rule, p: PatternParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
@@ -190,7 +203,7 @@ def check_pattern(rule: Rule, p: PatternParams, clause: Clause, ctx: ReviewConte
         # in a list of violations ("有下列行为之一的，处……：（一）违规收费的"), an item describes the conduct
         # sanctioned, not a measure of the draft: only the lead-in counts unless the rule reads the items
         limit = seg.lead_len if seg.violation_list and not p.violation_items else None
-        m = _first_match(p, seg.text, limit, ctx.dossier.issuer, ctx.issuer_kind)
+        m = _first_match(p, seg.text, limit, ctx.dossier.issuer, ctx.issuer_kind, lambda name: town_competent(ctx, name))
         if m is None:
             continue
         if not all(rx.search(seg.text) for rx in p.require):
