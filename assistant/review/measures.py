@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from assistant.config import KNOWLEDGE_BASE_DIR
 from assistant.kb.powers import PowerTable, fee_in_law, licence_in_law
-from assistant.models import Basis, Finding, SetAside
+from assistant.models import Basis, Clause, Finding, SetAside
 from assistant.review.issuer import IssuerKind
 
 MEASURES_FILE = KNOWLEDGE_BASE_DIR / "lexicon" / "measures.yaml"
@@ -75,6 +75,8 @@ class _Vocab:
     settings: dict[Setting, re.Pattern[str]]
     statutory_steps: re.Pattern[str]
     owner: re.Pattern[str]
+    owner_sections: re.Pattern[str]
+    public_sections: re.Pattern[str]
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
@@ -87,7 +89,8 @@ def vocabulary() -> _Vocab:
     parties = [(PartyKind(k), _alternation(v)) for k, v in data["parties"].items()]
     settings = {Setting(k): _alternation(v) for k, v in data["settings"].items()}
     return _Vocab(parties=parties, settings=settings, statutory_steps=_alternation(data["statutory_steps"]),
-                  owner=_alternation(data["owner_markers"]))
+                  owner=_alternation(data["owner_markers"]), owner_sections=_alternation(data["owner_sections"]),
+                  public_sections=_alternation(data["public_sections"]))
 
 
 _SCOPE = re.compile(r"适用于|适用范围|本(?:办法|规定|细则|方案|意见)所称|是指")
@@ -102,10 +105,34 @@ def owner_posture(title: str, text: str) -> bool:
     lines = [ln for ln in (text or "").splitlines() if ln.strip()][:40]
     for i, line in enumerate(lines):
         if _SCOPE.search(line):
-            scope = line + (lines[i + 1] if i + 1 < len(lines) and len(line) < 12 else "")
-            if owner.search(scope):
+            scope = line + ("".join(lines[i + 1:i + 3]) if len(line) < 12 else "")
+            if owner.search(scope) and not vocabulary().public_sections.search(scope):
                 return True
     return False
+
+
+_HEADING_END = re.compile(r"[。；;，,]\s*$")
+
+
+def section_postures(clauses: list[Clause], default: bool) -> dict[str, bool]:
+    """Whether each clause governs the issuer's own projects: the nearest heading among the three paragraphs above it
+    that names the issuer's own (使用财政、集体资金的项目) or the public's (使用社会资金的项目) decides; else `default`."""
+    v = vocabulary()
+    out: dict[str, bool] = {}
+    for i, clause in enumerate(clauses):
+        posture = default
+        for above in reversed(clauses[max(0, i - 3):i]):
+            line = above.text.strip()
+            if len(line) > 40 or _HEADING_END.search(line):
+                continue
+            if v.public_sections.search(line):
+                posture = False
+                break
+            if v.owner_sections.search(line):
+                posture = True
+                break
+        out[clause.location] = posture
+    return out
 
 
 def party_kind(phrase: str) -> PartyKind:
@@ -117,7 +144,8 @@ def party_kind(phrase: str) -> PartyKind:
 
 
 # 经X审核同意 / 报X批准 / 取得X书面同意 / 向X备案 / 由X审批: the approver between the role word and the act
-_APPROVAL = re.compile(r"(?:经|报|取得|征得|向|由|通过)(?P<who>[^，。；：:,]{1,30}?)(?:的)?(?:书面|集体|研究|讨论|协商一致|审核|审查|初审|预审)?"
+_TITLES = re.compile(r"《[^《》]*》")
+_APPROVAL = re.compile(r"(?:经|(?<![自截直甚])至|(?<![申上填汇预呈])报|取得|征得|向|由|通过(?!后))(?P<who>[^，。；：:,《》　]{1,30}?)(?:的)?(?:书面|集体|研究|讨论|协商一致|审核|审查|初审|预审)?"
                        r"(?P<act>审核同意|审核批准|审批|批准|同意|核准|许可|备案|登记|审核|审定|验收|认定|决策|审议)")
 _BLOCKING = re.compile(r"后[，,]?\s*(?:方可|才能|才可|方能|始得|方准|才准予?|方予)|未经[^。；]{0,40}(?:不得|一律不得|禁止|不准|不予)")
 _NEEDS = re.compile(r"(?:须|需|需要|必须|应当|应)(?:先)?(?:经|报|取得|征得|向)")
@@ -129,7 +157,7 @@ def read(sentence: str) -> Reading:
     settings = [s for s, rx in v.settings.items() if rx.search(sentence)]
     blocking = bool(_BLOCKING.search(sentence) or _NEEDS.search(sentence))
     approvals = []
-    for m in _APPROVAL.finditer(sentence):
+    for m in _APPROVAL.finditer(_TITLES.sub(lambda t: "《" + "　" * (len(t.group(0)) - 2) + "》", sentence)):
         who = m.group("who")
         approvals.append(Approval(approver=who, kind=party_kind(who), act=m.group("act"), blocking=blocking))
     return Reading(text=sentence, approvals=approvals, settings=settings)
@@ -224,8 +252,16 @@ _ACCEPTANCE = re.compile(r"(竣工|工程|组织)[^。；]{0,6}验收")
 _NOT_NEEDED = re.compile(r"(无需|不需要?|免于|免予|不再)[^。；，]{0,4}(经|报|办理|取得)")
 
 
+_HIGHER_BODY = re.compile(r"(?:区|县|市)[\u4e00-\u9fa5]{0,10}(?:局|委|部门|人民政府|政府)")
+# who applies: 城建中心应当向领导小组提出申请 (the issuer's own office asking its own leadership) is no licence
+_APPLICANT = re.compile(r"(?P<who>[\u4e00-\u9fa5、]{2,12}?)(?:应当|应|须|需)?(?:向[^，。；,]{1,12})?(?:提出|提交|递交)(?:书面)?申请")
+
+
 def _vet_licence(reading: Reading, owner: bool) -> str | None:
     text = reading.text
+    applicant = _APPLICANT.search(text)
+    if applicant and party_kind(applicant.group("who").removeprefix("由")) in (PartyKind.AUTHORITY, PartyKind.INTERNAL):
+        return f"申请人“{applicant.group('who').removeprefix('由')}”是本机关的内设机构，向本机关申请审核是内部管理程序，不是对外设定的行政许可"
     if _FACILITATE.search(text):
         return "简化、优化审批程序的便民措施，不是设定行政许可"
     if _NOT_NEEDED.search(text):
@@ -243,6 +279,9 @@ def _vet_licence(reading: Reading, owner: bool) -> str | None:
     if kinds == {PartyKind.PRIVATE}:
         return f"需经“{who}”同意属于民事主体之间的约定或者同意，不是行政机关的许可"
     internal = kinds <= {PartyKind.PRIVATE, PartyKind.INTERNAL, PartyKind.SELF_GOVERNMENT}
+    # on the issuer's own projects, its own offices approve as the owner; a higher authority's approval stays external
+    if owner and not internal:
+        internal = not any(_HIGHER_BODY.search(a.approver) for a in reading.approvals if a.kind == PartyKind.AUTHORITY)
     if internal and (owner or reading.has(Setting.COLLECTIVE)):
         return f"需经“{who}”审核、决策，是制定机关管理自身投资项目、资金、资产或者集体经济组织民主管理的内部程序，不是对外设定的行政许可"
     return None
@@ -254,6 +293,9 @@ _TOWN_BODY = re.compile(r"(?:[镇乡]|街道)(?:人民政府|政府|办事处)?[
 _OTHER_GRANTOR = re.compile(r"依法|依照|按照[^。；，]{0,12}规定|县级|区级|市级|(?:县|区|市)[\u4e00-\u9fa5]{0,10}(?:局|委|部门|人民政府)")
 
 
+_FEE_TITLE = re.compile(r"[\u4e00-\u9fa5]{2,12}费(?:征收|收缴|缴纳|收取|管理)")
+
+
 def town_grants(text: str, issuer_kind: IssuerKind | None) -> bool:
     """Whether the licence a sentence requires is granted by a town's body."""
     if _TOWN_BODY.search(text):
@@ -261,8 +303,9 @@ def town_grants(text: str, issuer_kind: IssuerKind | None) -> bool:
     return issuer_kind == IssuerKind.TOWN and not _OTHER_GRANTOR.search(text)
 
 
-def vet_findings(findings: list[Finding], *, owner: bool = False, issuer_kind: IssuerKind | None = None,
-                 table: PowerTable | None = None) -> tuple[list[Finding], list[SetAside]]:
+def vet_findings(findings: list[Finding], *, owner: bool | dict[str, bool] = False,
+                 issuer_kind: IssuerKind | None = None, table: PowerTable | None = None,
+                 title: str = "") -> tuple[list[Finding], list[SetAside]]:
     """Keep the content findings whose sentence, read as measures, bears them out; set the others aside. With the
     competence table, a licence the sentence names that the law itself sets is a restatement (compared with the
     article that sets it)."""
@@ -273,11 +316,12 @@ def vet_findings(findings: list[Finding], *, owner: bool = False, issuer_kind: I
             kept.append(f)
             continue
         reading = read(f.evidence)
-        reason = vet(f.code, reading, owner=owner)
+        reason = vet(f.code, reading, owner=owner.get(f.location or "", False) if isinstance(owner, dict) else owner)
         compared: list[Basis] = []
         # a fee the law sets, named without a rate of the draft's own: the rate is the competent government's to fix
         if reason is None and f.code == "C.FEE" and table is not None and not _AMOUNT.search(f.evidence):
-            row = fee_in_law(f.evidence, table)
+            # the fee the sentence collects, or the one the document is about (单位生活垃圾处理费征收管理实施细则)
+            row = fee_in_law(f.evidence, table) or (fee_in_law(title, table) if _FEE_TITLE.search(title) else None)
             if row is not None:
                 reason = f"所称收费由{row.citation}规定（“{row.sentence}”），本条是对法定收费的执行，不是新设收费"
                 compared = [Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)]

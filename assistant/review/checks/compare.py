@@ -177,8 +177,9 @@ def town_power(sentence: str, table: PowerTable, min_share: float) -> Power | No
         return None
     for actor, unit, end in _town_actors(sentence):
         window = sentence[end:end + _WINDOW]
-        actions = actions_in(window)
         sector = _SECTOR_UNIT.search(unit or "")
+        # what the actor itself does ends with its comma clause ("上报镇规建办，并协助……" does not make it act)
+        actions = actions_in(window if sector else re.split(r"[，,；;]", window)[0])
         if not actions and not sector:
             continue
         if sector:  # a copied sector authority acting on the public: the law's rows of that sector decide
