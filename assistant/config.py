@@ -87,6 +87,13 @@ class AppSettings(Section):
     users: dict[str, str] = Field(default_factory=dict, description="optional login: user → sha256 of password")
 
 
+class ApiSettings(Section):
+    tokens: dict[str, str] = Field(default_factory=dict, description="API users: name → sha256 of the user's bearer token "
+                                   "(`fashen token NAME` makes one); none configured: loopback requests only")
+    max_upload_mb: float = Field(20.0, description="largest request body the HTTP API accepts (a review's files together), MB")
+    max_files: int = Field(30, description="most files one request carries (a draft and its materials)")
+
+
 class Settings(BaseSettings):
     """All settings; FASHEN_<FIELD> or FASHEN_<SECTION>__<FIELD> in the environment, or fashen.toml."""
 
@@ -106,6 +113,7 @@ class Settings(BaseSettings):
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     app: AppSettings = Field(default_factory=AppSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
 
     @classmethod
     def settings_customise_sources(
