@@ -67,7 +67,8 @@ def _validation_message(errors: list[dict[str, Any]]) -> str:
     parts = []
     for e in errors[:5]:
         where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path", "form"))
-        what = _FIELD.get(e.get("type", ""), f"格式不对（{e.get('msg', '')}）")
+        what = ("应为上传的文件（multipart，带文件名）" if "UploadFile" in str(e.get("msg"))
+                else _FIELD.get(e.get("type", ""), f"格式不对（{e.get('msg', '')}）"))
         if e.get("type") in ("less_than_equal", "greater_than_equal", "literal_error", "enum"):
             what += f"（{e.get('msg', '')}）"
         parts.append(f"{where or '请求内容'}：{what}")
@@ -281,9 +282,9 @@ def _routes(service: jobs.Service) -> APIRouter:
 
 
 async def _cite_check_source(request: Request) -> jobs.Upload | str:
-    """The file or text a cite-check request carries (multipart file/text, or JSON {"text": …})."""
+    """The file or text a cite-check request carries (a form's file or text, or JSON {"text": …})."""
     ctype = request.headers.get("content-type", "")
-    if ctype.startswith("multipart/form-data"):
+    if ctype.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         form = await request.form(max_files=1, max_fields=5)
         upload = form.get("file")
         if isinstance(upload, str) or upload is None:

@@ -68,6 +68,8 @@ DraftName = Annotated[str, Field(description="草案文件名，用于报告中�
 Materials = Annotated[list[DocumentText] | None, Field(description="随附材料：起草说明、征求意见情况、公平竞争审查表、会议纪要等")]
 DocTypeArg = Annotated[str | None, Field(description="normative（行政规范性文件）| major_decision（重大行政决策）；省略则自动判断")]
 StageArg = Annotated[str | None, Field(description="审核（出台前，默认）| 备案（已印发文件的备案审查）")]
+IssuerArg = Annotated[str | None, Field(description="制定机关，如 青禾县人民政府；省略则从草案推断")]
+TitleArg = Annotated[str | None, Field(description="草案标题；省略则从草案推断")]
 
 
 def build_server(settings: Settings | None = None) -> MCPServer:
@@ -103,23 +105,26 @@ def build_server(settings: Settings | None = None) -> MCPServer:
     @server.tool(title="合法性审查", annotations=READ_ONLY)
     @_tool_errors
     def review_document(draft: DraftText, draft_name: DraftName = "草案.txt", materials: Materials = None,
-                        doc_type: DocTypeArg = None, stage: StageArg = None) -> dict[str, Any]:
+                        doc_type: DocTypeArg = None, stage: StageArg = None, issuer: IssuerArg = None,
+                        title: TitleArg = None) -> dict[str, Any]:
         """审查行政规范性文件或重大行政决策草案：缺失的程序（P.*）和违法条款（C.*），每项含位置、原文、
         经核实的法律依据和修改建议。结果与 fashen review --format json 相同。"""
         from assistant.review.report import report_to_json_dict
 
         up, mats = _dossier(draft, draft_name, materials)
-        return report_to_json_dict(jobs.review(service, up, mats, doc_type=doc_type, stage=stage))
+        return report_to_json_dict(jobs.review(service, up, mats, doc_type=doc_type, stage=stage, issuer=issuer,
+                                               title=title))
 
     @server.tool(title="起草审查意见书", annotations=READ_ONLY)
     @_tool_errors
     def draft_opinion(draft: DraftText, draft_name: DraftName = "草案.txt", materials: Materials = None,
-                      doc_type: DocTypeArg = None, stage: StageArg = None,
+                      doc_type: DocTypeArg = None, stage: StageArg = None, issuer: IssuerArg = None,
+                      title: TitleArg = None,
                       office: Annotated[str | None, Field(description="出具意见的机关，如 青禾县司法局；省略则推断")] = None,
                       ) -> str:
         """审查草案并起草合法性审查意见书（Markdown）：审查依据、审查意见（一）（二）…、审查结论和落款。"""
         up, mats = _dossier(draft, draft_name, materials)
-        report = jobs.review(service, up, mats, doc_type=doc_type, stage=stage)
+        report = jobs.review(service, up, mats, doc_type=doc_type, stage=stage, issuer=issuer, title=title)
         return jobs.opinion(report, "md", office=office, settings=service.settings).decode("utf-8")
 
     @server.resource("fashen://instruments", name="instruments", title="知识库中的法规",
