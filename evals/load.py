@@ -211,8 +211,7 @@ def main() -> None:
     parser.add_argument("--audit", action="store_true", help="in this process: also write an audit event per review "
                         "(the API always does)")
     parser.add_argument("--api", help="URL of a running `fashen serve` to load instead of this process")
-    parser.add_argument("--token", default=os.environ.get("FASHEN_API_TOKEN"),
-                        help="bearer token for --api (default: $FASHEN_API_TOKEN)")
+    parser.add_argument("--token", help="bearer token for --api")
     parser.add_argument("--serve", help="worker counts, e.g. 1,2: start `fashen serve --workers N` for each in turn")
     args = parser.parse_args()
     try:
