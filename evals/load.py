@@ -168,7 +168,8 @@ def api_ops(url: str, token: str | None, cases: list[Path]) -> tuple[Callable[[i
     return make, {"api": url, "embedder": health.get("embedder"), "kb_fingerprint": health.get("kb_fingerprint")}
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A free TCP port on the loopback address."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -178,7 +179,7 @@ def start_api(workers: int, *, timeout: float = 180) -> tuple[subprocess.Popen, 
     """`fashen serve --workers N` on a free loopback port, once every worker answers /v1/health."""
     import httpx
 
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--workers", str(workers), "--port",
                              str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -196,11 +197,13 @@ def start_api(workers: int, *, timeout: float = 180) -> tuple[subprocess.Popen, 
 
 
 def stop_api(proc: subprocess.Popen) -> None:
+    """Stop a server process (and its workers): SIGTERM, then SIGKILL after 30 s."""
     proc.terminate()
     try:
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait()
 
 
 def main() -> None:

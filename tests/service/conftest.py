@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings, get_settings
+from evals.load import free_port, stop_api as stop  # noqa: F401 - the tests' names for the benchmark's helpers
 from tests.conftest import REVIEW_CASES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,12 +77,6 @@ def canonical(data) -> str:
 
 # -- real processes ------------------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def process_env(extra: dict[str, str]) -> dict[str, str]:
     """The environment of a fashen subprocess: this worktree's code, this test's settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FASHEN_")}
@@ -115,11 +109,3 @@ def wait_http(url: str, proc: subprocess.Popen | None, log: Path | None = None, 
             raise AssertionError(f"{url} not ready in {timeout} s: {log.read_text()[-3000:] if log else ''}")
         time.sleep(0.3)
 
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()

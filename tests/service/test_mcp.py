@@ -59,19 +59,22 @@ async def _exercise(client, case: Path | None) -> dict:
     return got
 
 
-def test_mcp_over_stdio_with_the_sdk_client_gives_the_clis_results(in_small_kb):
+def test_mcp_over_stdio_with_the_sdk_client_gives_the_clis_results(in_small_kb, tmp_path):
     from mcp import Client
-    from mcp.client.stdio import StdioServerParameters
+    from mcp.client.stdio import StdioServerParameters, stdio_client
 
     case = _text_case()
     params = StdioServerParameters(command=sys.executable, args=["-m", "assistant.cli", "mcp"],
                                    env=process_env(in_small_kb), cwd=str(ROOT))
 
     async def main() -> dict:
-        async with Client(params, read_timeout_seconds=120) as client:
-            return await _exercise(client, case)
+        # The server's stderr to a file of its own (stdio_client's default is the sys.stderr of when mcp was imported).
+        with (tmp_path / "mcp.err").open("w") as errlog:
+            async with Client(stdio_client(params, errlog=errlog), read_timeout_seconds=120) as client:
+                return await _exercise(client, case)
 
     got = anyio.run(main)
+    assert "Traceback" not in (tmp_path / "mcp.err").read_text()
     assert got["tools"] == TOOLS
     assert got["search"] == (False, cli_json("search", "镇政府的文件能不能规定罚款", "-k", "5"))
     error, article = got["article"]

@@ -76,17 +76,21 @@ class Postgres:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def _ready_or_unavailable(url: str, proc: subprocess.Popen, log: Path, what: str) -> None:
+    try:
+        wait_http(url, proc, log, timeout=60)
+    except AssertionError as exc:
+        stop(proc)
+        raise Unavailable(f"{what} did not start: {exc}") from None
+
+
 def chroma(folder: Path, log: Path) -> tuple[subprocess.Popen, str]:
     """`chroma run` on a free port (chromadb's own server), once its heartbeat answers."""
     port = free_port()
     proc = subprocess.Popen([_binary("chroma"), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/api/v2/heartbeat", proc, log, timeout=60)
-    except AssertionError as exc:
-        stop(proc)
-        raise Unavailable(f"chroma run did not start: {exc}") from None
+    _ready_or_unavailable(f"{url}/api/v2/heartbeat", proc, log, "chroma run")
     return proc, url
 
 
@@ -110,9 +114,5 @@ def nginx(folder: Path, api_port: int, app_ports: list[int]) -> tuple[subprocess
     log = folder / "nginx.out"
     proc = subprocess.Popen([binary, "-p", str(folder), "-c", str(path)], stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/nginx-health", proc, log, timeout=30)
-    except AssertionError as exc:
-        stop(proc)
-        raise Unavailable(f"nginx did not start: {exc}") from None
+    _ready_or_unavailable(f"{url}/nginx-health", proc, log, "nginx")
     return proc, url
