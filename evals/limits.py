@@ -7,8 +7,8 @@ review.max_clauses clauses) and runs `fashen review` on each under /usr/bin/time
 knowledge base: one line without punctuation, 。-sentences three characters long, max_clauses articles dense
 with triggers, a line of citations, a line of injected instructions, the same articles as a Word file with one
 run per character, and a short draft with materials filling the rest; then the largest files the readers open
-before refusing them. Prints seconds and peak memory per input as JSON. The target (issue #15): every one
-≤ 30 s and ≤ 1 GB.
+before refusing them. Prints, per input, the wall and CPU seconds (on a busy machine the wall time grows, the
+CPU time does not) and the peak memory as JSON. The target (issue #15): every one ≤ 30 s and ≤ 1 GB.
 """
 
 from __future__ import annotations
@@ -99,10 +99,11 @@ def measure(args: list[str]) -> dict:
                          capture_output=True, text=True)
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", res.stderr)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", res.stderr)
+    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", res.stderr))
     seconds = int(wall[1] or 0) * 3600 + int(wall[2]) * 60 + float(wall[3])
-    last = [line for line in res.stderr.splitlines() if line.strip() and not line.startswith("\t")][-1:] or [""]
-    return {"exit": res.returncode, "seconds": round(seconds, 1), "max_rss_mb": round(int(rss[1]) / 1024),
-            **({"stderr": last[0][:200]} if res.returncode else {})}
+    last = [line for line in res.stderr.splitlines() if line.strip() and not line.startswith("\t")][-2:-1] or [""]
+    return {"exit": res.returncode, "seconds": round(seconds, 1), "cpu_s": round(cpu, 1),
+            "max_rss_mb": round(int(rss[1]) / 1024), **({"stderr": last[0][:200]} if res.returncode else {})}
 
 
 def main() -> None:

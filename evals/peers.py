@@ -28,7 +28,7 @@ def bm25_only(ctx: RunContext) -> Search:
     import jieba
 
     kb = ctx.open_kb()
-    articles = list(kb.catalog.iter_articles())
+    articles = list(kb.catalog.iter_articles(searchable=True))
     words = lambda text: [t for t in jieba.cut(text) if t.strip() and any(c.isalnum() for c in t)]  # noqa: E731
     model = bm25s.BM25()
     model.index([words(f"{a.instrument_title} {a.text}") or ["∅"] for a in articles], show_progress=False)

@@ -56,13 +56,34 @@ def load_cases(root: Path) -> list[EvalCase]:
             info = json.loads((d / "case.json").read_text(encoding="utf-8")) if (d / "case.json").is_file() else {}
         except json.JSONDecodeError as exc:
             raise InputError(f"审查评测案例 {d.name} 的 JSON 无效：{exc}") from exc
-        cases.append(EvalCase(
-            id=d.name,
-            input={"path": str(d)},
-            gold={"findings": [{"code": f["code"], "location": f.get("location")} for f in gold.get("findings", [])],
-                  "clean": list(gold.get("clean", []))},
-            meta={"doc_type": info.get("doc_type"), "stage": info.get("stage", "审核")},
-        ))
+        cases.append(_case(d.name, d, gold, info))
+    return cases
+
+
+def _case(case_id: str, folder: Path, gold: dict, info: dict) -> EvalCase:
+    return EvalCase(
+        id=case_id,
+        input={"path": str(folder)},
+        gold={"findings": [{"code": f["code"], "location": f.get("location")} for f in gold.get("findings", [])],
+              "clean": list(gold.get("clean", []))},
+        meta={"doc_type": info.get("doc_type"), "stage": info.get("stage", "审核"),
+              "score_procedures": info.get("score_procedures", True)},
+    )
+
+
+def load_labels(labels: Path, documents: Path) -> list[EvalCase]:
+    """Labels kept apart from the documents they label (evals/real/realdocs/<id>/gold.json for the documents of
+    ../shared/realdocs/<id>/, read in place): one case per label folder whose document exists."""
+    if not documents.is_dir():
+        raise InputError(f"真实文件目录不存在：{documents}。请确认 ../shared/realdocs 可以访问。")
+    cases: list[EvalCase] = []
+    for d in sorted(p for p in labels.iterdir() if (p / "gold.json").is_file()):
+        doc = documents / d.name
+        if not (doc / "case.json").is_file():
+            continue
+        gold = json.loads((d / "gold.json").read_text(encoding="utf-8"))
+        info = json.loads((doc / "case.json").read_text(encoding="utf-8"))
+        cases.append(_case(d.name, doc, gold, {**info, "score_procedures": False}))
     return cases
 
 
@@ -137,8 +158,11 @@ def match_findings(gold: list[dict], reported: list[dict], clean: Iterable[str] 
 
 
 def score_case(case: EvalCase, prediction: Any, ctx: RunContext | None = None) -> ItemResult:
-    """Score one dossier: the case's F1 is its headline score (1.0 when nothing was due and nothing reported)."""
+    """Score one dossier: the case's F1 is its headline score (1.0 when nothing was due and nothing reported).
+    A case with `score_procedures: false` (a real document without a dossier) is scored on content codes only."""
     reported = reported_findings(prediction)
+    if not case.meta.get("score_procedures", True):
+        reported = [f for f in reported if not str(f["code"]).startswith("P.")]
     gold = case.gold["findings"]
     d = match_findings(gold, reported, case.gold.get("clean", []))
     n_m, n_r, n_g = len(d["matched"]), len(reported), len(gold)

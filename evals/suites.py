@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import InputError
-from evals import citations, lawbench, lexeval, qa, retrieval, review
+from evals import citations, corpus_citations, lawbench, lexeval, qa, retrieval, review
 from evals.base import EvalCase, ItemResult, RunContext, Suite
 from evals.metrics import mean
 from evals.qa import answer_text
@@ -91,6 +91,13 @@ def builtin_suites() -> dict[str, Suite]:
             requires=(KB, "assistant.kb.citations:verify_reference"),
         ),
         Suite(
+            name="citations-corpus", description="法规互引核验：从内置法规文本中抽取 500 处真实引用，不得误判为“条文不存在”",
+            data=str(PROJECT_ROOT / "knowledge_base" / "sources"), load=corpus_citations.load_cases,
+            system=corpus_citations.system, score=corpus_citations.score_case, metrics=corpus_citations.metrics,
+            breakdowns=corpus_citations.breakdowns, primary=corpus_citations.PRIMARY,
+            lower_is_better=corpus_citations.LOWER_IS_BETTER, requires=(KB, "assistant.kb.citations:check_citation"),
+        ),
+        Suite(
             name="lawbench-1-1", description="LawBench 1-1 法条背诵：从知识库逐字引出被问的条文（目标 ≥ 0.95）",
             data="lawbench/zero_shot/1-1.json", load=lawbench.load_recitation, prepare=lawbench.prepare_recitation,
             system=lawbench.system_recitation, score=lawbench.score_recitation, metrics=lawbench.metrics_recitation,
@@ -114,7 +121,7 @@ def builtin_suites() -> dict[str, Suite]:
             primary=lexeval.PRIMARY, requires=(KB,),
         ),
     ]
-    suites += heldout_suites()
+    suites += heldout_suites() + real_suites()
     return {s.name: s for s in suites}
 
 
@@ -127,6 +134,30 @@ def _load_review_heldout(root: Path) -> list[EvalCase]:
     if not sets:
         raise InputError(f"没有找到自编的审查留出集（{root}/review_heldout*）。")
     return [c.model_copy(update={"id": f"{d.name}/{c.id}"}) for d in sets for c in review.load_cases(d)]
+
+
+REAL_DIR = PROJECT_ROOT / "evals" / "real"
+
+
+def _review_suite(name: str, description: str, data: str, load) -> Suite:
+    return Suite(name=name, description=description, data=data, load=load, system=review.system,
+                 score=review.score_case, metrics=review.metrics, breakdowns=review.breakdowns,
+                 primary=review.PRIMARY, lower_is_better=review.LOWER_IS_BETTER,
+                 requires=(KB, "assistant.review:run_review"))
+
+
+def real_suites() -> list[Suite]:
+    """Real issued documents labelled from the law (evals/real/README.md): content codes only, stage 备案. The 59
+    documents of shared/realdocs are read in place (data `../realdocs`, beside evaldata); the held-out ones and the
+    reported clauses come with their labels."""
+    return [
+        _review_suite("review-real", "真实规范性文件（上海 59 件，../shared/realdocs 原文，标注见 evals/real/realdocs）",
+                      "../realdocs", lambda root: review.load_labels(REAL_DIR / "realdocs", Path(root))),
+        _review_suite("review-real-heldout", "真实规范性文件留出集（20 件，未用于调校；原文与标注见 evals/real/heldout）",
+                      str(REAL_DIR / "heldout"), lambda root: review.load_cases(Path(root))),
+        _review_suite("review-reported", "备案审查机关纠正过的问题条款（14 条，官方报告；evals/real/reported）",
+                      str(REAL_DIR / "reported"), lambda root: review.load_cases(Path(root))),
+    ]
 
 
 def heldout_suites() -> list[Suite]:

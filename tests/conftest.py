@@ -39,10 +39,11 @@ def catalog(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def small_settings(tmp_path_factory):
-    """Settings of a lexical-only knowledge base built from the shipped texts (no laws.db, no embedder)."""
+    """Settings of a lexical-only knowledge base built from the shipped texts (no laws.db, no packs, no embedder)."""
     from assistant.config import Settings
 
-    return Settings(home=tmp_path_factory.mktemp("kb-small"), kb={"include_laws_db": False, "embedder": "none"})
+    return Settings(home=tmp_path_factory.mktemp("kb-small"),
+                    kb={"include_laws_db": False, "embedder": "none", "packs": []})
 
 
 @pytest.fixture(scope="session")

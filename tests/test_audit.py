@@ -315,7 +315,7 @@ def fashen(small_settings, small_kb, tmp_path):
 
     def _run(*args: str) -> subprocess.CompletedProcess:
         env = {"FASHEN_HOME": str(small_settings.home), "FASHEN_KB__INCLUDE_LAWS_DB": "false",
-               "FASHEN_KB__EMBEDDER": "none", "PATH": "/usr/bin:/bin", "HOME": str(small_settings.home),
+               "FASHEN_KB__EMBEDDER": "none", "FASHEN_KB__PACKS": "", "PATH": "/usr/bin:/bin", "HOME": str(small_settings.home),
                "FASHEN_AUDIT_URL": f"sqlite:///{audit}", "FASHEN_USER": "王五"}
         return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, env=env,
                               timeout=120)
@@ -359,7 +359,7 @@ def test_review_draft_and_ask_are_audited_and_listed(fashen, tmp_path, small_kb)
 
 def test_a_bad_audit_url_is_exit_3_for_audit_and_harmless_for_search(small_settings, small_kb):
     env = {"FASHEN_HOME": str(small_settings.home), "FASHEN_KB__INCLUDE_LAWS_DB": "false",
-           "FASHEN_KB__EMBEDDER": "none", "PATH": "/usr/bin:/bin", "HOME": str(small_settings.home),
+           "FASHEN_KB__EMBEDDER": "none", "FASHEN_KB__PACKS": "", "PATH": "/usr/bin:/bin", "HOME": str(small_settings.home),
            "FASHEN_AUDIT_URL": "mysql://x/y"}
     res = subprocess.run([sys.executable, "-m", "assistant.cli", "audit", "list"], capture_output=True, text=True,
                          env=env, timeout=120)

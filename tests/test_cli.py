@@ -15,7 +15,7 @@ def run(small_settings, small_kb, monkeypatch):
     """Run `fashen …` in a subprocess against the session's small knowledge base."""
     def _run(*args: str, input: str | None = None) -> subprocess.CompletedProcess:
         env = {"FASHEN_HOME": str(small_settings.home), "FASHEN_KB__INCLUDE_LAWS_DB": "false",
-               "FASHEN_KB__EMBEDDER": "none", "PATH": "/usr/bin:/bin", "HOME": str(small_settings.home)}
+               "FASHEN_KB__EMBEDDER": "none", "FASHEN_KB__PACKS": "", "PATH": "/usr/bin:/bin", "HOME": str(small_settings.home)}
         return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
                               env=env, input=input, timeout=120)
     return _run
@@ -66,7 +66,7 @@ def test_first_use_builds_the_knowledge_base_and_the_library_says_how(tmp_path):
     res = subprocess.run([sys.executable, "-c", "from assistant.kb.base import open_kb; open_kb()"],
                          capture_output=True, text=True, env=env, timeout=60)
     assert res.returncode != 0 and "fashen ingest" in res.stderr
-    env |= {"FASHEN_KB__INCLUDE_LAWS_DB": "false", "FASHEN_KB__EMBEDDER": "none"}
+    env |= {"FASHEN_KB__INCLUDE_LAWS_DB": "false", "FASHEN_KB__EMBEDDER": "none", "FASHEN_KB__PACKS": ""}
     res = subprocess.run([sys.executable, "-m", "assistant.cli", "kb", "stats", "--format", "json"],
                          capture_output=True, text=True, env=env, timeout=120)
     assert res.returncode == 0, res.stderr
@@ -117,3 +117,18 @@ def test_review_case_json_shape_and_draft_docx(run, tmp_path):
 
     text = "\n".join(p.text for p in Document(tmp_path / "意见书.docx").paragraphs)
     assert "合法性审查" in text and "第二十二条" in text
+
+
+def test_review_explain_shows_the_measures_read_and_the_articles_compared(run, tmp_path):
+    draft = tmp_path / "草案.md"
+    draft.write_text("某镇民宿管理办法\n\n第一条　为规范民宿经营，制定本办法。\n\n"
+                     "第二条　开办民宿的，须经镇人民政府审批同意后方可营业。\n\n"
+                     "第三条　本办法自2026年12月1日起施行，有效期五年。\n", encoding="utf-8")
+    res = run("review", str(draft), "--explain", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    (clause,) = [m for m in data["measures"] if m["location"] == "第二条"]
+    (approval,) = clause["sentences"][0]["reading"]["approvals"]
+    assert (approval["approver"], approval["kind"], approval["blocking"]) == ("镇人民政府", "authority", True)
+    assert all("compared_with" in f for f in data["findings"])
+    assert "measures" not in json.loads(run("review", str(draft), "--format", "json").stdout)

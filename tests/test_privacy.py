@@ -80,7 +80,7 @@ def test_review_with_a_model_logs_no_draft_text_at_info(dossier_files, catalog, 
 def test_the_cli_with_v_logs_no_draft_text(dossier_files, small_settings, small_kb):
     draft, note = dossier_files
     env = {"FASHEN_HOME": str(small_settings.home), "FASHEN_KB__INCLUDE_LAWS_DB": "false",
-           "FASHEN_KB__EMBEDDER": "none", "PATH": "/usr/bin:/bin", "HOME": str(small_settings.home),
+           "FASHEN_KB__EMBEDDER": "none", "FASHEN_KB__PACKS": "", "PATH": "/usr/bin:/bin", "HOME": str(small_settings.home),
            "FASHEN_AUDIT_URL": f"sqlite:///{draft.parent / 'audit.sqlite'}"}
     res = subprocess.run([sys.executable, "-m", "assistant.cli", "-v", "review", str(draft), "-m", str(note),
                           "--format", "json"], capture_output=True, text=True, env=env, timeout=120)

@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from webapp.common import app_user, guard, kb_missing_notice, kb_or_none, settings
-from webapp.render import answer_backend_label, citation_cards, md_escape
+from webapp.render import answer_backend_label, citation_cards, instrument_markdown, md_escape
 
 EXAMPLES = ["规范性文件可以设定罚款吗？", "行政处罚法第十六条是怎么规定的？", "重大行政决策草案必须经过哪些程序？"]
 
@@ -40,14 +40,26 @@ def _answer_stream(question: str, kb: Any, holder: dict[str, Any]) -> Iterator[s
             holder["answer"] = chunk
 
 
-def render_citations(answer: Any, kb: Any) -> None:
-    """One expandable card per citation: quoted article, instrument, level, status and a verified badge."""
+def render_instrument(kb: Any, title: str, key: str) -> None:
+    """A toggle that shows the whole instrument (facts, 修订沿革, versions, contents, text) in a scrolling box."""
+    if kb is None or not st.toggle("阅读全文（目录、修订沿革、各版本）", key=key):
+        return
+    from assistant.kb.reading import read
+
+    with guard("读取法规全文"):
+        with st.container(height=420):
+            st.markdown(instrument_markdown(read(kb.catalog, title)))
+
+
+def render_citations(answer: Any, kb: Any, key: str = "cite") -> None:
+    """One expandable card per citation: quoted article, instrument, level, status and a verified badge; the
+    whole instrument can be read from the card."""
     cards = citation_cards(answer, kb.catalog if kb is not None else None)
     if not cards:
         return
     verified = sum(c["verified"] for c in cards)
     st.markdown(f"**引用依据**（{len(cards)} 处，已核实 {verified} 处）")
-    for c in cards:
+    for n, c in enumerate(cards):
         with st.expander(f"{c['badge']}　{md_escape(c['label'])}"):
             st.markdown(f"**{md_escape(c['instrument'])}**{('　' + c['article']) if c['article'] else ''}")
             st.caption(f"效力层级：{c['level']}　·　时效性：{c['status']}　·　{'已与知识库原文核对' if c['verified'] else '未能核实'}")
@@ -55,9 +67,11 @@ def render_citations(answer: Any, kb: Any) -> None:
                 st.markdown("\n".join("> " + md_escape(line) for line in str(c["quote"]).splitlines() if line.strip()))
             if c["reason"] and not c["verified"]:
                 st.warning(md_escape(f"未核实原因：{c['reason']}"), icon=":material/warning:")
+            if c["level"] != "未知":
+                render_instrument(kb, c["instrument"], f"{key}_read_{n}")
 
 
-def render_answer(answer: Any, kb: Any, *, text_shown: bool = True) -> None:
+def render_answer(answer: Any, kb: Any, *, text_shown: bool = True, key: str = "cite") -> None:
     """The answer text (unless it was just streamed), its notices, backend and citation cards."""
     if text_shown:
         st.markdown(answer.answer)
@@ -70,7 +84,7 @@ def render_answer(answer: Any, kb: Any, *, text_shown: bool = True) -> None:
         else:
             st.caption(f":material/info: {md_escape(note)}")
     st.caption(f"回答方式：{answer_backend_label(answer.backend)}")
-    render_citations(answer, kb)
+    render_citations(answer, kb, key)
 
 
 def page() -> None:
@@ -87,14 +101,14 @@ def page() -> None:
     if not messages:
         st.markdown("例如：" + "　".join(f"「{q}」" for q in EXAMPLES))
 
-    for m in messages:
+    for i, m in enumerate(messages):
         with st.chat_message(m["role"]):
             if m["role"] == "user":
                 st.markdown(md_escape(m["content"]))
             elif m.get("error"):
                 st.error(m["error"], icon=":material/warning:")
             else:
-                render_answer(m["answer"], kb)
+                render_answer(m["answer"], kb, key=f"m{i}")
 
     question = st.chat_input("输入法律问题，例如：规范性文件可以设定罚款吗？")
     if not question:
@@ -121,7 +135,7 @@ def page() -> None:
             from assistant.audit import record_answer
 
             record_answer(answer, settings(), kb=kb, user=app_user())
-            render_answer(answer, kb, text_shown=first is None)
+            render_answer(answer, kb, text_shown=first is None, key=f"m{len(messages)}")
             messages.append({"role": "assistant", "answer": answer})
         if "answer" not in holder:
             messages.append({"role": "assistant", "error": "这次没能回答，请稍后重试或换个问法。"})

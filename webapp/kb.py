@@ -12,7 +12,7 @@ from webapp.common import (
     KB_TYPES, IngestProgress, generation, guard, kb_or_none, max_upload_mb, refuse_oversized, save_uploads, settings,
     uploader_limit,
 )
-from webapp.render import md_escape
+from webapp.render import instrument_markdown, md_escape
 
 LEVELS = ["（自动判断）", "地方性法规", "规章", "规范性文件", "内部制度", "行政法规", "法律", "司法解释", "党内法规", "其他"]
 
@@ -68,8 +68,8 @@ def build_default() -> None:
 
 def overview(kb: Any) -> None:
     gen = generation()
-    instruments = kb.catalog.instruments()
-    n_inst, n_art = kb.catalog.counts()
+    instruments = [i for i in kb.catalog.instruments() if i.is_current_version]  # earlier versions: 阅读全文
+    n_inst, n_art = len(instruments), kb.catalog.counts()[1]
     c = st.columns(4)
     c[0].metric("法规文件", n_inst)
     c[1].metric("条文", n_art)
@@ -101,6 +101,13 @@ def overview(kb: Any) -> None:
     st.caption(f"显示 {len(shown)} / {len(rows)} 部")
     st.dataframe(shown, hide_index=True, width="stretch", height=360,
                  column_config={"名称": st.column_config.TextColumn(width="large")})
+    name = st.selectbox("阅读全文（目录、修订沿革、各版本）", [r["名称"] for r in shown], index=None,
+                        key="kb_read", placeholder="选择法规文件")
+    if name:
+        from assistant.kb.reading import read
+
+        with st.container(height=480):
+            st.markdown(instrument_markdown(read(kb.catalog, name)))
 
 
 def search_box(kb: Any) -> None:
@@ -129,6 +136,7 @@ def ingest_section() -> None:
     from assistant.kb.ingest import ingest_paths
     from assistant.models import Level
 
+    regions_section()
     st.markdown("**导入本地文件**（地方性法规、规章、规范性文件、内部制度；.md .txt .docx .pdf .html）")
     c = st.columns(3)
     level_label = c[0].selectbox("层级", LEVELS, key="kb_in_level")
@@ -162,12 +170,32 @@ def ingest_section() -> None:
                 _report_ingest(result)
 
 
+def regions_section() -> None:
+    """Add or remove the shipped 地方性法规 of a province."""
+    from assistant.kb.ingest import ingest_default
+    from assistant.kb.packs import available_regions
+
+    kb = kb_or_none()
+    held = kb.regions if kb is not None else []
+    st.markdown(f"**内置地方性法规**（已加入：{'、'.join(held) or '无'}）")
+    c = st.columns([3, 1, 1])
+    chosen = c[0].multiselect("省（市）", available_regions(), key="kb_regions", placeholder="选择省（市）")
+    add = c[1].button("加入", key="kb_regions_add", disabled=not chosen)
+    drop = c[2].button("移除", key="kb_regions_drop", disabled=not chosen)
+    if add or drop:
+        with guard("更新地方性法规"):
+            bar = IngestProgress()
+            result = ingest_default(settings(), progress=bar, **{"regions" if add else "drop_regions": chosen})
+            bar.complete("完成")
+            _report_ingest(result)
+
+
 def status_section(kb: Any) -> None:
     from assistant.kb.ingest import set_instrument_status
     from assistant.models import Status
 
     st.markdown("**标记废止 / 恢复现行有效**（废止的文件仍可检索，并标明已废止）")
-    titles = [i.title for i in kb.catalog.instruments()]
+    titles = [i.title for i in kb.catalog.instruments() if i.is_current_version]
     c = st.columns([3, 2, 1])
     name = c[0].selectbox("法规文件", titles, index=None, key="kb_mark_name", placeholder="选择文件")
     note = c[1].text_input("说明（如：被某某文件废止）", key="kb_mark_note")

@@ -326,3 +326,37 @@ def answer_backend_label(backend: str) -> str:
     """The backend an answer actually came from (it may have fallen back)."""
     return {"none": "确定性检索摘录", "openai": "大模型（OpenAI 兼容接口）", "llamacpp": "本地大模型（llama.cpp）"}.get(
         backend, backend)
+
+
+def instrument_markdown(doc: Any, *, text: bool = True) -> str:
+    """A whole instrument as Markdown: its facts, 修订沿革, versions, table of contents and (with `text`) articles."""
+    inst = doc.instrument
+    facts = "　·　".join(x for x in (str(inst.level.value), inst.issuer, inst.document_number, inst.region,
+                                    str(inst.status.value)) if x)
+    dates = "，".join(x for x in (f"{inst.promulgation_date}公布" if inst.promulgation_date else "",
+                                 f"{inst.effective_date}施行" if inst.effective_date else "") if x)
+    out = [f"**《{md_escape(inst.title)}》**", "", md_escape(facts + (f"　·　{dates}" if dates else ""))]
+    if doc.note:
+        out += ["", f"*{doc.note}*"]
+    if inst.history:
+        out += ["", "**修订沿革**", ""] + [f"- {md_escape(h)}" for h in inst.history]
+    if len(doc.versions) > 1:
+        out += ["", "**版本**", ""]
+        for v in doc.versions:
+            when = f"{v.promulgation_date or '日期不详'}公布" + (f"，{v.effective_date}施行" if v.effective_date else "")
+            mark = "（现行，默认引用）" if v.is_current_version else ""
+            shown = "　← 当前显示" if v.id == inst.id else ""
+            out.append(f"- {when}：{v.status.value}{mark}{shown}")
+    if doc.toc:
+        out += ["", "**目录**", ""] + [f"- {md_escape(t.heading)}（{t.first}—{t.last}）" for t in doc.toc]
+    if text and doc.articles:
+        out += ["", "**全文**"]
+        chapter = None
+        for a in doc.articles:
+            if a.chapter and a.chapter != chapter:
+                out += ["", f"*{md_escape(a.chapter)}*"]
+                chapter = a.chapter
+            body = md_escape(a.text).replace("\n", "  \n")
+            out += ["", f"**{a.label}**　{body}" if a.number > 0 else body]
+    return "\n".join(out)
+

@@ -171,14 +171,24 @@ def dangling_reference(text: str, conversation: Conversation | None) -> str | No
     return None
 
 
+# A body below the provincial and 设区的市 governments makes no 规章: asked about 规章 after 镇政府的规范性文件, the
+# user means the rules a local government may make — 地方政府规章 (立法法第九十三条).
+_LOCAL_BODY = re.compile(r"(?:县|区|镇|乡|乡镇|街道|街道办|市|省)(?:人民)?政府(?:的)?|街道办事处(?:的)?")
+
+
 def _swap_subject(previous: str, fragment: str) -> str | None:
-    for terms in SUBJECT_CLASSES.values():
+    for cls, terms in SUBJECT_CLASSES.items():
         new = next((t for t in terms if t in fragment), None)
         if new is None:
             continue
         old = next((t for t in terms if t in previous and t != new and t not in new), None)
-        if old is not None:
-            return previous.replace(old, new, 1)
+        if old is None:
+            continue
+        at = previous.find(old)
+        body = _LOCAL_BODY.search(previous[:at])
+        if cls == "instrument" and new == "规章" and body and body.end() == at:
+            return previous[:body.start()] + "地方政府规章" + previous[at + len(old):]
+        return previous.replace(old, new, 1)
     return None
 
 

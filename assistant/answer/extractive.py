@@ -179,7 +179,7 @@ def compose(question: Question, chosen: list[Chosen], guidance: list[Guidance], 
             if g.basis:
                 line += "依据：" + join_citations(g.basis) + "。"
             if g.unverified_basis:
-                line += "另见：" + "；".join(g.unverified_basis) + "（知识库未收录，未核实）。"
+                line += "另见：" + "；".join(g.unverified_basis) + "（未核实）。"
             parts.append(line)
     parts += ["", DISCLAIMER]
     return "\n".join(parts)
@@ -220,14 +220,15 @@ def chosen(article: Article, q: Question, kb, hit: Hit | None, *, paragraph: int
             return None
         return Chosen(article=article, citation=cit.model_copy(update={"quote": article.text}), quote=article.text,
                          hit=hit or Hit(article=article, score=1.0, matched_by="lookup"), explicit=explicit)
-    para = paragraph if paragraph is not None else pick_paragraph(article, q)
+    # An article asked for by its number is quoted whole, every 款 (a 款 only when the question names one).
+    para = paragraph if paragraph is not None or explicit else pick_paragraph(article, q)
     cit = verify_reference(kb.catalog, article.instrument_title, article.label, para)
     if not cit.verified and para:
         para, cit = None, verify_reference(kb.catalog, article.instrument_title, article.label)
     if not cit.verified:
         log.info("skipping %s: %s", article.citation, cit.reason)
         return None
-    quote = quote_of(article, q, para) if not (explicit and para) else cit.quote or article.text
+    quote = (cit.quote or article.text) if explicit else quote_of(article, q, para)
     return Chosen(article=article, citation=cit.model_copy(update={"quote": cit.quote}), quote=quote,
                      paragraph=para, hit=hit or Hit(article=article, score=1.0, matched_by="lookup"),
                      explicit=explicit)

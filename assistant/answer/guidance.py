@@ -72,12 +72,24 @@ def _rules(kb) -> list[_Rule]:
             if any(not c.verified and not b.policy for b, c in checked):
                 log.info("rule %s left out of answers: its basis does not resolve here", rule.id)
                 continue
-            others = [b.instrument + (f"（{b.note}）" if b.note else "") for b, c in checked if not c.verified]
-            others += [b.instrument + (f"（{b.note}）" if b.note else "") for b in rule.basis
-                       if not b.article and not kb.catalog.resolve(b.instrument)]
-            out.append(_Rule(rule, [c for _, c in checked if c.verified], others))
+            verified = [c for _, c in checked if c.verified]
+            others = [_named(b, "知识库未收录") for b, c in checked if not c.verified]
+            for b in rule.basis:
+                if b.article:
+                    continue
+                whole = verify_reference(kb.catalog, b.instrument)  # a document cited as a whole (国办发〔2018〕37号)
+                if whole.verified and whole.reason is None:
+                    verified.append(whole)
+                else:
+                    others.append(_named(b, whole.reason if whole.verified else "知识库未收录"))
+            out.append(_Rule(rule, verified, others))
         _cache[key] = out
         return out
+
+
+def _named(basis, state: str) -> str:
+    """《title》（note）〔why it is not verified〕."""
+    return f"《{basis.instrument}》" + (f"（{basis.note}）" if basis.note else "") + f"〔{state}〕"
 
 
 def _bigrams(text: str) -> set[str]:

@@ -144,7 +144,8 @@ class Ranker:
     def __init__(self, kb) -> None:
         self.kb = kb
         self.fingerprint = kb.fingerprint
-        insts = [i for i in kb.catalog.instruments() if i.article_count and i.status != Status.REPEALED]
+        insts = [i for i in kb.catalog.instruments()
+                 if i.article_count and i.status != Status.REPEALED and i.is_current_version]
         self.instruments = {i.id: i for i in insts}
         self._title_idf, _ = _title_stats(kb.fingerprint, tuple(sorted(i.title for i in insts)))
         self._cores = {i.id: title_core(i.title) for i in insts}

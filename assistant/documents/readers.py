@@ -518,8 +518,9 @@ _READERS: dict[DocumentKind, Callable[[bytes, str, int], _Extracted]] = {
 def _read_regular_file(path: Path, display: str, max_bytes: int) -> bytes:
     """The bytes of a regular file; a device, FIFO or socket is refused without being read (or waited on)."""
     try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; it changes nothing for a regular file.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it changes nothing for a regular file (and
+        # does not exist on Windows, which has no FIFOs in the file system).
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise _fail(display, f"找不到文件（{path}）", "请检查路径后重试") from None
     except OSError as exc:

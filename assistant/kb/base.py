@@ -9,12 +9,15 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from assistant.config import Settings, get_settings
 from assistant.errors import KnowledgeBaseMissing
 from assistant.kb.catalog import Catalog, normalize_title
 from assistant.kb.embed import get_embedder
 from assistant.kb.fusion import SearchMode, rrf, score_fusion
 from assistant.kb.lexical import LexicalIndex
+from assistant.kb.packs import province
 from assistant.kb.rerank import rerank
 from assistant.kb.store import DenseStore, chroma_client, chroma_where
 from assistant.models import Article, Hit, Status
@@ -23,6 +26,7 @@ from assistant.text.numerals import CN_NUM, cn_to_int
 
 log = logging.getLogger(__name__)
 CURRENT = "CURRENT"
+DENSE_DEPTH = 5
 
 # 《行政处罚法》第十六条 / 行政处罚法第16条 / 刑法第一百三十三条之一 — used to look an article up directly.
 _LOOKUP = re.compile(
@@ -65,13 +69,25 @@ class KnowledgeBase:
         self._dense: DenseStore | None = None
         self._dense_lock = threading.Lock()
         self._core: tuple[set[str], list[str]] | None = None
+        self._priors: dict[str, float] | None = None
+        self._mask_cache: dict[str, np.ndarray | None] = {}
 
     def core(self) -> tuple[set[str], list[str]]:
         """Article ids and instrument ids of the core tier (review-central and user-ingested instruments)."""
         if self._core is None:
-            insts = [i.id for i in self.catalog.instruments() if i.tier == "core" and i.status != Status.REPEALED]
+            insts = [i.id for i in self.catalog.instruments()
+                     if i.tier == "core" and i.status != Status.REPEALED and i.is_current_version]
             self._core = ({a for iid in insts for a in self._ids_of(iid)}, insts)
         return self._core
+
+    def priors(self) -> dict[str, float]:
+        """Instrument id → score factor, for the long tail from the packs (every 行政法规, 司法解释, 规章 and local
+        rule): it answers a question less often than the laws and the curated instruments, so it yields to them."""
+        if self._priors is None:
+            factor = self.settings.retrieval.pack_factor
+            self._priors = {i.id: factor for i in self.catalog.instruments()
+                            if i.provenance.source.startswith("pack:") and i.is_current_version}
+        return self._priors
 
     @property
     def fingerprint(self) -> str:
@@ -132,11 +148,17 @@ class KnowledgeBase:
 
     # -- search --------------------------------------------------------------------------------------
 
+    @property
+    def regions(self) -> list[str]:
+        """The provinces whose local rules this knowledge base holds (the user's own, preferred in search)."""
+        return list(dict.fromkeys([*self.generation.meta.get("regions", []), *self.settings.kb.regions]))
+
     def search(self, query: str, k: int | None = None, *, mode: SearchMode | str = SearchMode.HYBRID,
                level: list[str] | None = None, region: list[str] | None = None, status: list[str] | None = None,
-               instrument: list[str] | None = None) -> list[Hit]:
+               instrument: list[str] | None = None, prefer_region: str | None = None) -> list[Hit]:
         """Direct lookup first, then hybrid (lexical + dense, fused by RRF or by normalised scores, optionally
-        reranked); current versions rank above repealed ones."""
+        reranked); current versions rank above repealed ones, and another province's local rules below those of
+        `prefer_region` (default: the provinces this knowledge base was built for) unless the query names it."""
         mode = SearchMode(mode)
         query = normalize(query, chrome=False)  # 繁体, full-width digits (行政處罰法第１６條) as the texts are stored
         rs = self.settings.retrieval
@@ -148,29 +170,37 @@ class KnowledgeBase:
         allowed = self._allowed_ids(filters)
         rankings: dict[str, list[tuple[str, float]]] = {}
         weights: dict[str, float] = {}
+        core_ids, core_insts = self.core()
         if mode in (SearchMode.HYBRID, SearchMode.LEXICAL):
-            rankings["lexical"] = self.lexical.search(query, n, allowed)
+            # One BM25 pass, ranked within each scope: everything, what the query names, the core instruments.
+            scores = self.lexical.scores(query)
+            within = self.lexical.mask(allowed)
+            rankings["lexical"] = self.lexical.top(scores, n, within)
             weights["lexical"] = rs.lexical_weight
             named = self.named_instruments(query)
             if named:
                 scope = {a for iid in named for a in self._ids_of(iid)}
-                if allowed is not None:
-                    scope &= allowed
-                rankings["named"] = self.lexical.search(query, n, scope)
+                rankings["named"] = self.lexical.top(scores, n, _and(self.lexical.mask(scope), within))
                 weights["named"] = rs.lexical_weight
-        core_ids, core_insts = self.core()
-        if mode in (SearchMode.HYBRID, SearchMode.LEXICAL) and core_ids:
-            scope = core_ids if allowed is None else core_ids & allowed
-            rankings["core"] = self.lexical.search(query, n, scope)
-            weights["core"] = rs.core_weight * rs.lexical_weight
+            if core_ids:
+                rankings["core"] = self.lexical.top(scores, n, _and(self._core_mask(), within))
+                weights["core"] = rs.core_weight * rs.lexical_weight
         if mode in (SearchMode.HYBRID, SearchMode.DENSE) and self.dense is not None:
             dense_weight = rs.dense_weight if rs.dense_weight is not None else self.dense.embedder.fusion_weight
             vec = self.dense.embedder.query(query)  # once for both dense rankings
-            rankings["dense"] = self.dense.search(vec, n, chroma_where(filters))
+            where = chroma_where(filters)
+            # Unfiltered nearest neighbours are ~30× cheaper than a filtered query: the core ranking is read from
+            # a deeper unfiltered one (DENSE_DEPTH × n) when no filter is set.
+            wide = self.dense.search(vec, n if where else DENSE_DEPTH * n, where)
+            rankings["dense"] = wide[:n]
             weights["dense"] = dense_weight
             if core_insts:
-                where = chroma_where({**filters, "instrument_id": filters["instrument_id"] or core_insts})
-                rankings["dense_core"] = self.dense.search(vec, n, where)
+                if where:
+                    core_where = chroma_where({**filters, "instrument_id": filters["instrument_id"] or core_insts})
+                    rankings["dense_core"] = self.dense.search(vec, n, core_where)
+                else:
+                    core = set(core_insts)
+                    rankings["dense_core"] = [h for h in wide if h[0].rsplit(":", 1)[0] in core][:n]
                 weights["dense_core"] = rs.core_weight * dense_weight
         if rs.fusion == "score":
             fused = score_fusion(rankings, weights)
@@ -178,6 +208,8 @@ class KnowledgeBase:
             fused = rrf({name: [i for i, _ in r] for name, r in rankings.items()}, weights, rs.rrf_k)
         articles = self.catalog.get_articles([i for i, _ in fused[: n]])
         positions = {name: {aid: r for r, (aid, _) in enumerate(hits, 1)} for name, hits in rankings.items()}
+        preferred = {province(prefer_region)} if prefer_region else set(self.regions)
+        priors = self.priors()
         hits: list[Hit] = []
         for art in self.lookup(query):
             if allowed is None or art.id in allowed:
@@ -187,9 +219,10 @@ class KnowledgeBase:
             art = articles.get(aid)
             if art is None or aid in seen:
                 continue
+            score *= priors.get(art.instrument_id, 1.0)
             if art.status == Status.REPEALED:
                 score *= 0.5  # findable, labelled, ranked below what is in force
-            if art.region and art.region not in query:
+            if art.region and art.region not in query and art.region not in preferred:
                 score *= rs.other_region_factor  # another province's rule answers a local question less well
             ranks = {name: pos[aid] for name, pos in positions.items() if aid in pos}
             hits.append(Hit(article=art, score=score, ranks=ranks, matched_by=mode.value))
@@ -198,6 +231,11 @@ class KnowledgeBase:
         if rs.reranker:
             return rerank(query, lookups + rest, rs.reranker, rs.rerank_top)[:k]
         return (lookups + rest)[:k]
+
+    def _core_mask(self) -> np.ndarray | None:
+        if "core" not in self._mask_cache:
+            self._mask_cache["core"] = self.lexical.mask(self.core()[0])
+        return self._mask_cache["core"]
 
     def _ids_of(self, instrument_id: str) -> list[str]:
         return [a.id for a in self.catalog.articles_of(instrument_id)]
@@ -208,6 +246,8 @@ class KnowledgeBase:
             return None
         out = set()
         for inst in self.catalog.instruments():
+            if not inst.is_current_version:
+                continue
             if "level" in active and inst.level not in active["level"]:
                 continue
             if "region" in active and inst.region not in active["region"]:
@@ -218,6 +258,10 @@ class KnowledgeBase:
                 continue
             out.update(self._ids_of(inst.id))
         return out
+
+
+def _and(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    return a if b is None else b if a is None else a & b
 
 
 _open: dict[str, KnowledgeBase] = {}

@@ -8,9 +8,10 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 
-from assistant.models import Article, Instrument, Status
+from assistant.models import NORMATIVE_LEVELS, Article, Instrument, Status
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS instruments (
@@ -156,8 +157,9 @@ class Catalog:
             self._aliases = out
         return self._aliases
 
-    def resolve(self, name: str) -> Instrument | None:
-        """Title, short title or alias → instrument; exact matches only, current versions first."""
+    def resolve(self, name: str, *, as_of: date | None = None, region: str | None = None) -> Instrument | None:
+        """Title, short title or alias → instrument; exact matches only, the version that answers by default
+        first (or, with `as_of`, the version in force on that day); among equal titles, `region`'s own."""
         key = normalize_title(name)
         if not key:
             return None
@@ -167,7 +169,27 @@ class Catalog:
             return None
         exact = [i for i in found if normalize_title(i.title) in (key, normalize_title(PRC + key))]
         pool = exact or found
-        return sorted(pool, key=lambda i: (i.status != Status.CURRENT, i.article_count == 0, i.level == "规范性文件"))[0]
+        best = sorted(pool, key=lambda i: (not i.is_current_version, bool(region) and i.region not in (None, region),
+                                           i.status != Status.CURRENT, i.article_count == 0,
+                                           i.level in NORMATIVE_LEVELS))[0]
+        return (self.version_on(best, as_of) or best) if as_of else best
+
+    def versions(self, instrument: Instrument) -> list[Instrument]:
+        """Every version of an instrument (same title and region), oldest first."""
+        head_id = instrument.current_id or instrument.id
+        ids = {instrument.id, head_id}
+        for iid in self.alias_map().get(normalize_title(instrument.title).removeprefix(PRC), []):
+            ids.add(iid)
+        found = [i for i in (self.get_instrument(x) for x in ids) if i]
+        same = [i for i in found if (i.current_id or i.id) == head_id]
+        return sorted(same, key=lambda i: (i.version_date or date.min, i.id))
+
+    def version_on(self, instrument: Instrument, day: date) -> Instrument | None:
+        """The version in force on `day` (施行 on or before it, the latest such); None when the knowledge base
+        holds no version that was in force then (its earliest started later)."""
+        versions = self.versions(instrument)
+        started = [v for v in versions if (v.in_force_from or date.min) <= day]
+        return started[-1] if started else None
 
     def get_article(self, instrument_id: str, number: int, suffix: int = 0) -> Article | None:
         row = self._conn().execute("SELECT data FROM articles WHERE id=?",
@@ -193,8 +215,16 @@ class Catalog:
         row = self._conn().execute("SELECT MAX(number) FROM articles WHERE instrument_id=?", (instrument_id,)).fetchone()
         return row[0] or 0
 
-    def iter_articles(self) -> Iterator[Article]:
-        for (data,) in self._conn().execute("SELECT data FROM articles ORDER BY instrument_id, ord"):
+    def iter_articles(self, *, searchable: bool = False) -> Iterator[Article]:
+        """Every article; `searchable`: only those of the versions that answer by default (the search indexes)."""
+        keep = {i.id for i in self.instruments() if i.is_current_version} if searchable else None
+        for iid, data in self._conn().execute("SELECT instrument_id, data FROM articles ORDER BY instrument_id, ord"):
+            if keep is None or iid in keep:
+                yield Article.model_validate_json(data)
+
+    def articles_containing(self, needle: str) -> Iterator[Article]:
+        """Articles whose text (or metadata) contains `needle`, read without parsing the others."""
+        for (data,) in self._conn().execute("SELECT data FROM articles WHERE instr(data, ?) > 0", (needle,)):
             yield Article.model_validate_json(data)
 
     def article_ids(self) -> list[str]:
@@ -216,11 +246,19 @@ class Catalog:
     def stats(self) -> dict:
         """Instruments by level and status, for `fashen kb` and the app's 知识库 page."""
         by: dict[str, dict[str, int]] = {}
+        regions: dict[str, int] = {}
+        versions = 0
         for inst in self.instruments():
+            if not inst.is_current_version:
+                versions += 1
+                continue
             by.setdefault(inst.level, {}).setdefault(inst.status, 0)
             by[inst.level][inst.status] += 1
+            if inst.region:
+                regions[inst.region] = regions.get(inst.region, 0) + 1
         n_inst, n_art = self.counts()
-        return {"instruments": n_inst, "articles": n_art, "by_level": by, "fingerprint": self.fingerprint()}
+        return {"instruments": n_inst - versions, "versions": versions, "articles": n_art, "by_level": by,
+                "regions": regions, "fingerprint": self.fingerprint()}
 
 
 def dumps(obj) -> str:

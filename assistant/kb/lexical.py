@@ -102,20 +102,36 @@ class LexicalIndex:
         ids = json.loads((path / "ids.json").read_text(encoding="utf-8"))
         return cls(ids, model)
 
-    def search(self, query: str, k: int, mask_ids: set[str] | None = None) -> list[tuple[str, float]]:
-        """Top-k (article id, score); `mask_ids` restricts the candidates (filters)."""
+    def mask(self, ids: set[str] | None) -> np.ndarray | None:
+        """A boolean mask over the index for a set of article ids (None: no restriction)."""
+        if ids is None:
+            return None
+        out = np.zeros(len(self.ids), dtype=bool)
+        pos = [self._pos[a] for a in ids if a in self._pos]
+        out[pos] = True
+        return out
+
+    def scores(self, query: str) -> np.ndarray | None:
+        """BM25 scores of every indexed article for the query (None when no query word is indexed): computed
+        once per query, then ranked within as many scopes as needed (`top`)."""
         tokens = [t for t in query_tokens(query) if t in self.model.vocab_dict]
         if not tokens or not self.ids:
+            return None
+        return np.asarray(self.model.get_scores(tokens), dtype=np.float32)
+
+    def top(self, scores: np.ndarray | None, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """The k best (article id, score) of `scores` within `mask`, best first, positive scores only."""
+        if scores is None:
             return []
-        weight_mask = None
-        if mask_ids is not None:
-            weight_mask = np.zeros(len(self.ids), dtype=np.float32)
-            for aid in mask_ids:
-                if aid in self._pos:
-                    weight_mask[self._pos[aid]] = 1.0
-        k = min(k, len(self.ids))
-        docs, scores = self.model.retrieve([tokens], k=k, show_progress=False, weight_mask=weight_mask, n_threads=1)
-        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+        s = scores if mask is None else np.where(mask, scores, 0.0)
+        k = min(k, len(s))
+        best = np.argpartition(-s, k - 1)[:k] if k < len(s) else np.arange(len(s))
+        best = best[np.argsort(-s[best], kind="stable")]
+        return [(self.ids[int(i)], float(s[i])) for i in best if s[i] > 0]
+
+    def search(self, query: str, k: int, mask_ids: set[str] | None = None) -> list[tuple[str, float]]:
+        """Top-k (article id, score); `mask_ids` restricts the candidates (filters)."""
+        return self.top(self.scores(query), k, self.mask(mask_ids))
 
 
 @lru_cache(maxsize=1)

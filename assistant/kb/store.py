@@ -46,6 +46,7 @@ class DenseStore:
             collection, embedding_function=ChromaEmbeddingFunction(embedder),
             metadata={"hnsw:space": "cosine", "embedder": embedder.name},
         )
+        self._count: int | None = None
 
     def hashes(self) -> dict[str, str]:
         """Article id → content hash of what is stored (to embed only what changed)."""
@@ -66,12 +67,14 @@ class DenseStore:
             vecs = self.embedder.passages(docs)
             self.collection.upsert(ids=list(ids[i:i + BATCH]), embeddings=[v.tolist() for v in vecs],
                                    documents=docs, metadatas=list(metadatas[i:i + BATCH]))
+            self._count = None
             if progress:
                 progress(len(docs))
 
     def delete(self, ids: Sequence[str]) -> None:
         for i in range(0, len(ids), 5000):
             self.collection.delete(ids=list(ids[i:i + 5000]))
+        self._count = None
 
     def copy_from(self, other: DenseStore) -> None:
         """Copy every vector of another collection (server mode: a new generation starts from the last)."""
@@ -82,10 +85,13 @@ class DenseStore:
                 return
             self.collection.upsert(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"],
                                    metadatas=got["metadatas"])
+            self._count = None
             offset += len(got["ids"])
 
     def count(self) -> int:
-        return self.collection.count()
+        if self._count is None:  # asked on every search: the collection changes only through this object
+            self._count = self.collection.count()
+        return self._count
 
     def search(self, query: str | np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """Top-k (article id, cosine similarity) for a query text or its embedding (`embedder.query(text)`)."""

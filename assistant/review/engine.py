@@ -24,6 +24,7 @@ from assistant.review.dates import review_date_of
 from assistant.review.dossier import detect_doc_type
 from assistant.review.materials import classified
 from assistant.review.measures import owner_posture, vet_findings
+from assistant.review.upper import Search, compare_with_law
 from assistant.review.procedure_facts import ProcedureFacts, build_facts
 from assistant.review.rules import RuleSet, load_rules
 from assistant.review.schema import CheckKind, Rule
@@ -109,8 +110,10 @@ def run_procedure(rules: Sequence[Rule], facts: ProcedureFacts) -> tuple[list[Fi
 # -- the rules step ------------------------------------------------------------------------------------------
 
 def review(dossier: Dossier, *, catalog: Catalog | None = None, rules: RuleSet | None = None,
-           settings: Settings | None = None) -> ReviewReport:
-    """Review a dossier with the rules: split the draft, run content then procedure rules, return the report."""
+           settings: Settings | None = None, search: Search | None = None) -> ReviewReport:
+    """Review a dossier with the rules: split the draft, run content then procedure rules, return the report.
+    With `search` (the knowledge base's), each content finding is compared with the upper-level articles on its
+    matter (upper.py)."""
     settings = settings or get_settings()
     rules = rules or load_rules(catalog=catalog)
     notices: list[str] = []
@@ -137,6 +140,9 @@ def review(dossier: Dossier, *, catalog: Catalog | None = None, rules: RuleSet |
     content, set_aside = vet_findings(run_content(rules.rules, ctx),
                                       owner=owner_posture(dossier.title, dossier.draft_text),
                                       table=table_for_catalog(catalog) if catalog is not None else None)
+    if search is not None:
+        content, restated = compare_with_law(content, search)
+        set_aside += restated
     facts = build_facts(dossier, settings=settings.review, content_findings=tuple(content))
     procedure, reminders, checked = run_procedure(rules.rules, facts)
     return ReviewReport(

@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from assistant.config import KNOWLEDGE_BASE_DIR
-from assistant.kb.powers import PowerTable, licence_in_law
+from assistant.kb.powers import PowerTable, fee_in_law, licence_in_law
 from assistant.models import Basis, Finding, SetAside
 
 MEASURES_FILE = KNOWLEDGE_BASE_DIR / "lexicon" / "measures.yaml"
@@ -154,6 +154,8 @@ _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万)?元|[一二两三四五六七八�
 _DEREGISTER = re.compile(r"原(?:许可|发证|审批)(?:机关|部门)[^。；]{0,12}注销")
 _PROJECT_DEMOLITION = re.compile(r"拆除(?:重建|改建|新建|改造|翻建)")
 _GOVERNMENT_PRICE = re.compile(r"(?:回购|收购|征收|补偿|安置|房票|配套商品住房|租赁价格|租金)[^。；]{0,20}价格|价格[^。；]{0,6}(?:回购|收购|补偿)")
+_OUT_OF_SCOPE = re.compile(r"不纳入本(?:办法|规定|细则|实施办法|方案|意见)|不适用本(?:办法|规定|细则|方案|意见)|本(?:办法|规定)不适用")
+_SERVICE_CHARGE = re.compile(r"(?:委托|承运|作业服务单位|服务单位|服务合同)[^。；]{0,20}(?:代为)?收取[^。；]{0,10}(?:服务费|运输费|处置费|清运费)")
 _BUDGET = re.compile(r"纳入[^。；]{0,12}(?:预算|经费)|(?:工作|管理)经费")
 
 
@@ -178,6 +180,8 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
         return "引述其他文件的原文或过渡规定，不是本文件设定的措施"
     if _PURPOSE.search(text):
         return "制定目的和依据的表述，不设定任何措施"
+    if _OUT_OF_SCOPE.search(text):
+        return "划定本文件不适用的范围，不设定任何措施"
     if code in ("C.FEE", "C.PENALTY", "C.COERCION", "C.OBLIGATION") and _reference_only(text):
         return "“依法采取措施”只是援引法律规定，本条没有设定具体措施"
     if code == "C.LICENSE":
@@ -195,7 +199,12 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
             return "所称强制执行由人民法院依法实施，不是本文件设定的强制措施"
         if _PROJECT_DEMOLITION.search(text) and not re.search(r"强制|限期|逾期|责令", text):
             return "“拆除重建”是更新改造项目的方式，不是强制拆除"
+        mandate = re.search(r"应当|应|须|负责", text)
+        if mandate and party_kind(text[:mandate.start()]) == PartyKind.PRIVATE:
+            return "由建设单位等当事人对自己的物品采取封存等保管措施，不是行政机关的强制措施"
         return None
+    if code == "C.FEE" and _SERVICE_CHARGE.search(text):
+        return "委托作业服务单位提供收运等服务并按合同收取服务费用，是服务的对价，不是行政收费"
     if code in ("C.FEE", "C.COMPETITION"):
         paid = _RENT.search(text) if code == "C.FEE" else _RENT_PAID.search(text)
         if paid and not _CONDUCT_DEPOSIT.search(text):
@@ -252,6 +261,12 @@ def vet_findings(findings: list[Finding], *, owner: bool = False,
         reading = read(f.evidence)
         reason = vet(f.code, reading, owner=owner)
         compared: list[Basis] = []
+        # a fee the law sets, named without a rate of the draft's own: the rate is the competent government's to fix
+        if reason is None and f.code == "C.FEE" and table is not None and not _AMOUNT.search(f.evidence):
+            row = fee_in_law(f.evidence, table)
+            if row is not None:
+                reason = f"所称收费由{row.citation}规定（“{row.sentence}”），本条是对法定收费的执行，不是新设收费"
+                compared = [Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)]
         if reason is None and f.code == "C.LICENSE" and table is not None:
             row = licence_in_law(f.evidence, table)
             if row is not None and not any(a.kind == PartyKind.INTERNAL for a in reading.approvals):

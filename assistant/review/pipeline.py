@@ -34,7 +34,7 @@ def read_dossier(source: Path, materials: Sequence[Path] = (), *, doc_type: DocT
 def run_review(source: Dossier | Path, materials: Sequence[Path] = (), *, kb: KnowledgeBase | None,
                settings: Settings | None = None, llm: Provider | None = None, rules: RuleSet | None = None,
                doc_type: DocType | None = None, stage: Stage | None = None, issuer: str | None = None,
-               title: str | None = None) -> ReviewReport:
+               title: str | None = None, explain: bool = False) -> ReviewReport:
     """Review a dossier (or the case folder / draft file it is read from) with the rules and, when
     `review.use_llm` is on and a model is configured, the model (`llm` replaces the configured provider).
 
@@ -44,5 +44,13 @@ def run_review(source: Dossier | Path, materials: Sequence[Path] = (), *, kb: Kn
     dossier = source if isinstance(source, Dossier) else read_dossier(
         source, materials, doc_type=doc_type, stage=stage, issuer=issuer, title=title)
     catalog = kb.catalog if kb is not None else None
-    report = review(dossier, catalog=catalog, rules=rules, settings=settings)
-    return augment(report, dossier.draft_text, settings, catalog, provider=llm)
+    search = (lambda q, k: kb.search(q, k=k)) if kb is not None else None
+    report = review(dossier, catalog=catalog, rules=rules, settings=settings, search=search)
+    report = augment(report, dossier.draft_text, settings, catalog, provider=llm)
+    if explain:
+        from assistant.kb.powers import table_for_catalog
+        from assistant.review.explain import explain as read_measures
+
+        table = table_for_catalog(catalog) if catalog is not None else None
+        report.measures = [m.model_dump(mode="json") for m in read_measures(report.clauses, table)]
+    return report

@@ -20,7 +20,8 @@ def _basis_dict(b: Basis) -> dict[str, Any]:
 def _finding_dict(f: Finding) -> dict[str, Any]:
     return {"code": f.code, "location": f.location, "severity": f.severity.value, "title": f.title,
             "evidence": f.evidence, "basis": [_basis_dict(b) for b in f.basis], "suggestion": f.suggestion,
-            "source": f.source, "explanation": f.explanation}
+            "source": f.source, "explanation": f.explanation,
+            "compared_with": [_basis_dict(b) for b in f.compared_with]}
 
 
 def report_to_json_dict(report: ReviewReport) -> dict[str, Any]:
@@ -41,6 +42,7 @@ def report_to_json_dict(report: ReviewReport) -> dict[str, Any]:
         "notices": list(report.notices),
         "kb_fingerprint": report.kb_fingerprint,
         "fashen_version": report.fashen_version,
+        **({"measures": report.measures} if report.measures else {}),
     }
 
 

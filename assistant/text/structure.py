@@ -127,6 +127,42 @@ def parse_articles(text: str) -> list[ParsedArticle]:
     return articles
 
 
+DOTTED_ITEM = re.compile(r"^[ \t\u3000]*(\d{1,3})[.．](?!\d)")
+
+
+def parse_dotted_items(text: str) -> list[ParsedArticle]:
+    """Interpretations numbered 1. 2. 3. … across 一、二、 sections (最高人民法院关于人民法院执行工作若干问题的规定):
+    each numbered paragraph is an article, cited as 第十六条, its section the chapter. Only when they run 1, 2, 3 …
+    without gaps through the text; otherwise []."""
+    items: list[ParsedArticle] = []
+    section: str | None = None
+    current: dict | None = None
+    expected = 1
+
+    def close(end: int) -> None:
+        if current is not None:
+            paras = _paragraphs(current["lines"])
+            items.append(ParsedArticle(number=current["number"], suffix=0, label=article_label(current["number"]),
+                                       text="\n".join(paras), paragraphs=paras, chapter=current["chapter"],
+                                       start=current["start"], end=end))
+
+    for offset, line in _lines_with_offsets(text):
+        m = DOTTED_ITEM.match(line)
+        if m and int(m.group(1)) == expected:
+            close(offset)
+            current = {"number": expected, "chapter": section, "start": offset,
+                       "lines": [line[m.end():].strip(" \t\u3000")]}
+            expected += 1
+        elif NUMBERED_ITEM.match(line):
+            close(offset)
+            current = None
+            section = line.strip(" \t\u3000#*")
+        elif current is not None and not line.lstrip().startswith(("#", "<!--")):
+            current["lines"].append(line)
+    close(len(text))
+    return items if len(items) >= 10 else []
+
+
 def parse_numbered_items(text: str) -> list[ParsedArticle]:
     """For texts numbered 一、二、… instead of 条 (decisions, 批复): each item becomes an article."""
     items: list[ParsedArticle] = []

@@ -81,3 +81,19 @@ def test_chat_through_ask_keeps_the_context(kb, settings):
 def test_this_clause_in_a_long_self_contained_question_is_the_users_own_clause(kb, settings):
     a = ask("县教育局准备发文，要求全县中小学统一向一家本地服装公司采购校服，文件里这条合法吗？", kb=kb, settings=settings)
     assert a.found and "没有可参照的上文" not in a.answer
+
+
+def test_rules_after_a_towns_normative_documents_means_the_rules_a_local_government_makes(kb, settings):
+    conv = Conversation()
+    first = ask("镇政府的规范性文件能不能设定罚款", kb=kb, settings=settings, history=conv)
+    assert cited(first)[0] == (PENALTY, "第十六条") and first.answer.startswith("不可以")
+    second = ask("那规章呢？", kb=kb, settings=settings, history=conv)
+    assert conv.turns[-1].resolved == "地方政府规章能不能设定罚款"  # a town makes no 规章 (立法法第九十三条)
+    assert cited(second)[0] == (PENALTY, "第十四条") and not second.answer.startswith("不可以")
+    assert "可以设定警告、通报批评或者一定数额罚款" in second.answer
+
+
+def test_an_article_asked_for_by_number_is_quoted_with_every_paragraph(kb, settings):
+    a = ask("行政处罚法第三十六条", kb=kb, settings=settings)
+    assert [(c.instrument, c.article, c.paragraph) for c in a.citations] == [(PENALTY, "第三十六条", None)]
+    assert "上述期限延长至五年" in a.answer and "前款规定的期限，从违法行为发生之日起计算" in a.answer

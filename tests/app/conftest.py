@@ -59,6 +59,7 @@ def use_home(monkeypatch, home: Path) -> None:
     monkeypatch.setenv("FASHEN_HOME", str(home))
     monkeypatch.setenv("FASHEN_KB__INCLUDE_LAWS_DB", "false")
     monkeypatch.setenv("FASHEN_KB__EMBEDDER", "none")
+    monkeypatch.setenv("FASHEN_KB__PACKS", "")
     get_settings.cache_clear()
 
 

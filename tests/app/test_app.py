@@ -158,6 +158,16 @@ def test_chat_round_trip_shows_a_cited_answer(kb_home):
     assert any(c.value == "回答方式：确定性检索摘录" for c in reply.caption)
 
 
+def test_a_citation_card_opens_the_whole_instrument(kb_home):
+    at = new_app().run()
+    at.chat_input[0].set_value("行政处罚法第十六条是怎么规定的？").run()
+    at.toggle(key="m1_read_0").set_value(True).run()
+    assert_no_traceback(at)
+    shown = "\n".join(m.value for m in at.chat_message[1].markdown)
+    assert "**《中华人民共和国行政处罚法》**" in shown and "**目录**" in shown and "**修订沿革**" in shown
+    assert "- 第一章 总则（第一条—第八条）" in shown and "**第八十六条**" in shown
+
+
 def test_chat_follow_up_keeps_the_context(kb_home):
     at = new_app().run()
     at.chat_input[0].set_value("规范性文件可以设定罚款吗？").run()
@@ -384,6 +394,9 @@ def test_kb_page_lists_the_instruments_and_searches(kb_home):
     at.multiselect(key="kb_f_level").set_value(["法律"]).run()
     table = next(d.value for d in at.dataframe if "名称" in d.value.columns)
     assert set(table["层级"]) == {"法律"}
+    at.selectbox(key="kb_read").set_value("中华人民共和国行政许可法").run()
+    assert_no_traceback(at)
+    assert any(m.value.startswith("**《中华人民共和国行政许可法》**") and "**第八十三条**" in m.value for m in at.markdown)
 
 
 def test_kb_page_ingests_an_uploaded_local_rule_and_marks_it_repealed(writable_kb_home):

@@ -47,7 +47,7 @@ def streamlit_server(home: Path, log: Path, **env: str):
     """`streamlit run app.py` on a free loopback port over the knowledge base in `home`; yields its URL."""
     port = free_port()
     env = {**os.environ, "FASHEN_HOME": str(home), "FASHEN_KB__INCLUDE_LAWS_DB": "false",
-           "FASHEN_KB__EMBEDDER": "none", "PYTHONUNBUFFERED": "1", **env}
+           "FASHEN_KB__EMBEDDER": "none", "FASHEN_KB__PACKS": "", "PYTHONUNBUFFERED": "1", **env}
     if not env.get("FASHEN_APP__USERS"):
         env.pop("FASHEN_APP__USERS", None)
     with open(log, "wb") as out:

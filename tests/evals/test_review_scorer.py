@@ -133,3 +133,14 @@ def test_load_cases(evaldata):
     assert cases[0].gold == {"findings": [{"code": "C.PENALTY", "location": "第七条"},
                                           {"code": "P.PUBLIC_COMMENT", "location": None}], "clean": ["第二条"]}
     assert cases[1].meta["doc_type"] == "major_decision"
+
+
+def test_a_document_without_a_dossier_is_scored_on_content_codes_only():
+    from evals.base import EvalCase
+    from evals.review import score_case
+
+    case = EvalCase(id="real", input={}, gold={"findings": [{"code": "C.PENALTY", "location": "第七条"}], "clean": []},
+                    meta={"score_procedures": False})
+    report = {"findings": [{"code": "P.DRAFT_NOTE", "location": None}, {"code": "C.PENALTY", "location": "第七条"}]}
+    item = score_case(case, report)
+    assert item.scores == {"precision": 1.0, "recall": 1.0, "f1": 1.0}

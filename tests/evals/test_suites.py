@@ -14,9 +14,12 @@ from evals.suites import builtin_suites, load_registry, system_status
 
 from tests.evals.helpers import write_jsonl, write_review_case
 
-BUILTIN = ["retrieval-stard", "retrieval-qa", "review", "qa", "citations", "lawbench-1-1", "lawbench-3-2",
-           "lawbench-3-8", "lexeval", "review-heldout", "retrieval-qa-heldout", "qa-heldout"]
-HELDOUT = {"review-heldout", "retrieval-qa-heldout", "qa-heldout"}  # data in this repository, not in evaldata
+BUILTIN = ["retrieval-stard", "retrieval-qa", "review", "qa", "citations", "citations-corpus", "lawbench-1-1",
+           "lawbench-3-2", "lawbench-3-8", "lexeval", "review-heldout", "retrieval-qa-heldout", "qa-heldout",
+           "review-real", "review-real-heldout", "review-reported"]
+HELDOUT = {"review-heldout", "retrieval-qa-heldout", "qa-heldout", "review-real-heldout",
+           "review-reported", "citations-corpus"}  # data in this repository, not in evaldata
+REAL = {"review-real"}  # labels here, documents in ../shared/realdocs
 
 
 def test_builtin_suites_and_their_data_paths(tmp_path):
@@ -32,17 +35,33 @@ def test_builtin_suites_and_their_data_paths(tmp_path):
 
 def test_builtin_loaders_read_the_tiny_evaldata(evaldata):
     counts = {name: len(s.load(s.data_path(evaldata))) for name, s in builtin_suites().items()
-              if name != "lawbench-3-8" and name not in HELDOUT}
+              if name != "lawbench-3-8" and name not in HELDOUT | REAL}
     assert counts == {"retrieval-stard": 3, "retrieval-qa": 3, "review": 3, "qa": 4, "citations": 4,
                       "lawbench-1-1": 3, "lawbench-3-2": 1, "lexeval": 2}
 
 
 def test_heldout_suites_read_the_sets_shipped_in_the_repository(tmp_path):
     suites = builtin_suites()
-    counts = {name: len(suites[name].load(suites[name].data_path(tmp_path))) for name in sorted(HELDOUT)}
-    assert counts == {"qa-heldout": 60, "retrieval-qa-heldout": 55, "review-heldout": 40}
+    counts = {name: len(suites[name].load(suites[name].data_path(tmp_path)))
+              for name in sorted(HELDOUT - {"citations-corpus"})}  # that one reads every pack: tested in tests/kb
+    assert counts == {"qa-heldout": 60, "retrieval-qa-heldout": 55, "review-heldout": 40, "review-real-heldout": 20,
+                      "review-reported": 14}
     ids = [c.id for c in suites["review-heldout"].load(suites["review-heldout"].data_path(tmp_path))]
     assert len(set(ids)) == len(ids) and ids[0].startswith("review_heldout/")
+
+
+def test_real_documents_are_read_in_place_with_their_labels_content_only():
+    from assistant.config import Settings
+
+    suite = builtin_suites()["review-real"]
+    shared = Settings().shared_dir
+    if not (shared / "realdocs").is_dir():
+        pytest.skip("../shared/realdocs is not available")
+    cases = suite.load(suite.data_path(shared / "evaldata"))
+    assert len(cases) == 59 and all(c.meta["score_procedures"] is False for c in cases)
+    assert cases[0].input["path"] == str(shared / "evaldata" / ".." / "realdocs" / cases[0].id)
+    with pytest.raises(InputError, match="真实文件目录不存在"):
+        suite.load(Path("/nonexistent/realdocs"))
 
 
 def test_system_status_names_what_is_missing():

@@ -335,3 +335,10 @@ def test_all_drafts_only_deliberate_errors_and_knowledge_base_gaps(catalog):
                 unexpected.append(key)
     assert unexpected == []
     assert deliberate <= seen
+
+
+def test_an_implementing_instrument_cited_under_a_name_it_does_not_have_gets_its_real_title(catalog):
+    from assistant.kb.citations import suggest_instrument
+
+    assert suggest_instrument("中华人民共和国招标投标法实施办法", catalog).title == "中华人民共和国招标投标法实施条例"
+    assert suggest_instrument("中华人民共和国行政许可法实施条例", catalog) is None  # no such family member at all

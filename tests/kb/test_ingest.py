@@ -39,7 +39,7 @@ def tiny_sources(tmp_path):
 
 def tiny_settings(tmp_path, sources, embedder="none", **kb):
     return Settings(home=tmp_path / "home", kb={"include_laws_db": False, "embedder": embedder,
-                                                "sources_dir": sources, **kb})
+                                                "sources_dir": sources, "packs": [], **kb})
 
 
 def test_reingest_changes_nothing_and_user_files_are_added(tmp_path, tiny_sources):
@@ -119,7 +119,7 @@ def test_killing_an_ingest_leaves_the_previous_knowledge_base_usable(tmp_path, t
         from pathlib import Path
         from assistant.config import Settings
         from assistant.kb.ingest import ingest_paths
-        s = Settings(home={str(s.home)!r}, kb={{"include_laws_db": False, "embedder": "none",
+        s = Settings(home={str(s.home)!r}, kb={{"include_laws_db": False, "embedder": "none", "packs": [],
                      "sources_dir": {str(tiny_sources)!r}}})
         ingest_paths([Path({str(many)!r})], settings=s)
     """)

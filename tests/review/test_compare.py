@@ -42,5 +42,11 @@ def test_a_town_approving_what_the_law_gives_to_the_county_planning_department(m
     (f,) = check_competence(rule, rule.options, clause, town)
     assert (f.code, f.location) == ("C.ULTRA_VIRES", "第六条")
     assert f.compared_with[0].instrument == "中华人民共和国城乡规划法" and f.compared_with[0].article == "第四十四条"
+    # a county document giving the town the department's approval is beyond its powers too …
     county = ReviewContext.from_text(text, object(), issuer="某县人民政府", clauses=[clause])
+    assert [f.code for f in check_competence(rule, rule.options, clause, county)] == ["C.ULTRA_VIRES"]
+    # … but not one that leaves it with the county's department
+    own = "在镇规划区内进行临时建设的，须报县自然资源和规划局审批同意后方可施工。"
+    clause = Clause(location="第六条", number=6, text=own)
+    county = ReviewContext.from_text(own, object(), issuer="某县人民政府", clauses=[clause])
     assert check_competence(rule, rule.options, clause, county) == []

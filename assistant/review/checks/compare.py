@@ -8,7 +8,9 @@ with the competence table built from the knowledge base's own texts at ingest (a
   article. Only compulsion (强制, 强迫, 指定, 限定, 摊派) is compared: "不得要求……提交无关材料" turns on a word
   (无关/相关) that a comparison of matters cannot weigh.
 - `filing_review`: a filing (备案) the authority examines on substance and grants only to what passes is a licence.
-- `competence`: a 镇 or 街道 approving what the law gives to a 县级以上 department acts beyond its powers.
+- `competence`: a 镇 or 街道 (or one of its offices) exercising a power the law gives to a 县级以上 authority — an
+  approval, a registration, a penalty — acts beyond its powers; so does a town office named as the sector authority
+  of a law copied with only its level word changed (镇文物行政管理部门).
 Each finding names the article it was compared with (`compared_with`), verified because it was read from the KB.
 """
 
@@ -18,12 +20,12 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.kb.powers import Power, PowerTable, table_for_catalog, tier_label
+from assistant.kb.powers import Power, PowerTable, actions_in, table_for_catalog, tier_label
 from assistant.models import Basis, Clause, Finding
 from assistant.review.checks.patterns import make_finding, segments_of
 from assistant.review.context import ReviewContext
 from assistant.review.issuer import IssuerKind
-from assistant.review.measures import PartyKind, party_kind, read
+from assistant.review.measures import PartyKind, party_kind
 from assistant.review.schema import Rule
 
 
@@ -129,30 +131,81 @@ def check_filing_review(rule: Rule, p: FilingReviewParams, clause: Clause, ctx: 
     return [make_finding(rule, clause, evidence, f"审核后“{m.group(0)}”")]
 
 
-# -- approvals the law gives to a higher authority -------------------------------------------------------------
+# -- powers the law gives to a higher authority ---------------------------------------------------------------
 
-_TOWN_APPROVER = re.compile(r"镇|乡|街道|办事处")
-_APPROVAL_ACTS = {"审批", "批准", "同意", "核准", "许可", "审核同意", "审核批准"}
+# A town's own actor: the 镇/乡 government, the 街道办事处, or one of their offices (镇规建办, 街道综合行政执法队,
+# 镇文物行政管理部门 — the last copied from a law with only the level word changed).
+_TOWN_ACTOR = re.compile(r"(?:本镇|本乡|本街道|[镇乡]|街道)(?:人民政府|政府|办事处)?(?P<unit>[\u4e00-\u9fa5]{0,14}?"
+                         r"(?:行政管理部门|行政主管部门|主管部门|行政部门|管理部门|部门|办公室|中心|办|所|队|站))?")
+_ROLE = re.compile(r"(?:由|经|报|向|交由)$")
+# a sector authority named at the level of a town: 镇文物行政管理部门 (towns have offices, not sector departments)
+_SECTOR_UNIT = re.compile(r"(?P<sector>[\u4e00-\u9fa5]{2,8}?)(?:行政管理部门|行政主管部门|主管部门|行政部门)$")
+# what a copied sector authority does to the public (not its training, research or promotion work)
+_EXTERNAL = re.compile(r"登记|公布|评估|确定|划定|划出|备案|审批|批准|核发|告知|处理意见|责令|处罚|罚款|认定|商定|监督管理|"
+                       r"监督检查|诚信档案|名单")
 _ABOVE_TOWN = {"county", "municipal", "provincial", "national", "department"}
+_WINDOW = 60
+
+
+def _town_actors(sentence: str) -> list[tuple[str, str | None, int]]:
+    """(actor, its office or None, end offset) for each town actor the sentence names as acting: after 由/经/报/向,
+    or at the head of a comma clause."""
+    out = []
+    for m in _TOWN_ACTOR.finditer(sentence):
+        if not m.group(0).strip("本") or len(m.group(0)) < 2:
+            continue
+        head = max(sentence.rfind(c, 0, m.start()) for c in "，,：:；") + 1
+        if not (_ROLE.search(sentence[max(0, m.start() - 2):m.start()]) or not sentence[head:m.start()].strip()):
+            continue
+        out.append((m.group(0), m.group("unit"), m.end()))
+    return out
+
+
+_TOWN_IN_LAW = re.compile(r"乡镇人民政府|乡、镇人民政府|乡（镇）人民政府|乡、民族乡、镇|街道办事处")
+_OWN_STAFF = re.compile(r"工作人员|处分|滥用职权|玩忽职守|徇私舞弊|追究[^。；，]{0,6}责任")
+
+
+def town_power(sentence: str, table: PowerTable, min_share: float) -> Power | None:
+    """The row of the law that gives to a higher authority a power this sentence has a town actor exercise: the
+    action the actor takes (登记, 审批, 处罚 …) on the same matter, and no row giving it to the 乡镇 level. The
+    town's discipline of its own staff is no such power."""
+    if _OWN_STAFF.search(sentence):
+        return None
+    for actor, unit, end in _town_actors(sentence):
+        window = sentence[end:end + _WINDOW]
+        actions = actions_in(window)
+        sector = _SECTOR_UNIT.search(unit or "")
+        if not actions and not sector:
+            continue
+        if sector:  # a copied sector authority acting on the public: the law's rows of that sector decide
+            if not _EXTERNAL.search(window):
+                continue
+            rows = [(r, s) for r, s in table.find(sentence, min_share=min_share, k=8)
+                    if r.sector and sector.group("sector") in r.sector]
+            # else the article that gives the sector's supervision to a higher level (县级以上…部门…监督管理)
+            rows = rows or sorted(((r, 0.0) for r in table.powers if r.sector and sector.group("sector") in r.sector
+                                   and r.tier in _ABOVE_TOWN), key=lambda t: t[0].action != "supervise")[:1]
+        else:
+            rows = table.find(sentence, actions=actions, min_share=min_share, k=8, min_shared=3, rare=True)
+        # the law itself gives the towns a part (乡镇人民政府、街道办事处……提出审核意见，报县级……): no usurpation
+        if not rows or any(r.tier == "town" or _TOWN_IN_LAW.search(r.sentence) for r, _ in rows):
+            continue
+        if rows[0][0].tier in _ABOVE_TOWN:
+            return rows[0][0]
+    return None
 
 
 def check_competence(rule: Rule, p: CompetenceParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
-    """C.ULTRA_VIRES where a 镇/街道 approves a matter whose approval the law gives only to a higher authority."""
+    """C.ULTRA_VIRES where a 镇/街道 (or one of its offices) exercises a power the law gives only to a higher
+    authority: read from the competence table, compared on the action and the matter."""
     if ctx.issuer_kind not in p.issuers:
         return []
     table = _table(ctx)
     if table is None:
         return []
     for seg in segments_of(clause, ctx):
-        approvals = [a for a in read(seg.text).approvals
-                     if a.kind == PartyKind.AUTHORITY and a.act in _APPROVAL_ACTS and _TOWN_APPROVER.search(a.approver)]
-        if not approvals:
-            continue
-        rows = table.find(seg.text, actions=["approve"], min_share=p.min_share, k=5)
-        if not rows or any(row.tier == "town" for row, _ in rows):
-            continue
-        best = rows[0][0]
-        if best.tier in _ABOVE_TOWN:
-            detail = (f"{best.citation}规定由“{best.authority}”（{tier_label(best.tier)}）审批：“{best.sentence}”")
+        best = town_power(seg.text, table, p.min_share)
+        if best is not None:
+            detail = f"{best.citation}规定由“{best.authority}”（{tier_label(best.tier)}）行使：“{best.sentence}”"
             return [_compared(rule, clause, seg.evidence, best, detail)]
     return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from assistant.models import CitationStatus, Clause, Instrument
+from assistant.models import NORMATIVE_LEVELS, CitationStatus, Clause, Instrument
 from assistant.review.context import ReviewContext
 from assistant.review.sentences import Segment, amounts
 from assistant.text.grams import bigrams
@@ -62,7 +62,7 @@ def cited_measure_ok(measures: tuple[Measure, ...], *, check_amount: bool, cite_
         if c.article_no is None and not _SOURCE.search(before):
             continue  # a bare title counts only as the source: 依照《X》的规定
         inst = ctx.instrument(c.instrument)
-        if inst is not None and inst.level in ("规范性文件", "内部制度", "其他") and inst.status != "已废止":
+        if inst is not None and inst.level in (*NORMATIVE_LEVELS, "内部制度", "其他") and inst.status != "已废止":
             continue
         if status == CitationStatus.UNKNOWN_INSTRUMENT or inst is None:
             if cite_reference and _law_like_unknown(c.instrument, seg.text):

@@ -1,0 +1,130 @@
+"""The upper-level articles on the same matter as a finding, retrieved from the knowledge base (DESIGN §3b).
+
+For every content finding the engine retrieves the articles of laws, 行政法规, 地方性法规 and 规章 that govern the same
+matter (the knowledge base's own hybrid search, the finding's sentence as the query) and compares them with the
+sentence:
+- a sentence that restates a 款 of such an article — most of its words, and the measure itself (the 罚款, the 许可,
+  the 不得开工) — is the law's own rule copied, not a measure the draft sets: the finding is set aside, with the
+  article it restates;
+- otherwise the finding keeps the related articles it was compared with (`compared_with`), or says that no article
+  governing the matter was found — never one written from memory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.models import Basis, Finding, Hit, Level, SetAside, Status
+from assistant.text.grams import bigrams
+
+Search = Callable[[str, int], list[Hit]]
+
+UPPER_LEVELS = {Level.LAW, Level.ADMIN_REGULATION, Level.LOCAL_REGULATION, Level.RULE}
+# The measure a restating 款 must itself contain, by code.
+MEASURE = {
+    "C.LICENSE": r"许可|批准|审批|核准|审查|同意|不得开工|方可|登记|备案",
+    "C.PENALTY": r"罚款|没收|吊销|暂扣|责令停|警告|通报|处罚|拘留|关闭",
+    "C.COERCION": r"查封|扣押|冻结|强制|拆除|代履行",
+    "C.FEE": r"费|收取|缴纳|保证金|基金",
+    "C.CERTIFICATE": r"证明|材料",
+}
+RESTATES = 0.6   # share of the draft sentence's words a restating sentence of the law holds …
+COVERS = 0.5     # … and of that sentence's words the draft holds (a boilerplate tail of a long 款 is no restatement)
+RELATED = 0.3    # share for an article to be named as compared with
+MIN_MATTER = 8   # words of matter a sentence needs to be compared at all
+# What restating cannot excuse: a measure the actor may not take, a basis that is minutes, dates.
+NOT_COMPARED = ("C.BASIS_INVALID", "C.VALIDITY", "C.RETROACTIVE", "C.MINUTES", "C.ULTRA_VIRES")
+# A draft sentence whose actor is a town's own body: copying a law's sentence with its level word changed is no
+# restatement when the law gives the power to a higher authority.
+_TOWN_ACTOR = re.compile(r"(?:[镇乡]|街道)(?:人民政府|政府|办事处)?[\u4e00-\u9fa5]{0,12}?(?:部门|办公室|中心|办|所|队)?")
+_HIGHER = re.compile(r"县级以上|县级|设区的市|省、自治区、直辖市|国务院|市、县|城市、县")
+K = 8
+NOT_FOUND = "（比对：知识库中未检索到就该事项作出规定的法律、法规、规章条文。）"
+
+
+def _paragraphs(hit: Hit) -> list[str]:
+    return hit.article.paragraphs or [hit.article.text]
+
+
+def _basis(hit: Hit, quote: str) -> Basis:
+    a = hit.article
+    return Basis(instrument=a.instrument_title, article=a.label, verified=True, quote=quote)
+
+
+# Words every penalty clause shares, left out so that only the matter is compared.
+_BOILERPLATE = re.compile(r"[\d一二三四五六七八九十百千万两.]+(?:万)?(?:元|日|个月|年|倍)?|以上|以下|拒不改正|责令改正|限期改正|并处|处以?|"
+                          r"罚款|违反本(?:办法|规定|法|条例|细则)(?:的)?规定|依法|予以|可以|应当|的")
+
+
+def _matter(text: str) -> set[str]:
+    return bigrams(_BOILERPLATE.sub(" ", text))
+
+
+def _sentences(para: str) -> list[str]:
+    """The sentences of a 款, and runs of two and three of them (a draft often joins what the law says in two)."""
+    parts = [x for x in re.split(r"[。；]", para) if len(x) >= 6]
+    return parts + ["，".join(parts[i:i + n]) for n in (2, 3) for i in range(len(parts) - n + 1)]
+
+
+def restates(sentence: str, law_sentence: str, mine: set[str] | None = None) -> bool:
+    """Whether a draft sentence copies a sentence of the law: most words shared both ways, and the same actor level
+    (a town body put where the law names a 县级以上 authority is not the law's rule)."""
+    mine = mine if mine is not None else _matter(sentence)
+    theirs = _matter(law_sentence)
+    if len(mine) < MIN_MATTER or not theirs:
+        return False
+    common = len(mine & theirs)
+    if common / len(mine) < RESTATES or common / len(theirs) < COVERS:
+        return False
+    return not (_HIGHER.search(law_sentence) or re.search(r"(部门|机关)", law_sentence)) \
+        or not _TOWN_ACTOR.search(sentence) or bool(_HIGHER.search(sentence))
+
+
+def compare_with_law(findings: list[Finding], search: Search) -> tuple[list[Finding], list[SetAside]]:
+    """Each content finding compared with the upper-level articles on its matter (see the module docstring)."""
+    kept: list[Finding] = []
+    aside: list[SetAside] = []
+    for f in findings:
+        if not f.code.startswith("C.") or not f.evidence or f.code in NOT_COMPARED:
+            kept.append(f)
+            continue
+        mine = _matter(f.evidence)
+        if len(mine) < MIN_MATTER:
+            kept.append(f)
+            continue
+        measure = re.compile(MEASURE.get(f.code, r"."))
+        related: list[tuple[float, Hit, str]] = []
+        restated: tuple[Hit, str] | None = None
+        for hit in search(f.evidence, K):
+            a = hit.article
+            if a.level not in UPPER_LEVELS or a.status == Status.REPEALED:
+                continue
+            for para in _paragraphs(hit):
+                law = next((x for x in _sentences(para) if measure.search(x) and restates(f.evidence, x, mine)), None)
+                if law is not None and measure.search(f.evidence):
+                    restated = (hit, law)
+                    break
+                share = len(mine & bigrams(para)) / len(mine)
+                if share >= RELATED:
+                    related.append((share, hit, para))
+            if restated:
+                break
+        if restated:
+            hit, para = restated
+            aside.append(SetAside(code=f.code, location=f.location, evidence=f.evidence, source=f.source,
+                                  reason=f"本条复述{hit.article.citation}（“{para[:80]}”），不是新设的措施",
+                                  compared_with=[_basis(hit, para)]))
+            continue
+        related.sort(key=lambda t: -t[0])
+        seen: set[str] = set()
+        compared = []
+        for _, hit, para in related:
+            if hit.article.id not in seen and len(compared) < 2:
+                seen.add(hit.article.id)
+                compared.append(_basis(hit, para))
+        f = f.model_copy(update={"compared_with": [*f.compared_with, *compared]})
+        if not f.compared_with and f.explanation and NOT_FOUND not in f.explanation:
+            f = f.model_copy(update={"explanation": f.explanation + NOT_FOUND})
+        kept.append(f)
+    return kept, aside
