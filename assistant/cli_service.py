@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import socket
 import sys
 from typing import Annotated
@@ -42,6 +43,13 @@ def _uvicorn_logging() -> dict:
     return {"log_level": "info" if verbose else "warning", "access_log": False}
 
 
+def _one_core_per_worker() -> None:
+    """Each worker computes on one core (the embedder's and numpy's thread pools at 1; the workers inherit this
+    environment), so that N workers use N cores instead of crowding them. A value already set is kept."""
+    for name in ("FASHEN_KB__EMBED_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+
+
 def serve(
     host: HostOpt = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口")] = 8765,
@@ -54,6 +62,7 @@ def serve(
     _ready(settings, host, port)
     tokens = f"已配置 {len(settings.api.tokens)} 个令牌" if settings.api.tokens else "未配置令牌，只接受本机请求"
     err.print(f"法审助手 API：http://{host}:{port}/docs（{workers} 个工作进程，{tokens}；Ctrl-C 停止）", markup=False)
+    _one_core_per_worker()
     # A worker is a fresh interpreter that imports fashen before it answers the supervisor's pings: on a busy
     # machine that takes longer than uvicorn's 5 s default, which would kill and restart it again and again.
     uvicorn.run("assistant.service.api:create_app", factory=True, host=host, port=port, workers=workers,

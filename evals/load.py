@@ -31,13 +31,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench.py beside this file
-
-from bench import QUERIES, _pct, _synthetic_case  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+if not __package__:  # run as a script (python evals/load.py): this checkout's code, not an installed copy
+    sys.path.insert(0, str(ROOT))
 
 from assistant.config import get_settings  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
+from evals.bench import QUERIES, _pct, _synthetic_case  # noqa: E402
 Ops = dict[str, Callable[[random.Random], None]]
 
 
@@ -55,9 +54,10 @@ def _stats(latencies: list[float], seconds: float) -> dict:
             "p95_ms": round(_pct(ms, 0.95), 1), "max_ms": round(max(ms), 1)}
 
 
-def run_load(users: int, seconds: float, mix: float, make_ops: Callable[[int], Ops]) -> dict:
+def run_load(users: int, seconds: float, mix: float, make_ops: Callable[[int], Ops],
+             server_cpu: Callable[[], float] | None = None) -> dict:
     """Run `users` threads for `seconds`, each with the operations `make_ops(n)` gives it; per-operation latency
-    statistics and throughput."""
+    statistics, throughput, and the cores the load generator (and, given `server_cpu`, the server) kept busy."""
     results: dict[str, list[float]] = {"search": [], "review": []}
     errors: list[str] = []
     lock = threading.Lock()
@@ -86,16 +86,22 @@ def run_load(users: int, seconds: float, mix: float, make_ops: Callable[[int], O
     threads = [threading.Thread(target=user, args=(n,), daemon=True) for n in range(users)]
     for th in threads:
         th.start()
+    cpu0, server0, machine0 = time.process_time(), server_cpu() if server_cpu else 0.0, machine_busy_seconds()
     started = time.perf_counter()
     stop_at[0] = started + seconds
     barrier.wait()
     for th in threads:
         th.join()
     elapsed = time.perf_counter() - started
+    # What else ran meanwhile shows in machine_busy_cores: a figure taken while other work used the cores is not one.
+    cores = {"client_cpu_cores": round((time.process_time() - cpu0) / elapsed, 2),
+             "machine_busy_cores": round((machine_busy_seconds() - machine0) / elapsed, 2)}
+    if server_cpu:
+        cores["server_cpu_cores"] = round((server_cpu() - server0) / elapsed, 2)
     return {"users": users, "seconds": round(elapsed, 1), "search": _stats(results["search"], elapsed),
             "review": _stats(results["review"], elapsed),
             "total_ops_per_s": round((len(results["search"]) + len(results["review"])) / elapsed, 2),
-            "errors": len(errors), "first_errors": errors[:3]}
+            **cores, "errors": len(errors), "first_errors": errors[:3]}
 
 
 # -- in this process ---------------------------------------------------------------------------------------------
@@ -175,6 +181,36 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def machine_busy_seconds() -> float:
+    """CPU time every process on this machine has used so far, all cores together (Linux /proc/stat)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its live descendants — the API's supervisor and workers (Linux)."""
+    tick, stats = os.sysconf("SC_CLK_TCK"), {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    tree, total, grew = {pid}, 0.0, True
+    while grew:
+        grew = False
+        for p, (ppid, _) in stats.items():
+            if ppid in tree and p not in tree:
+                tree.add(p)
+                grew = True
+    return sum(cpu for p, (_, cpu) in stats.items() if p in tree)
+
+
 def start_api(workers: int, *, timeout: float = 180) -> tuple[subprocess.Popen, str]:
     """`fashen serve --workers N` on a free loopback port, once every worker answers /v1/health."""
     import httpx
@@ -230,8 +266,8 @@ def main() -> None:
     env = {"review_cases": len(cases), "cpu_count": os.cpu_count(), "mix_search": args.mix,
            "load_average": [round(x, 2) for x in os.getloadavg()]}
 
-    def sweep(make_ops: Callable[[int], Ops]) -> list[dict]:
-        return [run_load(n, args.seconds, args.mix, make_ops) for n in counts]
+    def sweep(make_ops: Callable[[int], Ops], server_cpu: Callable[[], float] | None = None) -> list[dict]:
+        return [run_load(n, args.seconds, args.mix, make_ops, server_cpu) for n in counts]
 
     if workers:
         runs = []
@@ -239,7 +275,7 @@ def main() -> None:
             proc, url = start_api(w)
             try:
                 make_ops, about = api_ops(url, args.token, cases)
-                for run in sweep(make_ops):
+                for run in sweep(make_ops, lambda: tree_cpu_seconds(proc.pid)):
                     runs.append({"workers": w} | run)
             finally:
                 stop_api(proc)

@@ -8,6 +8,7 @@ messages and the matching HTTP status (400 bad input, 401 no or wrong token, 404
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from contextlib import asynccontextmanager
@@ -169,13 +170,15 @@ class DraftRequest(BaseModel):
 
 class CiteCheckText(BaseModel):
     text: str = Field(description="要核查引用的文字")
+    date: str | None = Field(None, description="按该日施行的版本核对（YYYY-MM-DD）；默认取文字中的落款日期，没有则为今天")
 
 
 _CITE_CHECK_BODY = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": CiteCheckText.model_json_schema()},
     "multipart/form-data": {"schema": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary", "description": ".docx .pdf .txt .md .html"},
-        "text": {"type": "string", "description": "或直接给出文字"}}}}}}}
+        "text": {"type": "string", "description": "或直接给出文字"},
+        "date": {"type": "string", "description": "按该日施行的版本核对（YYYY-MM-DD）"}}}}}}}
 
 
 def _read(upload: UploadFile) -> jobs.Upload:
@@ -247,8 +250,8 @@ def _routes(service: jobs.Service) -> APIRouter:
 
     @r.post("/cite-check", summary="核查引用（JSON {text}，或 multipart 的 file / text）", openapi_extra=_CITE_CHECK_BODY)
     async def cite_check(request: Request) -> dict[str, Any]:
-        source = await _cite_check_source(request)
-        return await run_in_threadpool(jobs.cite_check, service.kb(), source, settings)
+        source, on = await _cite_check_source(request)
+        return await run_in_threadpool(functools.partial(jobs.cite_check, service.kb(), source, settings, on=on))
 
     @r.post("/review", summary="合法性审查（同 fashen review --format json）")
     def review(request: Request,
@@ -281,21 +284,20 @@ def _routes(service: jobs.Service) -> APIRouter:
     return r
 
 
-async def _cite_check_source(request: Request) -> jobs.Upload | str:
-    """The file or text a cite-check request carries (a form's file or text, or JSON {"text": …})."""
+async def _cite_check_source(request: Request) -> tuple[jobs.Upload | str, str | None]:
+    """The file or text a cite-check request carries (a form's file or text, or JSON {"text": …}), and its date."""
     ctype = request.headers.get("content-type", "")
     if ctype.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         form = await request.form(max_files=1, max_fields=5)
-        upload = form.get("file")
-        if isinstance(upload, str) or upload is None:
-            text = form.get("text") if isinstance(form.get("text"), str) else upload
-            if text is None:
-                raise InputError("请上传文件（file）或给出文字（text）。")
-            return str(text)
-        return jobs.Upload(upload.filename or "", await upload.read())
+        upload, text, on = form.get("file"), form.get("text"), form.get("date")
+        on = on if isinstance(on, str) and on else None
+        if upload is not None and not isinstance(upload, str):
+            return jobs.Upload(upload.filename or "", await upload.read()), on
+        if not isinstance(text, str):
+            raise InputError("请上传文件（file）或给出文字（text）。")
+        return text, on
     try:
         body = CiteCheckText.model_validate_json(await request.body())
     except ValidationError as exc:
         raise RequestValidationError(exc.errors()) from None
-    return body.text
-
+    return body.text, body.date

@@ -112,24 +112,33 @@ def article(kb: KnowledgeBase, instrument: str, label: str) -> dict[str, Any]:
     return article_dict(found)
 
 
-def cite_check(kb: KnowledgeBase, source: Upload | str, settings: Settings | None = None) -> dict[str, Any]:
-    """`fashen cite-check FILE --format json`, for an uploaded file or a text; "file" is the upload's name."""
+def cite_check(kb: KnowledgeBase, source: Upload | str, settings: Settings | None = None, *,
+               on: str | None = None) -> dict[str, Any]:
+    """`fashen cite-check FILE [--date YYYY-MM-DD] --format json`, for an uploaded file or a text; "file" is the
+    upload's name. Citations are checked against the versions in force on `on`, else on the text's own date."""
+    from datetime import date
+
     from assistant.documents.readers import read_document
     from assistant.kb.citations import check_text
+    from assistant.review.dates import review_date_of
     from assistant.review.dossier import infer_title
 
     settings = settings or get_settings()
     if isinstance(source, str):
         if not source.strip():
             raise InputError("要核查的文本为空。请在 text 中给出文字，或上传文件（file）。")
-        source = Upload("", source.encode("utf-8"))
-        name = None
+        source, name = Upload("", source.encode("utf-8")), None
     else:
         name = source.name
     doc = read_document(source.data, source.name or "文本.txt", max_bytes=int(settings.kb.max_file_mb * 2**20))
+    try:
+        as_of = date.fromisoformat(on) if on else review_date_of(doc.text, [])
+    except ValueError:
+        raise InputError(f"日期 {on!r} 无效，应写作 YYYY-MM-DD，如 2020-05-01。") from None
     title = infer_title(doc.text)
-    cites = check_text(doc.text, kb.catalog, self_titles=() if title.startswith("第") else (title,))
-    return {"file": name, "citations": [c.model_dump(mode="json", exclude={"quote"}) for c in cites]}
+    cites = check_text(doc.text, kb.catalog, self_titles=() if title.startswith("第") else (title,), as_of=as_of)
+    return {"file": name, "as_of": as_of.isoformat(),
+            "citations": [c.model_dump(mode="json", exclude={"quote"}) for c in cites]}
 
 
 # -- review and drafting --------------------------------------------------------------------------------------

@@ -98,9 +98,12 @@ def build_server(settings: Settings | None = None) -> MCPServer:
 
     @server.tool(title="核查法条引用", annotations=READ_ONLY)
     @_tool_errors
-    def check_citations(text: Annotated[str, Field(description="含法条引用的文字")]) -> dict[str, Any]:
-        """核查文字中每一处法条引用：法规是否存在、是否已废止、条文是否存在、引文是否一致。"""
-        return jobs.cite_check(service.kb(), text, service.settings)
+    def check_citations(text: Annotated[str, Field(description="含法条引用的文字")],
+                        date: Annotated[str | None, Field(description="按该日施行的版本核对（YYYY-MM-DD）；"
+                                                           "默认取文字中的落款日期，没有则为今天")] = None,
+                        ) -> dict[str, Any]:
+        """核查文字中每一处法条引用：法规是否存在、是否已废止、条文是否存在、引文是否一致（按当日施行的版本）。"""
+        return jobs.cite_check(service.kb(), text, service.settings, on=date)
 
     @server.tool(title="合法性审查", annotations=READ_ONLY)
     @_tool_errors

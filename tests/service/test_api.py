@@ -48,6 +48,13 @@ def test_search_articles_cite_check_ask_and_stats_equal_the_cli(client, tmp_path
     assert by_file == cli | {"file": "草案.md"}
     assert client.post("/v1/cite-check", json={"text": text}).json() == cli | {"file": None}
     assert client.post("/v1/cite-check", data={"text": text}).json() == cli | {"file": None}
+    dated = cli_json("cite-check", str(doc), "--date", "2020-05-01")
+    assert dated["as_of"] == "2020-05-01"
+    assert client.post("/v1/cite-check", json={"text": text, "date": "2020-05-01"}).json() == dated | {"file": None}
+    assert client.post("/v1/cite-check", files={"file": ("草案.md", text.encode())},
+                       data={"date": "2020-05-01"}).json() == dated | {"file": "草案.md"}
+    r = client.post("/v1/cite-check", json={"text": text, "date": "2020-13-01"})
+    assert r.status_code == 400 and r.json()["message"] == "日期 '2020-13-01' 无效，应写作 YYYY-MM-DD，如 2020-05-01。"
 
     q = "镇政府的文件能不能规定罚款？"
     answer = client.post("/v1/ask", json={"question": q}).json()
