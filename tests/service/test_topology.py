@@ -50,7 +50,7 @@ def topology(tmp_path_factory):
         pg.start()
         chroma_proc, chroma_url = chroma(folder / "chroma", folder / "chroma.log")
         procs.append(chroma_proc)
-        env = {"FASHEN_HOME": str(folder / "home"), "FASHEN_KB__INCLUDE_LAWS_DB": "false",
+        env = {"FASHEN_HOME": str(folder / "home"), "FASHEN_KB__INCLUDE_LAWS_DB": "false", "FASHEN_KB__PACKS": "",
                "FASHEN_KB__EMBEDDER": "use-m3", "FASHEN_KB__SOURCES_DIR": str(_tiny_sources(folder / "sources")),
                "FASHEN_CHROMA_URL": chroma_url, "FASHEN_AUDIT_URL": pg.url,
                "FASHEN_API__TOKENS": json.dumps({"审查科": hash_token("topology-token")})}
