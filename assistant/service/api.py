@@ -261,11 +261,12 @@ def _routes(service: jobs.Service) -> APIRouter:
                stage: Annotated[str | None, Form(description="审核（默认）| 备案")] = None,
                issuer: Annotated[str | None, Form(description="制定机关；省略则从草案推断")] = None,
                title: Annotated[str | None, Form(description="草案标题；省略则从草案推断")] = None,
+               explain: Annotated[bool, Form(description="列出从每一条读出的措施及比对的上位法（同 --explain）")] = False,
                ) -> dict[str, Any]:
         from assistant.review.report import report_to_json_dict
 
         report = jobs.review(service, _read(draft), [_read(m) for m in materials or []], doc_type=type, stage=stage,
-                             issuer=issuer, title=title, user=_user(request))
+                             issuer=issuer, title=title, explain=explain, user=_user(request))
         return report_to_json_dict(report)
 
     @r.post("/draft", summary="起草合法性审查意见书（.docx 或 .md）", response_class=Response,

@@ -157,9 +157,10 @@ def _save(uploads: Sequence[Upload], folder: Path) -> list[Path]:
 
 
 def review(service: Service, draft: Upload, materials: Sequence[Upload] = (), *, doc_type: str | None = None,
-           stage: str | None = None, issuer: str | None = None, title: str | None = None,
+           stage: str | None = None, issuer: str | None = None, title: str | None = None, explain: bool = False,
            user: str | None = None) -> ReviewReport:
-    """Review an uploaded draft with its materials (`fashen review DRAFT -m …`); the audit log records `user`."""
+    """Review an uploaded draft with its materials (`fashen review DRAFT -m … [--explain]`); the audit log records
+    `user`."""
     from assistant.audit import file_inputs, record_review
     from assistant.review import run_review
     from assistant.review.pipeline import read_dossier
@@ -171,7 +172,7 @@ def review(service: Service, draft: Upload, materials: Sequence[Upload] = (), *,
     with tempfile.TemporaryDirectory(prefix="fashen-api-") as tmp:
         paths = _save([draft, *materials], Path(tmp))
         dossier = read_dossier(paths[0], paths[1:], doc_type=dt, stage=st, issuer=issuer or None, title=title or None)
-        report = run_review(dossier, kb=kb, settings=service.settings, rules=rules)
+        report = run_review(dossier, kb=kb, settings=service.settings, rules=rules, explain=explain)
         record_review(report, service.settings, file_inputs(paths), user=user)
     return report
 

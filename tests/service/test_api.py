@@ -28,6 +28,9 @@ def test_review_of_each_dev_case_equals_the_cli_byte_for_byte(client):
         r = review_upload(client, case)
         assert r.status_code == 200, (case.name, r.text)
         assert canonical(r.json()) == expected, case.name
+    explained = review_upload(client, CASES[0], explain="true").json()
+    assert canonical(explained) == canonical(cli_json("review", str(CASES[0]), "--explain"))
+    assert explained != json.loads(canonical(cli_json("review", str(CASES[0]))))  # --explain adds the measures
 
 
 def test_search_articles_cite_check_ask_and_stats_equal_the_cli(client, tmp_path):
