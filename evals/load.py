@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -218,7 +219,8 @@ def start_api(workers: int, *, timeout: float = 180) -> tuple[subprocess.Popen, 
     port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--workers", str(workers), "--port",
-                             str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline, pids = time.monotonic() + timeout, set()
     while len(pids) < workers:
@@ -233,12 +235,19 @@ def start_api(workers: int, *, timeout: float = 180) -> tuple[subprocess.Popen, 
 
 
 def stop_api(proc: subprocess.Popen) -> None:
-    """Stop a server process (and its workers): SIGTERM, then SIGKILL after 30 s."""
-    proc.terminate()
+    """Stop a server started in a session of its own, with everything it started (workers, a streamlit child):
+    SIGTERM to the group, SIGKILL after 30 s."""
+    def signal_group(sig: int) -> None:
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    signal_group(signal.SIGTERM)
     try:
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        signal_group(signal.SIGKILL)
         proc.wait()
 
 

@@ -41,8 +41,8 @@ DESCRIPTION = """法审助手的 HTTP 接口：法规检索、条文查询、问
 
 # -- errors: JSON {code, message}, the CLI's messages ------------------------------------------------------------
 
-def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message}, status_code=status)
 
 
 def _fashen_error(exc: FashenError) -> JSONResponse:

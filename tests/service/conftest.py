@@ -87,7 +87,7 @@ def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     """A `fashen …` process (`python -m assistant.cli`), its output in `log`."""
     fh = log.open("w")
     return subprocess.Popen([sys.executable, "-m", "assistant.cli", *args], env=process_env(env), cwd=ROOT,
-                            stdout=fh, stderr=subprocess.STDOUT)
+                            stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)  # stop() ends its children
 
 
 def wait_http(url: str, proc: subprocess.Popen | None, log: Path | None = None, timeout: float = 120,

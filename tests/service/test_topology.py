@@ -67,15 +67,13 @@ def topology(tmp_path_factory):
         (folder / "nginx").mkdir()
         proxy_proc, proxy = nginx(folder / "nginx", api_port, app_ports)
         procs.append(proxy_proc)
+        yield {"env": env, "proxy": proxy, "postgres": pg}
     except Unavailable as exc:
+        (pytest.fail if REQUIRED else pytest.skip)(f"the deployment topology cannot start here: {exc}")
+    finally:  # whatever happened, nothing is left running
         for proc in reversed(procs):
             stop(proc)
         pg.stop()
-        (pytest.fail if REQUIRED else pytest.skip)(f"the deployment topology cannot start here: {exc}")
-    yield {"env": env, "proxy": proxy, "postgres": pg}
-    for proc in reversed(procs):
-        stop(proc)
-    pg.stop()
 
 
 def test_both_api_workers_answer_through_the_proxy_from_the_chroma_server(topology):

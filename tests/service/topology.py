@@ -88,7 +88,7 @@ def chroma(folder: Path, log: Path) -> tuple[subprocess.Popen, str]:
     """`chroma run` on a free port (chromadb's own server), once its heartbeat answers."""
     port = free_port()
     proc = subprocess.Popen([_binary("chroma"), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log.open("w"), stderr=subprocess.STDOUT)
+                            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     _ready_or_unavailable(f"{url}/api/v2/heartbeat", proc, log, "chroma run")
     return proc, url
@@ -112,7 +112,8 @@ def nginx(folder: Path, api_port: int, app_ports: list[int]) -> tuple[subprocess
     path = folder / "nginx.conf"
     path.write_text(conf, encoding="utf-8")
     log = folder / "nginx.out"
-    proc = subprocess.Popen([binary, "-p", str(folder), "-c", str(path)], stdout=log.open("w"), stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([binary, "-p", str(folder), "-c", str(path)], stdout=log.open("w"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     _ready_or_unavailable(f"{url}/nginx-health", proc, log, "nginx")
     return proc, url
