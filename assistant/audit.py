@@ -46,6 +46,9 @@ class AuditKind(StrEnum):
     ANSWER = "answer"
     INGEST = "ingest"
     DRAFT = "draft"
+    DECISION = "decision"
+    ANNOTATE = "annotate"
+    BATCH = "batch"
 
 
 class AuditInput(BaseModel):
@@ -423,6 +426,40 @@ def record_review(report: Any, settings: Settings | None = None, inputs: Iterabl
                            findings_count=len(report.findings), summary=review_summary(report))
     except Exception as exc:  # noqa: BLE001 - see safe_record
         log.warning("audit event not built (%s): %s", kind, type(exc).__name__)
+        return False
+    return safe_record(event, settings)
+
+
+def record_decisions(report: Any, decisions: Any, settings: Settings | None = None, *, user: str | None = None,
+                     session: str | None = None) -> bool:
+    """Record the reviewer's decisions on a report: how many findings were kept, rejected, edited and added (the
+    counts, never a reason's text); never raises."""
+    try:
+        from assistant.review.decisions import decision_counts
+
+        settings = settings or get_settings()
+        n = decision_counts(report, decisions)
+        kept = n["accept"] + n["edit"] + n["pending"] + n["added"]
+        summary = (f"审查决定：采纳 {n['accept']}，不采纳 {n['reject']}，修改 {n['edit']}，补充 {n['added']}"
+                   + (f"（记录 {session}）" if session else ""))
+        event = AuditEvent(kind=AuditKind.DECISION, user=user or default_user(settings),
+                           kb_fingerprint=report.kb_fingerprint, backend="reviewer", findings_count=kept, summary=summary)
+    except Exception as exc:  # noqa: BLE001 - see safe_record
+        log.warning("audit event not built (decision): %s", type(exc).__name__)
+        return False
+    return safe_record(event, settings)
+
+
+def record_batch(result: Any, settings: Settings | None = None, *, user: str | None = None) -> bool:
+    """Record a batch review: the folder's name, how many documents and findings; never raises."""
+    try:
+        settings = settings or get_settings()
+        found = sum(len(d.findings) for d in result.documents)
+        event = AuditEvent(kind=AuditKind.BATCH, user=user or default_user(settings), kb_fingerprint=result.kb_fingerprint,
+                           backend="rules", findings_count=found,
+                           summary=f"批量审查：{result.folder}（{len(result.documents)} 份，无法审查 {len(result.failed)} 份）")
+    except Exception as exc:  # noqa: BLE001 - see safe_record
+        log.warning("audit event not built (batch): %s", type(exc).__name__)
         return False
     return safe_record(event, settings)
 

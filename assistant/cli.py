@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -409,27 +410,53 @@ def _review(path: Path, materials: list[Path], doc_type: str | None, stage: str 
 
 @app.command("review")
 def review_cmd(
-    path: Annotated[Path, typer.Argument(help="草案文件，或含 case.json 的案件文件夹")],
-    more: Annotated[list[Path] | None, typer.Argument(help="更多随附材料（也可用 -m 逐个给出）", show_default=False)] = None,
+    path: Annotated[Path, typer.Argument(help="草案文件、含 case.json 的案件文件夹，或 list | show | decide | delete（已保存的审查）")],
+    more: Annotated[list[Path] | None, typer.Argument(help="更多随附材料（也可用 -m 逐个给出）；show/decide/delete 后为记录编号", show_default=False)] = None,
     material: Annotated[list[Path] | None, typer.Option("-m", "--material", help="随附材料，可重复")] = None,
     doc_type: Annotated[str | None, typer.Option("--type", help="normative | major_decision；省略则自动判断")] = None,
     stage: Annotated[str | None, typer.Option(help="审核（默认）| 备案")] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="同时保存审查报告 JSON")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="同时保存审查报告 JSON；--batch 时为汇总表 .xlsx")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="在 JSON 报告中列出从每一条读出的措施及比对的上位法")] = False,
+    decisions: Annotated[Path | None, typer.Option("--decisions", help="审查决定 JSON：采纳、不采纳（附理由）、修改、补充问题")] = None,
+    annotate: Annotated[Path | None, typer.Option("--annotate", help="生成带批注和修订的草案 .docx")] = None,
+    author: Annotated[str | None, typer.Option("--author", help="批注和修订的作者名（默认 法审助手）")] = None,
+    save: Annotated[bool, typer.Option("--save", help="保存本次审查（报告、决定和草案），以后用 fashen review show 编号 打开")] = False,
+    batch: Annotated[bool, typer.Option("--batch", help="批量审查文件夹中的每份文件（或每个案件文件夹），结果写入 Excel")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="批量审查用几个进程")] = 1,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """合法性审查：找出缺失的程序和违法条款，给出位置、依据和修改建议。"""
+    from assistant import cli_review
+    from assistant.review.decisions import decided
     from assistant.review.report import report_to_json_dict, report_to_markdown
 
+    if str(path) in cli_review.SESSION_COMMANDS and not path.exists():
+        return cli_review.session_command(str(path), list(more or []), fmt=fmt.value, annotate=annotate, author=author,
+                                          output=output)
+    if batch:
+        return cli_review.run_batch(path, output, jobs, doc_type, stage)
     materials = [*(material or []), *(more or [])]
     report = _review(path, materials, doc_type, stage, explain)
     _audit_review(report, path, materials, "review")
+    chosen = cli_review.read_decisions_file(decisions, report, _kb().catalog if decisions else None)
+    if chosen is not None:
+        from assistant.audit import record_decisions
+
+        record_decisions(report, chosen, get_settings())
     if output:
         output.write_text(report.model_dump_json(indent=1), encoding="utf-8")
+    files = _review_files(path, materials)
+    if annotate:
+        from assistant.audit import file_inputs
+
+        cli_review.annotate_to(annotate, files[0], files[0].name, report, chosen, author, file_inputs(files))
+    if save:
+        sid = cli_review.save_session(report, files[0] if files else None, files, chosen)
+        err.print(f"已保存审查记录 {sid}（fashen review show {sid}）", markup=False)
     if fmt == Format.json:
-        _emit_json(report_to_json_dict(report))
+        _emit_json(report_to_json_dict(report, chosen))
         return
-    md = report_to_markdown(report)
+    md = report_to_markdown(decided(report, chosen))
     if fmt == Format.md:
         sys.stdout.write(md + "\n")
     else:
@@ -438,31 +465,54 @@ def review_cmd(
         out.print(Markdown(md))
 
 
+def _review_files(path: Path, materials: list[Path]) -> list[Path]:
+    """The draft file first, then the materials, as the review read them."""
+    from assistant.audit import dossier_files
+
+    return [p for p in dossier_files(path, materials) if p.is_file()]
+
+
 @app.command()
 def draft(
-    path: Annotated[Path, typer.Argument(help="案件文件夹、草案文件，或 `fashen review -o` 保存的审查报告 JSON")],
+    path: Annotated[Path, typer.Argument(help="案件文件夹、草案文件、`fashen review -o` 保存的审查报告 JSON，或已保存审查的编号")],
     more: Annotated[list[Path] | None, typer.Argument(help="更多随附材料（也可用 -m 逐个给出）", show_default=False)] = None,
     output: Annotated[Path, typer.Option("-o", "--output", help="输出 .docx 或 .md")] = Path("意见书.docx"),
     material: Annotated[list[Path] | None, typer.Option("-m", "--material", help="随附材料，可重复")] = None,
     doc_type: Annotated[str | None, typer.Option("--type", help="normative | major_decision")] = None,
     stage: Annotated[str | None, typer.Option(help="审核 | 备案")] = None,
     office: Annotated[str | None, typer.Option(help="出具意见的机关，如 青禾县司法局")] = None,
+    decisions: Annotated[Path | None, typer.Option("--decisions", help="审查决定 JSON：意见书只写采纳的问题")] = None,
 ) -> None:
     """起草合法性审查意见书（.docx 或 .md）。"""
     from assistant.drafting.opinion import build_opinion
     from assistant.drafting.writers import to_docx, to_markdown
     from assistant.models import ReviewReport
+    from assistant.review.decisions import decided
 
     materials = [*(material or []), *(more or [])]
+    opinion = session = None
     if path.is_file() and path.suffix.lower() == ".json":
         try:
             report = ReviewReport.model_validate_json(path.read_text(encoding="utf-8"))
         except ValueError as exc:
             raise InputError(f"{path.name} 不是 fashen 保存的审查报告（{str(exc)[:200]}）。请用 `fashen review … -o report.json` 生成。") from exc
+    elif not path.exists() and not materials and re.fullmatch(r"[0-9a-f]{12}", str(path)):
+        from assistant.sessions import session_store
+
+        session = session_store(get_settings()).get(str(path))
+        report, opinion = session.report, session.opinion
     else:
         report = _review(path, materials, doc_type, stage)
-    opinion = build_opinion(report, office=office)
-    _audit_review(report, path, materials, "draft")
+    from assistant import cli_review
+
+    chosen = cli_review.read_decisions_file(decisions, report, _kb().catalog) if decisions else \
+        (session.decisions if session else None)
+    if opinion is None or decisions or office:
+        opinion = build_opinion(report, decisions=chosen, office=office)
+    from assistant.audit import dossier_files, file_inputs, record_review
+
+    inputs = session.inputs if session else file_inputs(dossier_files(path, materials))
+    record_review(decided(report, chosen), get_settings(), inputs, kind="draft")
     suffix = output.suffix.lower()
     if suffix == ".md":
         output.write_text(to_markdown(opinion), encoding="utf-8")
@@ -500,13 +550,21 @@ def ask(
 
 
 @app.command()
-def chat() -> None:
-    """交互式问答（支持追问，如“那规章呢？”“该条第二款呢？”）；输入 exit 或 Ctrl-D 退出。"""
+def chat(
+    export: Annotated[Path | None, typer.Option("--export", help="把本用户的问答记录导出为 .md 或 .docx 后退出")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="删除本用户保存的问答记录后退出")] = False,
+) -> None:
+    """交互式问答（支持追问，如“那规章呢？”“该条第二款呢？”）；输入 exit 或 Ctrl-D 退出。问答按用户保存，可导出。"""
     from assistant.answer import Conversation, stream_ask
     from assistant.answer_render import answer_to_text
+    from assistant.audit import default_user
+    from assistant.sessions import session_store
 
-    kb = _kb()
     settings = get_settings()
+    store, user = session_store(settings), default_user(settings) or "-"
+    if export or clear:
+        return _chat_history(store, user, export, clear)
+    kb = _kb()
     conversation = Conversation()
     out.print("法审助手问答（输入 exit 退出）")
     while True:
@@ -527,9 +585,28 @@ def chat() -> None:
                 final = chunk
         if final is not None:
             _audit_answer(final, settings, kb)
+            store.add_turn(user, final)
         if final is not None and final.unverified:
             sys.stdout.write("\n" + answer_to_text(final).split("\n\n")[-1])
         sys.stdout.write("\n\n")
+
+
+def _chat_history(store, user: str, export: Path | None, clear: bool) -> None:
+    """`fashen chat --export FILE` / `--clear`: the user's saved questions and answers."""
+    from assistant.drafting.transcript import transcript_docx, transcript_markdown
+
+    if export:
+        turns = store.history(user)
+        suffix = export.suffix.lower()
+        if suffix == ".md":
+            export.write_text(transcript_markdown(turns, user), encoding="utf-8")
+        elif suffix == ".docx":
+            transcript_docx(turns, user, export)
+        else:
+            raise InputError(f"问答记录只能导出为 .md 或 .docx（收到 {export.name}）。")
+        out.print(f"已导出 {len(turns)} 条问答：{export}", markup=False)
+    if clear:
+        out.print(f"已删除用户 {user} 的 {store.clear_history(user)} 条问答记录。", markup=False)
 
 
 @app.command("app")

@@ -21,7 +21,7 @@ from assistant.errors import InputError
 audit_app = typer.Typer(no_args_is_help=True, help="审计日志：列出和导出审查、意见书、问答和导入记录。")
 out = Console(emoji=False, highlight=False)  # file names and summaries are data: no emoji codes
 
-KindOpt = Annotated[str | None, typer.Option("--kind", help="只看一类：review | draft | answer | ingest")]
+KindOpt = Annotated[str | None, typer.Option("--kind", help="只看一类：review | draft | decision | annotate | batch | answer | ingest")]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="只看该时间之后的记录，如 2026-05-01")]
 
 
@@ -73,4 +73,5 @@ def audit_export(
     out.print(f"已导出 {n} 条审计记录：{path}", markup=False, highlight=False, soft_wrap=True)
 
 
-_KIND_LABEL = {AuditKind.REVIEW: "审查", AuditKind.DRAFT: "意见书", AuditKind.ANSWER: "问答", AuditKind.INGEST: "导入"}
+_KIND_LABEL = {AuditKind.REVIEW: "审查", AuditKind.DRAFT: "意见书", AuditKind.ANSWER: "问答", AuditKind.INGEST: "导入",
+               AuditKind.DECISION: "审查决定", AuditKind.ANNOTATE: "批注稿", AuditKind.BATCH: "批量审查"}

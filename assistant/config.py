@@ -112,6 +112,7 @@ class AppSettings(Section):
     max_upload_mb: float = Field(20.0, description="largest upload the app accepts")
     download_ttl_s: float = Field(60.0, description="seconds a report or opinion download stays reachable after the click")
     users: dict[str, str] = Field(default_factory=dict, description="optional login: user → sha256 of password")
+    batch_jobs: int = Field(1, ge=1, description="processes a batch review in the app uses")
 
 
 class ApiSettings(Section):

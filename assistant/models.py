@@ -259,6 +259,13 @@ class Basis(BaseModel):
     note: str | None = None
 
 
+class Rewrite(BaseModel):
+    """A concrete rewording of a phrase of the clause: `old` as the draft words it, `new` in its place ("" deletes)."""
+
+    old: str = Field(min_length=1)
+    new: str = ""
+
+
 class Finding(BaseModel):
     """One defect of the draft (or one reminder)."""
 
@@ -273,6 +280,9 @@ class Finding(BaseModel):
     source: str = Field("rule", description="rule:<id> | llm")
     compared_with: list[Basis] = Field(default_factory=list,
                                        description="upper-level articles on the same matter the clause was compared with")
+    trigger: str | None = Field(None, description="the words of the clause the rule matched (where to point, not text "
+                                                  "for the reader)")
+    rewrite: Rewrite | None = Field(None, description="a concrete rewording of a phrase of the clause, where the fix is one")
 
 
 class SetAside(BaseModel):
@@ -284,6 +294,26 @@ class SetAside(BaseModel):
     reason: str
     source: str = ""
     compared_with: list[Basis] = Field(default_factory=list)
+
+
+class CommentPeriod(BaseModel):
+    """The public-comment period the materials show, counted (calendar and working days) against the minimum."""
+
+    start: date
+    end: date
+    days: int
+    workdays: int
+    material: str = Field(description="the material that states it")
+    required: str | None = Field(None, description="the minimum that applies: 30日 | 7个工作日; None when none applies")
+    enough: bool | None = Field(None, description="whether the period meets `required`")
+    holidays_unknown: list[int] = Field(default_factory=list, description="years whose public holidays are not on file")
+
+    def describe(self) -> str:
+        """2026年8月3日至8月12日，共10日（8个工作日）."""
+        end = f"{self.end.month}月{self.end.day}日" if self.end.year == self.start.year else \
+            f"{self.end.year}年{self.end.month}月{self.end.day}日"
+        return (f"{self.start.year}年{self.start.month}月{self.start.day}日至{end}，共{self.days}日"
+                f"（{self.workdays}个工作日）")
 
 
 class ReviewReport(BaseModel):
@@ -308,6 +338,7 @@ class ReviewReport(BaseModel):
     kb_fingerprint: str | None = None
     fashen_version: str | None = Field(__version__, description="fashen version that produced the report")
     review_date: date | None = None
+    comment_period: CommentPeriod | None = Field(None, description="the public-comment period the materials show")
 
 
 class Answer(BaseModel):
@@ -344,11 +375,14 @@ class Opinion(BaseModel):
     """A 合法性审查意见书, editable before export."""
 
     title: str
+    subject: str | None = Field(None, description="the reviewed document's title (the title is built from it and the "
+                                                   "落款 office)")
     doc_number: str = "×司审〔×〕×号"
     addressee: str
     intro: str
     bases: list[str] = Field(default_factory=list)
     process: str
+    procedures: list[str] = Field(default_factory=list, description="the procedure checklist, one line a procedure")
     items: list[OpinionItem] = Field(default_factory=list)
     conclusion: Conclusion
     conclusion_text: str

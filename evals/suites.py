@@ -155,6 +155,8 @@ def real_suites() -> list[Suite]:
                       "../realdocs", lambda root: review.load_labels(REAL_DIR / "realdocs", Path(root))),
         _review_suite("review-real-heldout", "真实规范性文件留出集（20 件，未用于调校；原文与标注见 evals/real/heldout）",
                       str(REAL_DIR / "heldout"), lambda root: review.load_cases(Path(root))),
+        _review_suite("review-real-heldout2", "真实规范性文件第二留出集（20 件，引擎定型后首次运行；evals/real/heldout2）",
+                      str(REAL_DIR / "heldout2"), lambda root: review.load_cases(Path(root))),
         _review_suite("review-reported", "备案审查机关纠正过的问题条款（14 条，官方报告；evals/real/reported）",
                       str(REAL_DIR / "reported"), lambda root: review.load_cases(Path(root))),
     ]

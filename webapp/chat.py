@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from webapp.common import app_user, guard, kb_missing_notice, kb_or_none, settings
+from webapp.common import app_user, guard, kb_missing_notice, kb_or_none, private_download, settings
 from webapp.render import answer_backend_label, citation_cards, instrument_markdown, md_escape
 
 EXAMPLES = ["规范性文件可以设定罚款吗？", "行政处罚法第十六条是怎么规定的？", "重大行政决策草案必须经过哪些程序？"]
@@ -94,10 +94,12 @@ def page() -> None:
     if kb is None:
         kb_missing_notice("问答")
     messages: list[dict[str, Any]] = st.session_state.setdefault("chat_messages", [])
-    if messages and st.button("清空对话", key="chat_clear"):
-        messages.clear()
-        st.session_state.pop("conversation", None)
-        st.rerun()
+    if "chat_loaded" not in st.session_state and history_user():  # this user's saved history, once a session
+        with guard("读取问答记录"):
+            load_history(messages)
+    st.session_state["chat_loaded"] = True
+    if messages:
+        history_bar(messages)
     if not messages:
         st.markdown("例如：" + "　".join(f"「{q}」" for q in EXAMPLES))
 
@@ -135,10 +137,67 @@ def page() -> None:
             from assistant.audit import record_answer
 
             record_answer(answer, settings(), kb=kb, user=app_user())
+            if history_user():
+                _store().add_turn(history_user(), answer)
             render_answer(answer, kb, text_shown=first is None, key=f"m{len(messages)}")
             messages.append({"role": "assistant", "answer": answer})
         if "answer" not in holder:
             messages.append({"role": "assistant", "error": "这次没能回答，请稍后重试或换个问法。"})
+
+
+def _store() -> Any:
+    from assistant.sessions import session_store
+
+    return session_store(settings())
+
+
+def history_user() -> str | None:
+    """Whose history the chat keeps: the logged-in user, else FASHEN_USER. Without either, nobody is known, and the
+    conversation stays in this browser session only (one anonymous visitor never sees another's questions)."""
+    return st.session_state.get("user") or settings().user
+
+
+def load_history(messages: list[dict[str, Any]]) -> None:
+    """Show this user's saved questions and answers; the last one is the context of a follow-up."""
+    turns = _store().history(history_user(), limit=100)
+    for turn in turns:
+        messages += [{"role": "user", "content": turn.question}, {"role": "assistant", "answer": turn.answer}]
+    if turns:
+        _conversation().record(turns[-1].question, turns[-1].question, turns[-1].answer)
+
+
+def _turns(messages: list[dict[str, Any]]) -> list[Any]:
+    """The page's questions and answers (the saved history and this session's), for export."""
+    from assistant.sessions import ChatTurn
+
+    return [ChatTurn(user=app_user(), question=m["answer"].question, answer=m["answer"])
+            for m in messages if m.get("answer") is not None]
+
+
+def history_bar(messages: list[dict[str, Any]]) -> None:
+    """Export the conversation (.md, .docx), or clear it (and the saved history)."""
+    from io import BytesIO
+
+    from assistant.drafting.transcript import transcript_docx, transcript_markdown
+
+    user = app_user()
+    cols = st.columns([2, 2, 1])
+
+    def docx() -> bytes:
+        buf = BytesIO()
+        transcript_docx(_turns(messages), user, buf)
+        return buf.getvalue()
+
+    private_download(cols[0], "导出问答记录（Word）", docx, file_name="问答记录.docx",
+                     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="chat_docx")
+    private_download(cols[1], "导出问答记录（Markdown）", lambda: transcript_markdown(_turns(messages), user),
+                     file_name="问答记录.md", mime="text/markdown", key="chat_md")
+    if cols[2].button("清空对话", key="chat_clear", help="同时删除保存的问答记录"):
+        if history_user():
+            _store().clear_history(history_user())
+        messages.clear()
+        st.session_state.pop("conversation", None)
+        st.rerun()
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:

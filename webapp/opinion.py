@@ -67,11 +67,11 @@ _ITEM_NO = re.compile(r"^（[一二三四五六七八九十百零〇]+）")
 def edit_opinion(op: Any, report: Any) -> Any:
     """Widgets for every part of the opinion; returns the opinion as edited (deleted items left out, the
     remaining ones renumbered)."""
+    from assistant.drafting.opinion import retitle
     from assistant.models import Conclusion
     from assistant.text.numerals import int_to_cn
 
-    with st.expander("标题、文号、抬头与审查过程", expanded=False):
-        title = _field(st.text_input, "标题", "title", op.title)
+    with st.expander("文号、抬头与审查过程（标题中的机关随落款）", expanded=False):
         doc_number = _field(st.text_input, "文号", "doc_number", op.doc_number)
         addressee = _field(st.text_input, "主送（送审单位）", "addressee", op.addressee)
         intro = _field(st.text_area, "开头", "intro", op.intro, height=90)
@@ -114,13 +114,13 @@ def edit_opinion(op: Any, report: Any) -> Any:
     with c2:
         date = _field(st.date_input, "日期", "date", op.date)
 
-    return op.model_copy(update={
-        "title": title, "doc_number": doc_number, "addressee": addressee, "intro": intro,
+    return retitle(op.model_copy(update={
+        "doc_number": doc_number, "addressee": addressee, "intro": intro,
         "bases": [b.strip("《》 ") for b in bases.splitlines() if b.strip()], "process": process, "items": items,
         "conclusion": Conclusion(conclusion), "conclusion_text": conclusion_text,
         "reminders": [r.strip() for r in reminders.splitlines() if r.strip()],
         "signature": signature, "date": date,
-    })
+    }))
 
 
 def page() -> None:
@@ -134,38 +134,46 @@ def page() -> None:
         up = st.file_uploader("完整审查报告（JSON）", type=["json"], key="opinion_report_file")
         if up is not None and st.button("载入", key="opinion_load"):
             with guard("载入审查报告"):
+                from webapp.workflow import start_session
+
                 report = _load_report(up.getvalue())
-                st.session_state["review"] = state = {"report": report, "draft_text": ""}
                 st.session_state.pop("opinion", None)
                 st.session_state.pop("opinion_edited", None)
+                start_session(report, "", None, [])
+                state = st.session_state["review"]
     if not state:
         st.info("还没有审查结果。请先在「审查」页上传草案并审查，或在上方载入保存的审查报告。", icon=":material/info:")
         st.page_link("webapp/review.py", label="前往「审查」页", icon=":material/plagiarism:")
         return
+    from assistant.review.decisions import Decisions, decided
+
     report = state["report"]
-    st.markdown(f"审查对象：《{md_escape(report.title)}》　·　发现问题 {len(report.findings)} 个")
+    decisions = state.setdefault("decisions", Decisions())
+    kept = decided(report, decisions)
+    st.markdown(f"审查对象：《{md_escape(report.title)}》　·　发现问题 {len(report.findings)} 个，"
+                f"按审查决定写入意见书 {len(kept.findings)} 个（在「审查」页的“审查决定”中采纳、不采纳或补充）")
 
     c1, c2, c3 = st.columns(3)
     office = c1.text_input("出具意见的机关（留空按制定机关推断）", key="opinion_office")
     submitter = c2.text_input("主送单位（留空为制定机关）", key="opinion_submitter")
-    day = c3.date_input("意见书日期", report.review_date or dt.date.today(), key="opinion_day")
+    day = c3.date_input("意见书日期", dt.date.today(), key="opinion_day")
     label = "重新生成意见书" if st.session_state.get("opinion") else "生成意见书"
     if st.button(label, type="primary", key="opinion_build"):
         with guard("生成意见书"):
-            st.session_state["opinion"] = build_opinion(report, office=office.strip() or None, date=day,
-                                                        submitter=submitter.strip() or None)
+            st.session_state["opinion"] = build_opinion(report, decisions=decisions, office=office.strip() or None,
+                                                        date=day, submitter=submitter.strip() or None)
             st.session_state["opinion_ver"] = st.session_state.get("opinion_ver", 0) + 1
             st.session_state["opinion_edits"] = {}
             from assistant.audit import record_review
 
-            record_review(report, settings(), kind="draft", user=app_user())
+            record_review(kept, settings(), kind="draft", user=app_user())
     op = st.session_state.get("opinion")
     if op is None:
         return
 
     st.success(f"已生成意见书：审查结论「{op.conclusion.value}」，审查意见 {len(op.items)} 条。可在下方修改后下载。", icon=":material/check_circle:")
     with guard("编辑意见书"):
-        edited = edit_opinion(op, report)
+        edited = edit_opinion(op, kept)
         st.session_state["opinion_edited"] = edited
         md = to_markdown(edited)
 
@@ -175,6 +183,11 @@ def page() -> None:
             return buf.getvalue()
 
         stem = re.sub(r"[\\/:*?\"<>|\s]+", "_", report.title)[:60] or "意见书"
+        if state.get("session_id") and st.button("保存到审查记录", key="opinion_save"):
+            from webapp.workflow import save_state
+
+            save_state(state, opinion=edited)
+            st.success("意见书已保存到审查记录，以后可在「审查」页的“我的审查记录”中打开继续编辑。", icon=":material/save:")
         st.markdown("#### 下载")
         d1, d2 = st.columns(2)
         private_download(d1, "下载意见书（Word .docx）", docx_bytes, file_name=f"{stem}-合法性审查意见书.docx",

@@ -18,14 +18,6 @@ from assistant.text.numerals import int_to_cn
 VERIFIED = ":green[:material/verified: 已核实]"
 UNVERIFIED = ":orange[:material/help: 未核实]"
 SEVERITY_LABEL = {Severity.ERROR: "严重", Severity.WARNING: "提示", Severity.REMINDER: "提醒"}
-# The material kinds (knowledge_base/rules/materials.yaml) that show each procedure was followed.
-PROCEDURE_KINDS = {
-    "P.DRAFT_NOTE": ["draft_note"], "P.PUBLIC_COMMENT": ["comment_report"],
-    "P.PUBLIC_PARTICIPATION": ["comment_report"],
-    "P.FAIR_COMPETITION": ["fair_competition"], "P.EXPERT": ["expert"], "P.RISK": ["risk"], "P.HEARING": ["hearing"],
-    "P.LEGALITY_REVIEW": ["legality_review"], "P.COLLECTIVE": ["collective"],
-}
-
 STYLE = """
 <style>
 .fs-draft{font-size:15px;line-height:1.8;white-space:pre-wrap;word-break:break-word}
@@ -230,29 +222,13 @@ def findings_html(numbered: Sequence[tuple[int, Finding]], clause_locations: Ite
 
 
 def procedure_checklist(report: ReviewReport) -> list[dict[str, Any]]:
-    """One row per procedure the review checked (the report says which): done (no finding) or missing (its
-    findings), with the materials that show it."""
-    by_code: dict[str, list[Finding]] = {}
-    for f in report.findings:
-        if f.code.startswith("P."):
-            by_code.setdefault(f.code, []).append(f)
-    codes = [*report.procedures, *(c for c in by_code if c not in report.procedures)]
-    rows = []
-    for code in codes:
-        found = by_code.get(code, [])
-        label = code_label(code)
-        kinds = set(PROCEDURE_KINDS.get(code, []))
-        shown = [m.name for m in report.materials if not m.error and kinds & set(m.kinds)]
-        rows.append({
-            "程序": label,
-            "状态": "✗ 缺失或有缺陷" if found else "✓ 已履行或不适用",
-            "说明": "；".join(f.title + (f"：{f.explanation}" if f.explanation else "") for f in found)
-                    or "材料未显示问题",
-            "相关材料": "、".join(shown),
-            "代码": code,
-            "ok": not found,
-        })
-    return rows
+    """One row per procedure the review checked (assistant.review.checklist): done (no finding) or missing (its
+    findings), the materials that show it and, for public comment, the period counted."""
+    from assistant.review.checklist import procedure_checklist as rows
+
+    return [{"程序": row.label, "状态": "✓ 已履行或不适用" if row.ok else "✗ 缺失或有缺陷", "说明": row.note,
+             "相关材料": "、".join(row.materials), "期间": row.period or "", "代码": row.code, "ok": row.ok}
+            for row in rows(report)]
 
 
 def materials_rows(report: ReviewReport) -> list[dict[str, str]]:

@@ -13,10 +13,12 @@ from webapp.common import (
     DOC_TYPES, app_user, guard, kb_or_none, max_upload_mb, private_download, refuse_oversized, rules_for,
     save_uploads, settings, uploader_limit,
 )
+from webapp.batch import batch_page
 from webapp.render import (
     SEVERITY_LABEL, code_label, draft_html, filter_findings, findings_html, findings_rows,
     materials_rows, md_escape, procedure_checklist, severity_label,
 )
+from webapp.workflow import annotated_download, decisions_tab, sessions_panel, start_session
 
 TYPE_CHOICES = {"自动判断": None, "行政规范性文件": "normative", "重大行政决策": "major_decision"}
 _DRAFT_NAME = re.compile(r"草案|送审稿|征求意见稿|代拟稿|讨论稿|draft", re.I)
@@ -70,10 +72,10 @@ def run_review(files: list[Any], draft_index: int, doc_type: str | None, stage: 
         record_review(report, settings(), file_inputs([draft, *materials]), user=app_user())
         bar.progress(1.0, text="完成")
         status.update(label=f"审查完成：发现 {len(report.findings)} 个问题", state="complete", expanded=False)
-    st.session_state["review"] = {"report": report, "draft_text": dossier.draft_text}
     # An opinion belongs to the review it came from; filters belong to the old findings.
     for key in ("opinion", "opinion_edited", "opinion_edits", "review_filter_codes", "review_filter_sev"):
         st.session_state.pop(key, None)
+    start_session(report, dossier.draft_text, draft, materials)
 
 
 def _retype(label: str) -> None:
@@ -83,8 +85,10 @@ def _retype(label: str) -> None:
 
 def show_results(state: dict[str, Any]) -> None:
     from assistant.models import Severity
+    from assistant.review.decisions import Decisions
 
     report = state["report"]
+    state.setdefault("decisions", Decisions())
     st.divider()
     dtype = report.doc_type.label
     st.subheader(f"《{md_escape(report.title)}》")
@@ -127,8 +131,8 @@ def show_results(state: dict[str, Any]) -> None:
                                 placeholder="全部")
     shown = filter_findings(findings, chosen_codes, chosen_sev)
 
-    tabs = st.tabs([":material/description: 标注草案", ":material/table: 问题表", ":material/checklist: 程序与材料",
-                    ":material/download: 下载报告"])
+    tabs = st.tabs([":material/description: 标注草案", ":material/table: 问题表", ":material/gavel: 审查决定",
+                    ":material/checklist: 程序与材料", ":material/download: 下载报告"])
     with tabs[0]:
         st.caption("点击左侧问题跳到草案中的条款；点击条款上的标签回到问题。")
         left, right = st.columns([2, 3])
@@ -143,11 +147,14 @@ def show_results(state: dict[str, Any]) -> None:
                      column_config={"原文": st.column_config.TextColumn(width="large"),
                                     "修改建议": st.column_config.TextColumn(width="large")})
     with tabs[2]:
+        decisions_tab(state)
+    with tabs[3]:
         st.markdown("**程序履行情况**")
         for row in procedure_checklist(report):
             mark = ":green[:material/check_box:]" if row["ok"] else ":red[:material/disabled_by_default:]"
             mats = f"　（材料：{md_escape(row['相关材料'])}）" if row["相关材料"] else ""
-            st.markdown(f"{mark} **{row['程序']}** `{row['代码']}` — {md_escape(row['说明'])}{mats}")
+            period = f"　公开征求意见期间：{md_escape(row['期间'])}" if row["期间"] else ""
+            st.markdown(f"{mark} **{row['程序']}** `{row['代码']}` — {md_escape(row['说明'])}{period}{mats}")
         st.markdown("**送审材料**")
         if report.materials:
             st.dataframe(materials_rows(report), hide_index=True, width="stretch")
@@ -157,28 +164,39 @@ def show_results(state: dict[str, Any]) -> None:
             st.markdown("**出台后提醒**")
             for r in report.reminders:
                 st.markdown(f"- {md_escape(r.title)}：{md_escape(r.explanation)}")
-    with tabs[3]:
+    with tabs[4]:
+        from assistant.review.decisions import decided
         from assistant.review.report import report_to_json_dict, report_to_markdown
 
         stem = re.sub(r"[\\/:*?\"<>|\s]+", "_", report.title)[:60] or "审查报告"
-        c = st.columns(3)
-        private_download(c[0], "下载审查报告（JSON）",
-                         lambda: json.dumps(report_to_json_dict(report), ensure_ascii=False, indent=1),
+        decisions = state["decisions"]
+        c = st.columns(2)
+        annotated_download(c[0], state, stem)
+        private_download(c[1], "下载审查报告（JSON）",
+                         lambda: json.dumps(report_to_json_dict(report, decisions), ensure_ascii=False, indent=1),
                          file_name=f"{stem}-审查报告.json", mime="application/json", key="dl_review_json")
-        private_download(c[1], "下载审查报告（Markdown）", lambda: report_to_markdown(report),
+        c = st.columns(2)
+        private_download(c[0], "下载审查报告（Markdown）", lambda: report_to_markdown(decided(report, decisions)),
                          file_name=f"{stem}-审查报告.md", mime="text/markdown", key="dl_review_md")
-        private_download(c[2], "下载完整报告（可在意见书页载入）", lambda: report.model_dump_json(indent=1),
+        private_download(c[1], "下载完整报告（可在意见书页载入）", lambda: report.model_dump_json(indent=1),
                          file_name=f"{stem}-review.json", mime="application/json", key="dl_review_full")
     st.page_link("webapp/opinion.py", label="根据审查结果起草合法性审查意见书", icon=":material/edit_document:")
 
 
 def page() -> None:
     st.title("合法性审查")
-    st.caption("上传草案及其随附材料（起草说明、征求意见情况、公平竞争审查、合法性审核意见、会议纪要等），"
-               "系统逐条审查内容、逐项核对程序，并给出位置、依据和修改建议。")
     if kb_or_none() is None:
         st.warning("知识库尚未建立：仍可审查，但法律依据和草案中的引用无法逐条核实。可到「知识库」页建立。",
                    icon=":material/library_books:")
+    mode = st.segmented_control("审查方式", ["单件审查", "批量备案审查"], default="单件审查", key="review_mode",
+                                label_visibility="collapsed")
+    if mode == "批量备案审查":
+        batch_page()
+        return
+    st.caption("上传草案及其随附材料（起草说明、征求意见情况、公平竞争审查、合法性审核意见、会议纪要等），"
+               "系统逐条审查内容、逐项核对程序，并给出位置、依据和修改建议；逐条作出审查决定后，意见书和批注稿随之生成。")
+    with guard("读取审查记录"):
+        sessions_panel()
     limit = max_upload_mb()
     files = st.file_uploader(f"上传草案及随附材料（可一次选多个文件；.docx .pdf .txt .md；每个不超过 {limit:g} MB）",
                              type=DOC_TYPES, accept_multiple_files=True, key="review_files",

@@ -357,7 +357,7 @@ def _check_zip(data: bytes, name: str, max_chars: int) -> None:
         raise _fail(name, "Word 文档已损坏，无法读取", _DOCX_FIX) from exc
 
 
-def _inside_skipped(el, stop) -> bool:
+def inside_skipped(el, stop) -> bool:
     """Whether `el` lies in a deletion, text box or fallback copy below `stop`."""
     parent = el.getparent()
     while parent is not None and parent is not stop:
@@ -371,7 +371,7 @@ def _skipped(el, paragraph) -> bool:
     parent = el.getparent()
     if parent is None or parent.tag != W_R:  # w:tab also defines tab stops in w:pPr
         return True
-    return _inside_skipped(el, paragraph)
+    return inside_skipped(el, paragraph)
 
 
 def _paragraph_text(p) -> str:
@@ -391,7 +391,7 @@ def _table_rows(tbl) -> list[str]:
     rows = []
     for tr in tbl.iterchildren(W_TR):
         # A cell's paragraphs (nested tables' too) make one cell; text boxes stay out as in the body.
-        cells = [" ".join(t for p in tc.iter(W_P) if not _inside_skipped(p, tc) and (t := _paragraph_text(p).strip()))
+        cells = [" ".join(t for p in tc.iter(W_P) if not inside_skipped(p, tc) and (t := _paragraph_text(p).strip()))
                  for tc in tr.iterchildren(W_TC)]
         if any(cells):
             rows.append(" | ".join(cells))

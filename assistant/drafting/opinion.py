@@ -15,7 +15,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from assistant.config import KNOWLEDGE_BASE_DIR
 from assistant.errors import ConfigError
 from assistant.models import Basis, Conclusion, Finding, Opinion, OpinionItem, ReviewReport, Severity, Stage
+from assistant.review.checklist import procedure_checklist
+from assistant.review.decisions import Decisions, decided
 from assistant.text.numerals import int_to_cn, parse_article_label
+from assistant.text.typography import in_title_marks
 
 TEMPLATE_PATH = KNOWLEDGE_BASE_DIR / "templates" / "opinion.yaml"
 
@@ -49,6 +52,14 @@ class _Sections(_Strict):
     reminders: str
 
 
+class _Checklist(_Strict):
+    lead: str
+    done: str
+    done_with: str
+    line: str
+    period_line: str
+
+
 class _Unlawful(_Strict):
     codes: list[str]
     min_findings: int
@@ -66,6 +77,7 @@ class OpinionTemplate(_Strict):
     intro: dict[Stage, _WithOrWithout]
     process: _Process
     bases_sentence: str
+    checklist: _Checklist
     sections: _Sections
     item_heading: str
     item_heading_no_location: str
@@ -95,6 +107,9 @@ _ALLOWED: dict[str, set[str]] = {
     "process.with_materials": {"materials"},
     "process.unreadable": {"files"},
     "bases_sentence": {"bases"},
+    "checklist.done_with": {"materials"},
+    "checklist.line": {"label", "status"},
+    "checklist.period_line": {"label", "period", "status"},
     "item_heading": {"n", "location", "title"},
     "item_heading_no_location": {"n", "title"},
     "procedure_heading": {"n"},
@@ -263,20 +278,48 @@ def decide_conclusion(report: ReviewReport, template: OpinionTemplate | None = N
     return Conclusion.LAWFUL_AFTER_CHANGES
 
 
+def checklist_lines(report: ReviewReport, template: OpinionTemplate | None = None) -> list[str]:
+    """The procedure checklist as sentences: 起草说明：已履行（见《起草说明》）; public comment with its period counted."""
+    t = (template or load_opinion_template()).checklist
+    lines = []
+    for row in procedure_checklist(report):
+        if row.ok:
+            materials = "".join(in_title_marks(m) for m in row.materials)
+            status = t.done_with.format(materials=materials) if materials else t.done
+        else:
+            status = "；".join(f.title.rstrip("。") for f in row.findings)
+        line = t.period_line.format(label=row.label, period=row.period, status=status) if row.period else \
+            t.line.format(label=row.label, status=status)
+        lines.append(line + "。")
+    return lines
+
+
+def retitle(opinion: Opinion, template: OpinionTemplate | None = None) -> Opinion:
+    """The opinion with its title rebuilt from its 落款 office, so that the two always name the same office."""
+    if not opinion.subject:
+        return opinion
+    t = template or load_opinion_template()
+    return opinion.model_copy(update={"title": t.title.format(office=opinion.signature.strip(), title=opinion.subject)})
+
+
 def build_opinion(
     report: ReviewReport,
     *,
+    decisions: Decisions | None = None,
     office: str | None = None,
     date: Date | None = None,
     submitter: str | None = None,
     received: Date | None = None,
 ) -> Opinion:
-    """The 意见书 for a review: items per content finding by location, procedures together, conclusion, reminders."""
+    """The 意见书 for a review as the reviewer decided it (rejected findings out, edits in, added ones too): items per
+    content finding by location, procedures together, the checklist, conclusion and 审查依据 from the kept findings,
+    dated today unless `date` is given."""
     t = load_opinion_template()
+    report = decided(report, decisions)
     office = office or derive_office(report.issuer, report.stage, t)
-    day = date or report.review_date or Date.today()
+    day = date or Date.today()
     materials = _material_names(report)
-    joined = "、".join(materials)
+    joined = "".join(in_title_marks(m) for m in materials)
 
     intro_t = t.intro[report.stage]
     intro = (intro_t.with_materials if materials else intro_t.without_materials).format(
@@ -301,13 +344,16 @@ def build_opinion(
     reminders = [
         r.title + (f"（{'；'.join(format_basis(b, t) for b in r.basis)}）" if r.basis else "") for r in report.reminders
     ]
+    checklist = checklist_lines(report, t)
     return Opinion(
         title=t.title.format(office=office, title=report.title),
+        subject=report.title,
         doc_number=t.doc_number.format(year=day.year),
         addressee=submitter or report.issuer or t.addressee_unknown,
         intro=intro,
         bases=bases,
-        process=process,
+        process=process + (t.checklist.lead if checklist else ""),
+        procedures=checklist,
         items=items,
         conclusion=conclusion,
         conclusion_text=conclusion_text,

@@ -20,6 +20,7 @@ from lxml import etree
 from assistant.drafting.opinion import OpinionTemplate, format_basis, format_date, load_opinion_template
 from assistant.models import Opinion, OpinionItem
 from assistant.text.numerals import int_to_cn
+from assistant.text.typography import in_title_marks, tidy
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def _item_paragraphs(item: OpinionItem, t: OpinionTemplate) -> list[str]:
         paragraphs.append(t.basis_label + "；".join(format_basis(b, t) for b in item.basis) + "。")
     if item.suggestion:
         paragraphs.append(_sentence(t.suggestion_label + item.suggestion))
-    return [p for p in paragraphs if p.strip()]
+    return [tidy(p) for p in paragraphs if p.strip()]
 
 
 def provenance_line(opinion: Opinion, t: OpinionTemplate) -> str:
@@ -88,7 +89,7 @@ def provenance_line(opinion: Opinion, t: OpinionTemplate) -> str:
 
 
 def _bases_text(opinion: Opinion, t: OpinionTemplate) -> str:
-    return t.bases_sentence.format(bases="".join(f"《{b}》" for b in opinion.bases))
+    return tidy(t.bases_sentence.format(bases="".join(in_title_marks(b) for b in opinion.bases)))
 
 
 def _conclusion_text(opinion: Opinion, t: OpinionTemplate) -> str:
@@ -98,24 +99,25 @@ def _conclusion_text(opinion: Opinion, t: OpinionTemplate) -> str:
 def to_markdown(opinion: Opinion) -> str:
     """The opinion as Markdown: title, 文号, addressee, numbered sections, items as ### headings, 落款."""
     t = load_opinion_template()
-    out = [f"# {opinion.title}", "", opinion.doc_number, "", f"{opinion.addressee}：", "", opinion.intro, ""]
+    out = [f"# {tidy(opinion.title)}", "", opinion.doc_number, "", f"{tidy(opinion.addressee)}：", "", tidy(opinion.intro), ""]
     for key, heading in _sections(opinion, t):
         out += [f"## {heading}", ""]
         if key == "bases":
             out += [_bases_text(opinion, t), ""]
         elif key == "process":
-            out += [opinion.process, ""]
+            out += [tidy(opinion.process), ""]
+            out += [f"{i}. {tidy(line)}" for i, line in enumerate(opinion.procedures, 1)] + ([""] if opinion.procedures else [])
         elif key == "items":
             for item in opinion.items:
-                out += [f"### {item.heading}", ""]
+                out += [f"### {tidy(item.heading)}", ""]
                 for p in _item_paragraphs(item, t):
                     out += [p, ""]
         elif key == "conclusion":
-            out += [_conclusion_text(opinion, t), ""]
+            out += [tidy(_conclusion_text(opinion, t)), ""]
         elif key == "reminders":
-            out += [f"{i}. {_sentence(r)}" for i, r in enumerate(opinion.reminders, 1)] + [""]
+            out += [f"{i}. {tidy(_sentence(r))}" for i, r in enumerate(opinion.reminders, 1)] + [""]
     # Markdown has no right alignment; the 落款 goes last, as on paper.
-    out += [opinion.signature, "", format_date(opinion.date), ""]
+    out += [tidy(opinion.signature), "", format_date(opinion.date), ""]
     out += ["---", "", f"<small>{provenance_line(opinion, t)}</small>", ""]
     return "\n".join(out)
 
@@ -231,7 +233,18 @@ def _page_setup(doc: DocxDocument, provenance: str | None = None) -> None:
         run.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
 
 
-def _para(doc: DocxDocument, text: str, *, style: str = "Normal", font: Font = BODY, align=None, indent: bool = True) -> Paragraph:
+def blank_document(provenance: str | None = None) -> DocxDocument:
+    """An empty A4 document in the offices' layout: 仿宋 body, 黑体/楷体 headings, page numbers, font fallbacks."""
+    doc = Document()
+    _restyle(doc)
+    _add_font_fallbacks(doc)
+    _page_setup(doc, provenance)
+    return doc
+
+
+def new_paragraph(doc: DocxDocument, text: str, *, style: str = "Normal", font: Font = BODY, align=None,
+                  indent: bool = True) -> Paragraph:
+    """A paragraph of one run in `font`, indented two characters unless `indent` is False."""
     p = doc.add_paragraph(style=style)
     if align is not None:
         p.alignment = align
@@ -244,35 +257,34 @@ def _para(doc: DocxDocument, text: str, *, style: str = "Normal", font: Font = B
 def build_docx(opinion: Opinion) -> DocxDocument:
     """The opinion as a python-docx Document (A4, office fonts, Heading 1/2 for navigation, page numbers)."""
     t = load_opinion_template()
-    doc = Document()
-    _restyle(doc)
-    _add_font_fallbacks(doc)
-    _page_setup(doc, provenance_line(opinion, t))
+    doc = blank_document(provenance_line(opinion, t))
 
-    _para(doc, opinion.title, font=TITLE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _para(doc, opinion.doc_number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _para(doc, "", indent=False)
-    _para(doc, f"{opinion.addressee}：", indent=False)  # 主送机关 starts at the margin
-    _para(doc, opinion.intro)
+    new_paragraph(doc, tidy(opinion.title), font=TITLE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    new_paragraph(doc, opinion.doc_number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    new_paragraph(doc, "", indent=False)
+    new_paragraph(doc, f"{tidy(opinion.addressee)}：", indent=False)  # 主送机关 starts at the margin
+    new_paragraph(doc, tidy(opinion.intro))
     for key, heading in _sections(opinion, t):
-        _para(doc, heading, style="Heading 1", font=HEADING1)
+        new_paragraph(doc, heading, style="Heading 1", font=HEADING1)
         if key == "bases":
-            _para(doc, _bases_text(opinion, t))
+            new_paragraph(doc, _bases_text(opinion, t))
         elif key == "process":
-            _para(doc, opinion.process)
+            new_paragraph(doc, tidy(opinion.process))
+            for i, line in enumerate(opinion.procedures, 1):
+                new_paragraph(doc, f"{i}．{tidy(line)}")
         elif key == "items":
             for item in opinion.items:
-                _para(doc, item.heading, style="Heading 2", font=HEADING2)
+                new_paragraph(doc, tidy(item.heading), style="Heading 2", font=HEADING2)
                 for text in _item_paragraphs(item, t):
-                    _para(doc, text)
+                    new_paragraph(doc, text)
         elif key == "conclusion":
-            _para(doc, _conclusion_text(opinion, t))
+            new_paragraph(doc, tidy(_conclusion_text(opinion, t)))
         elif key == "reminders":
             for i, r in enumerate(opinion.reminders, 1):
-                _para(doc, f"{i}．{_sentence(r)}")
-    _para(doc, "", indent=False)
-    _para(doc, opinion.signature, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    _para(doc, format_date(opinion.date), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+                new_paragraph(doc, f"{i}．{tidy(_sentence(r))}")
+    new_paragraph(doc, "", indent=False)
+    new_paragraph(doc, tidy(opinion.signature), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    new_paragraph(doc, format_date(opinion.date), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     return doc
 
 

@@ -16,6 +16,7 @@ from assistant.kb.catalog import Catalog
 from assistant.kb.powers import table_for_catalog
 from assistant.models import Clause, DocType, Dossier, Finding, ReviewReport, Stage
 from assistant.review.checks.patterns import PatternParams
+from assistant.review.checks.public_comment import comment_period
 from assistant.review.checks.registry import CHECKS
 from assistant.review.clauses import split_clauses
 from assistant.review.codes import INDEPENDENT_PAIR, PRECEDENCE, PROCEDURE
@@ -137,7 +138,7 @@ def review(dossier: Dossier, *, catalog: Catalog | None = None, rules: RuleSet |
                          f"{settings.review.max_clauses:,} 条（段）的上限（设置 review.max_clauses）。请拆分后分别审查。")
     ctx = ReviewContext.build(dossier, catalog, clauses=clauses, settings=settings)
     # the reading of each clause's measures vets what the phrase rules found (measures.py)
-    content, set_aside = vet_findings(run_content(rules.rules, ctx),
+    content, set_aside = vet_findings(run_content(rules.rules, ctx), issuer_kind=ctx.issuer_kind,
                                       owner=owner_posture(dossier.title, dossier.draft_text),
                                       table=table_for_catalog(catalog) if catalog is not None else None)
     if search is not None:
@@ -151,4 +152,5 @@ def review(dossier: Dossier, *, catalog: Catalog | None = None, rules: RuleSet |
         findings=[*procedure, *content], reminders=reminders, set_aside=set_aside, unreadable=list(dossier.unreadable),
         notices=notices,
         kb_fingerprint=catalog.fingerprint() if catalog is not None else None, review_date=ctx.review_date,
+        comment_period=comment_period(facts),
     )

@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 from assistant.config import KNOWLEDGE_BASE_DIR
 from assistant.kb.powers import PowerTable, fee_in_law, licence_in_law
 from assistant.models import Basis, Finding, SetAside
+from assistant.review.issuer import IssuerKind
 
 MEASURES_FILE = KNOWLEDGE_BASE_DIR / "lexicon" / "measures.yaml"
 
@@ -247,7 +248,20 @@ def _vet_licence(reading: Reading, owner: bool) -> str | None:
     return None
 
 
-def vet_findings(findings: list[Finding], *, owner: bool = False,
+# A town's body named as granting (镇规建办审核, 街道…审批), or a town's own document that names no other grantor and
+# no law: the licence the law gives to a county department is then the town's own.
+_TOWN_BODY = re.compile(r"(?:[镇乡]|街道)(?:人民政府|政府|办事处)?[\u4e00-\u9fa5]{0,8}?(?:办|中心|所|站|部门|队|领导)")
+_OTHER_GRANTOR = re.compile(r"依法|依照|按照[^。；，]{0,12}规定|县级|区级|市级|(?:县|区|市)[\u4e00-\u9fa5]{0,10}(?:局|委|部门|人民政府)")
+
+
+def town_grants(text: str, issuer_kind: IssuerKind | None) -> bool:
+    """Whether the licence a sentence requires is granted by a town's body."""
+    if _TOWN_BODY.search(text):
+        return True
+    return issuer_kind == IssuerKind.TOWN and not _OTHER_GRANTOR.search(text)
+
+
+def vet_findings(findings: list[Finding], *, owner: bool = False, issuer_kind: IssuerKind | None = None,
                  table: PowerTable | None = None) -> tuple[list[Finding], list[SetAside]]:
     """Keep the content findings whose sentence, read as measures, bears them out; set the others aside. With the
     competence table, a licence the sentence names that the law itself sets is a restatement (compared with the
@@ -269,7 +283,9 @@ def vet_findings(findings: list[Finding], *, owner: bool = False,
                 compared = [Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)]
         if reason is None and f.code == "C.LICENSE" and table is not None:
             row = licence_in_law(f.evidence, table)
-            if row is not None and not any(a.kind == PartyKind.INTERNAL for a in reading.approvals):
+            # a town granting a licence the law gives to a higher authority restates nothing: the finding stands
+            town = row is not None and row.tier != "town" and town_grants(f.evidence, issuer_kind)
+            if row is not None and not town and not any(a.kind == PartyKind.INTERNAL for a in reading.approvals):
                 reason = f"所称许可由{row.citation}设定（“{row.sentence}”），本条是对法定许可的重申，不是新设许可"
                 compared = [Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)]
         if reason is None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from assistant.config import Settings, get_settings
 from assistant.errors import InputError
 from assistant.kb.base import KnowledgeBase
+from assistant.kb.fusion import SearchMode
 from assistant.llm.providers import Provider
 from assistant.models import DocType, Dossier, ReviewReport, Stage
 from assistant.review.dossier import load_case, load_files
@@ -44,7 +45,8 @@ def run_review(source: Dossier | Path, materials: Sequence[Path] = (), *, kb: Kn
     dossier = source if isinstance(source, Dossier) else read_dossier(
         source, materials, doc_type=doc_type, stage=stage, issuer=issuer, title=title)
     catalog = kb.catalog if kb is not None else None
-    search = (lambda q, k: kb.search(q, k=k)) if kb is not None else None
+    # lexical retrieval: a restatement shares the law's words, and no embedding model is loaded for a review
+    search = (lambda q, k: kb.search(q, k=k, mode=SearchMode.LEXICAL)) if kb is not None else None
     report = review(dossier, catalog=catalog, rules=rules, settings=settings, search=search)
     report = augment(report, dossier.draft_text, settings, catalog, provider=llm)
     if explain:

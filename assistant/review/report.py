@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.models import Basis, Finding, ReviewReport, Severity
+from assistant.review.decisions import Decisions, decision_counts, decision_rows
 from assistant.review.materials import kind_label
 from assistant.text.numerals import int_to_cn
 
@@ -21,15 +22,20 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
     return {"code": f.code, "location": f.location, "severity": f.severity.value, "title": f.title,
             "evidence": f.evidence, "basis": [_basis_dict(b) for b in f.basis], "suggestion": f.suggestion,
             "source": f.source, "explanation": f.explanation,
-            "compared_with": [_basis_dict(b) for b in f.compared_with]}
+            "compared_with": [_basis_dict(b) for b in f.compared_with], "trigger": f.trigger,
+            "rewrite": f.rewrite.model_dump() if f.rewrite else None}
 
 
-def report_to_json_dict(report: ReviewReport) -> dict[str, Any]:
-    """The `fashen review --format json` object (DESIGN §5), plus stage, issuer, materials and notices."""
+def report_to_json_dict(report: ReviewReport, decisions: Decisions | None = None) -> dict[str, Any]:
+    """The `fashen review --format json` object (DESIGN §5), plus stage, issuer, materials and notices; each finding
+    with its id and the reviewer's decision (pending without one), the findings added by hand among them."""
+    findings = [*report.findings, *(decisions.added if decisions else [])]
+    rows = decision_rows(report, decisions)
     return {
         "doc_type": report.doc_type.value,
         "title": report.title,
-        "findings": [_finding_dict(f) for f in report.findings],
+        "findings": [_finding_dict(f) | row for f, row in zip(findings, rows)],
+        "decisions": decision_counts(report, decisions),
         "reminders": [_finding_dict(f) for f in report.reminders],
         "set_aside": [s.model_dump() for s in report.set_aside],
         "doc_type_detected": report.doc_type_detected,
@@ -40,6 +46,7 @@ def report_to_json_dict(report: ReviewReport) -> dict[str, Any]:
         "materials": [{"name": m.name, "kinds": list(m.kinds), "error": m.error} for m in report.materials],
         "unreadable": list(report.unreadable),
         "notices": list(report.notices),
+        "comment_period": report.comment_period.model_dump(mode="json") if report.comment_period else None,
         "kb_fingerprint": report.kb_fingerprint,
         "fashen_version": report.fashen_version,
         **({"measures": report.measures} if report.measures else {}),

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from assistant.models import Basis, DocType, Dossier, Material, Severity, Stage
+from assistant.text.typography import tidy
+
+# Text a reader sees, as written in the rule files: YAML's folded lines leave a space at each line end, and authors
+# type straight quotes; both are set right once, when the catalog loads.
+Prose = Annotated[str, AfterValidator(tidy)]
 
 
 class CheckKind(StrEnum):
@@ -76,15 +81,15 @@ class Rule(BaseModel):
 
     id: str
     code: str
-    title: str
+    title: Prose
     severity: Severity = Severity.ERROR
     applies_to: list[DocType] = Field(default_factory=lambda: list(DocType))
     stages: list[Stage] = Field(default_factory=lambda: list(Stage))
     check: str
     params: dict[str, Any] = Field(default_factory=dict)
     basis: list[RuleBasis] = Field(default_factory=list)
-    message: str
-    suggestion: str | None = None
+    message: Prose
+    suggestion: Prose | None = None
     examples: Examples = Field(default_factory=Examples)
     # Set by the catalog loader: the check's kind, the params validated by the check's model, the verified bases.
     kind: CheckKind | None = Field(None, exclude=True)

@@ -64,10 +64,14 @@ def use_home(monkeypatch, home: Path) -> None:
 
 
 @pytest.fixture
-def kb_home(small_kb, small_settings, monkeypatch) -> Path:
-    """The session's small knowledge base (read-only for tests: never ingest into it)."""
-    use_home(monkeypatch, small_settings.home)
-    yield small_settings.home
+def kb_home(small_kb, small_settings, tmp_path, monkeypatch) -> Path:
+    """A data directory of this test's own (audit log, saved reviews, chat history) whose knowledge base is the
+    session's small one, linked (read-only for tests: never ingest into it)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "kb").symlink_to(small_settings.home / "kb", target_is_directory=True)
+    use_home(monkeypatch, home)
+    yield home
     get_settings.cache_clear()
 
 

@@ -340,7 +340,7 @@ def test_opinion_is_generated_edited_and_downloadable(kb_home, draft_files):
     at.text_input(key="opinion_office").input("青禾县司法局")
     at.button(key="opinion_build").click().run()
     assert_no_traceback(at)
-    expected = build_opinion(report, office="青禾县司法局", date=report.review_date)
+    expected = build_opinion(report, office="青禾县司法局")  # dated today
     edited = at.session_state["opinion_edited"]
     assert edited.model_dump() == expected.model_dump()
     assert {b.label for b in at.get("download_button")} >= {"下载意见书（Word .docx）", "下载意见书（Markdown）"}
@@ -353,6 +353,7 @@ def test_opinion_is_generated_edited_and_downloadable(kb_home, draft_files):
     edited = at.session_state["opinion_edited"]
     assert edited.conclusion_text == "建议删除第四条后提请审议。"
     assert edited.signature == "青禾县司法局（盖章）"
+    assert edited.title.startswith("青禾县司法局（盖章）关于《")  # the title names the office of the 落款
     assert len(edited.items) == len(expected.items) - 1 and edited.items[0].heading.startswith("（一）")
     preview = [m.value for m in at.markdown if m.value.startswith("# ")]
     assert preview and "建议删除第四条后提请审议。" in preview[0] and "青禾县司法局（盖章）" in preview[0]

@@ -71,7 +71,7 @@ def test_procedure_checklist_marks_missing_procedures_and_names_the_materials():
                           procedures=["P.DRAFT_NOTE", "P.PUBLIC_COMMENT"],
                           materials=[Material(name="起草说明.md", kinds=["draft_note"])])
     rows = procedure_checklist(report)
-    assert [(r["代码"], r["ok"], r["相关材料"]) for r in rows] == [("P.DRAFT_NOTE", True, "起草说明.md"),
+    assert [(r["代码"], r["ok"], r["相关材料"]) for r in rows] == [("P.DRAFT_NOTE", True, "起草说明"),
                                                                  ("P.PUBLIC_COMMENT", False, "")]
 
 

@@ -89,8 +89,8 @@ def test_title_number_addressee_and_intro(opinion):
     assert opinion.title == f"清源县司法局关于《{TITLE}》的合法性审查（审核）意见书"
     assert opinion.doc_number == "×司审〔2026〕×号"
     assert opinion.addressee == "清源县人民政府"
-    assert opinion.intro.startswith(f"你单位2026年3月20日报送的《{TITLE}》及起草说明、征求意见情况说明等材料收悉")
-    assert "起草说明、征求意见情况说明" in opinion.process
+    assert opinion.intro.startswith(f"你单位2026年3月20日报送的《{TITLE}》及《起草说明》《征求意见情况说明》等材料收悉")
+    assert "《起草说明》《征求意见情况说明》" in opinion.process
     assert opinion.signature == "清源县司法局" and opinion.date == date(2026, 3, 27)
     assert opinion.kb_fingerprint == "kb-123"
 

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.models import Citation, CitationStatus, Clause, Finding, Instrument, Stage
+from assistant.models import Citation, CitationStatus, Clause, Finding, Instrument, Rewrite, Stage
 from assistant.review.checks.patterns import make_finding
 from assistant.review.context import ReviewContext
 from assistant.review.schema import Rule
@@ -39,6 +39,7 @@ def check_citation_validity(rule: Rule, p: CitationParams, clause: Clause, ctx: 
     """Repealed instruments, articles that do not exist, misnamed titles (PRIMER §5)."""
     problems: list[str] = []
     evidence = None
+    rewrite = None
     clean = neutralize(clause.text)
     for c in ctx.cited_articles(clause):
         if c.status == CitationStatus.SELF_REFERENCE or c.start is None:
@@ -66,6 +67,9 @@ def check_citation_validity(rule: Rule, p: CitationParams, clause: Clause, ctx: 
             near = ctx.suggest_title((c.instrument or "").strip("《》"))
             if near:
                 problem = f"《{c.instrument}》名称有误，应为《{near}》"
+                written = f"《{(c.instrument or '').strip('《》')}》"
+                if rewrite is None and written in clause.text:
+                    rewrite = Rewrite(old=written, new=f"《{near}》")
         elif c.status == CitationStatus.VERIFIED and "topic" in p.report:
             problem = _topic_mismatch(c, clean, ctx, ctx.cited_articles(clause)) or _restated_mismatch(c, clean, ctx)
         if problem:
@@ -74,7 +78,9 @@ def check_citation_validity(rule: Rule, p: CitationParams, clause: Clause, ctx: 
                 evidence = _sentence_at(clause.text, c.start)
     if not problems:
         return []
-    return [make_finding(rule, clause, evidence, "；".join(dict.fromkeys(problems)))]
+    finding = make_finding(rule, clause, evidence, "；".join(dict.fromkeys(problems)))
+    finding.rewrite = rewrite or finding.rewrite
+    return [finding]
 
 
 # "《X》第N条关于Y的规定": the draft says what the article is about. An article that shares almost none of Y's terms

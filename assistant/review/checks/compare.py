@@ -62,7 +62,8 @@ _MANDATE = re.compile(r"应当|(?<![相对适响供反])应(?![急用对])|必�
 _NEGATED = re.compile(r"不得|禁止|严禁|不应|无需|不必|自愿|可以|鼓励|自主|自行|或者?委托")
 # what the compulsion is to do: the first of these in the prohibition's matter must be what the draft mandates
 _ACT = re.compile(r"委托|购买|参加|参与|使用|接受|选择|选用|缴纳|加入|安装|投保|流转|租赁|采购|捐献|捐赠|出具|提供")
-_DESIGNATES = re.compile(r"指定|限定|只能|仅限|统一(?:由|向|到|在)|一律(?:由|向|到|在)")
+# designating a supplier (not appointing one's own staff: 指定部门或者人员负责)
+_DESIGNATES = re.compile(r"指定(?!(?:专门)?(?:部门|人员|专人|联系人|负责人|机构负责))|限定|只能|仅限|统一(?:由|向|到|在)|一律(?:由|向|到|在)")
 MIN_SHARE = 0.5
 
 
@@ -90,7 +91,8 @@ def forbidden_duty(sentence: str, table: PowerTable) -> Power | None:
     mandate = _MANDATE.search(sentence)
     if not mandate or _NEGATED.search(sentence) or party_kind(sentence[:mandate.start()]) == PartyKind.AUTHORITY:
         return None
-    for row, _share in table.find(sentence, actions=["forbid"], min_share=MIN_SHARE):
+    # the matter must be shared, not just the manner of speaking ("指定……单位" is said of many sectors)
+    for row, _share in table.find(sentence, actions=["forbid"], min_share=MIN_SHARE, rare=True):
         verb = COMPULSION.match(row.matter or "")
         if not verb:
             continue
@@ -128,7 +130,7 @@ def check_filing_review(rule: Rule, p: FilingReviewParams, clause: Clause, ctx: 
     if not (p.filing.search(text) and p.review.search(text) and m) or p.statutory.search(text):
         return []
     evidence = next((s.evidence for s in segments_of(clause, ctx) if p.filing.search(s.text)), text.strip())
-    return [make_finding(rule, clause, evidence, f"审核后“{m.group(0)}”")]
+    return [make_finding(rule, clause, evidence, trigger=m.group(0))]
 
 
 # -- powers the law gives to a higher authority ---------------------------------------------------------------
@@ -162,6 +164,8 @@ def _town_actors(sentence: str) -> list[tuple[str, str | None, int]]:
 
 
 _TOWN_IN_LAW = re.compile(r"乡镇人民政府|乡、镇人民政府|乡（镇）人民政府|乡、民族乡、镇|街道办事处")
+# the town reports or hands the matter to the competent district body: it exercises no power of its own
+_HANDS_UP = re.compile(r"(上报|报告|报送|移交|移送|报请)[^。；]{0,10}(区|县|市)[^。；]{0,12}(部门|局|委|机关)")
 _OWN_STAFF = re.compile(r"工作人员|处分|滥用职权|玩忽职守|徇私舞弊|追究[^。；，]{0,6}责任")
 
 
@@ -169,7 +173,7 @@ def town_power(sentence: str, table: PowerTable, min_share: float) -> Power | No
     """The row of the law that gives to a higher authority a power this sentence has a town actor exercise: the
     action the actor takes (登记, 审批, 处罚 …) on the same matter, and no row giving it to the 乡镇 level. The
     town's discipline of its own staff is no such power."""
-    if _OWN_STAFF.search(sentence):
+    if _OWN_STAFF.search(sentence) or _HANDS_UP.search(sentence):
         return None
     for actor, unit, end in _town_actors(sentence):
         window = sentence[end:end + _WINDOW]

@@ -9,14 +9,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.models import Clause, Finding, Stage
+from assistant.models import Clause, Finding, Rewrite, Stage
 from assistant.review.checks.patterns import Patterns, make_finding, segments_of
 from assistant.review.context import ReviewContext
 from assistant.review.dates import find_dates
 from assistant.review.issuer import province_of
 from assistant.review.schema import Rule
 from assistant.review.sentences import neutralize
-from assistant.text.numerals import cn_to_int
+from assistant.text.numerals import cn_to_int, int_to_cn
 
 
 class ValidityParams(BaseModel):
@@ -191,7 +191,24 @@ def check_validity_period(rule: Rule, p: ValidityParams, clause: Clause, ctx: Re
         problems = [p for p in problems if p != "未规定施行日期"]
     if not problems:
         return []
-    return [make_finding(rule, clause, evidence, "；".join(problems))]
+    finding = make_finding(rule, clause, evidence, "；".join(problems))
+    finding.rewrite = _shorter_period(clause.text, limit) if info.get("long_term") or "months" in info else None
+    return [finding]
+
+
+_PERIOD = re.compile(r"长期有效|有效期(?:为|限为?)?\s*([0-9]+|[一二三四五六七八九十]+)\s*年")
+
+
+def _shorter_period(text: str, limit: int) -> Rewrite | None:
+    """"长期有效" → "有效期5年", "有效期为10年" → "有效期为5年": the rewording of a period beyond the limit."""
+    m = _PERIOD.search(text)
+    if m is None:
+        return None
+    if m.group(1) is None:
+        return Rewrite(old=m.group(0), new=f"有效期{limit}年")
+    number = str(limit) if m.group(1).isdigit() else int_to_cn(limit)
+    start, end = m.span(1)
+    return Rewrite(old=m.group(0), new=text[m.start():start] + number + text[end:m.end()])
 
 
 def _statement_evidence(clause: Clause, ctx: ReviewContext) -> str:

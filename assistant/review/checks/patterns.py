@@ -9,15 +9,18 @@ matches words, not strings: it must begin and end where words of the sentence be
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from assistant.models import Clause, Finding
+from assistant.kb.powers import table_for_catalog
+from assistant.models import Clause, Finding, Rewrite
 from assistant.review.checks.law import cited_measure_ok, restates_law
 from assistant.review.checks.words import on_word_boundaries
 from assistant.review.context import ReviewContext
 from assistant.review.issuer import IssuerKind
+from assistant.review.measures import town_grants
 from assistant.review.schema import Rule
 from assistant.review.sentences import Segment, amounts, neutralize, segments
 
@@ -69,6 +72,8 @@ class PatternParams(BaseModel):
     negation: bool = Field(True, description="a prohibition before the trigger (不得, 严禁 …) excuses it")
     reference_exempt: bool = Field(False, description="a reference to the law (依法予以处罚) excuses it")
     not_issuer: bool = Field(False, description="an `agency` group naming the issuer itself excuses it")
+    statutory_names: Patterns = Field((), description="near the trigger: a licence the law itself sets — excused, "
+                                      "unless a 镇/街道 body grants it (the law gives it to a higher authority)")
 
 
 _DEFINITION = re.compile(r"^[ \t\u3000]*(本[^，。；]{0,8}(所称|中的|所指)|前款所称|本条所称)")
@@ -91,14 +96,29 @@ def segments_of(clause: Clause, ctx: ReviewContext) -> list[Segment]:
     return ctx.memo(f"seg:{clause.location}", lambda: segments(clause.text))
 
 
-def make_finding(rule: Rule, clause: Clause, evidence: str | None, detail: str | None = None) -> Finding:
-    """A finding of `rule` at `clause`, with the rule's bases, message and fix."""
+def make_finding(rule: Rule, clause: Clause, evidence: str | None, detail: str | None = None, *,
+                 trigger: str | None = None) -> Finding:
+    """A finding of `rule` at `clause`, with the rule's bases, message and fix. `detail` (what was found, in words
+    for the reader) follows the message as a sentence of its own; `trigger` (the matched words) is kept apart, as a
+    field, for locating and marking them — never in the text."""
     explanation = rule.message.strip()
     if detail:
-        explanation = f"{explanation}（{detail}）"
+        explanation = f"{explanation.rstrip('。')}。{detail.rstrip('。')}。"
+    suggestion = (rule.suggestion or "").strip() or None
     return Finding(code=rule.code, location=clause.location, severity=rule.severity, title=rule.title,
                    evidence=evidence, basis=list(rule.resolved_basis), explanation=explanation,
-                   suggestion=(rule.suggestion or "").strip() or None, source=f"rule:{rule.id}")
+                   suggestion=suggestion, source=f"rule:{rule.id}", trigger=trigger,
+                   rewrite=phrase_deletion(suggestion, clause.text))
+
+
+# A fix that deletes one quoted phrase ("删除“费用由申请人承担”；…"): a concrete rewording where the clause has it.
+_DELETE_PHRASE = re.compile(r'^删除["“]([^"”]{2,40})["”](?![、“"])')
+
+
+def phrase_deletion(suggestion: str | None, clause_text: str) -> Rewrite | None:
+    """The deletion a suggestion names, when it names one phrase the clause holds verbatim."""
+    m = _DELETE_PHRASE.match(suggestion or "")
+    return Rewrite(old=m.group(1)) if m and m.group(1) in clause_text else None
 
 
 def _comma_prefix(text: str, start: int) -> str:
@@ -129,8 +149,9 @@ def _anchored_hit(patterns: tuple[re.Pattern[str], ...], text: str, a: int, b: i
     return False
 
 
-def _first_match(p: PatternParams, text: str, limit: int | None = None,
-                 issuer: str | None = None) -> re.Match[str] | None:
+def _first_match(p: PatternParams, text: str, limit: int | None = None, issuer: str | None = None,
+                 issuer_kind: IssuerKind | None = None,
+                 town_competent: Callable[[str], bool] = lambda name: True) -> re.Match[str] | None:
     for rx in p.triggers:
         for m in rx.finditer(text):
             if limit is not None and m.start() >= limit:
@@ -143,6 +164,9 @@ def _first_match(p: PatternParams, text: str, limit: int | None = None,
             a, b = max(0, m.start() - p.window[0]), min(len(text), m.end() + p.window[1])
             if any(x.search(text[a:b]) for x in p.match_exceptions):
                 continue
+            named = next((n for x in p.statutory_names for n in [x.search(text[a:b])] if n), None)
+            if named and not (town_grants(text, issuer_kind) and not town_competent(named.group(0))):
+                continue
             if _anchored_hit(p.anchored_exceptions, text, a, b, m):
                 continue
             if p.negation or p.reference_exempt:
@@ -153,6 +177,15 @@ def _first_match(p: PatternParams, text: str, limit: int | None = None,
                     continue
             return m
     return None
+
+
+def town_competent(ctx: ReviewContext, name: str) -> bool:
+    """Whether the law itself gives the 乡镇 level the approval of a statutory licence named `name` (宅基地: 土地管理法
+    实施条例 has the 乡（镇）人民政府 approve it), read from the competence table; True without a knowledge base."""
+    if ctx.catalog is None:
+        return True
+    table = ctx.memo("powers", lambda: table_for_catalog(ctx.catalog))
+    return any(p.tier == "town" and p.action == "approve" and name in p.sentence for p in table.powers)
 
 
 def check_pattern(rule: Rule, p: PatternParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
@@ -170,7 +203,7 @@ def check_pattern(rule: Rule, p: PatternParams, clause: Clause, ctx: ReviewConte
         # in a list of violations ("有下列行为之一的，处……：（一）违规收费的"), an item describes the conduct
         # sanctioned, not a measure of the draft: only the lead-in counts unless the rule reads the items
         limit = seg.lead_len if seg.violation_list and not p.violation_items else None
-        m = _first_match(p, seg.text, limit, ctx.dossier.issuer)
+        m = _first_match(p, seg.text, limit, ctx.dossier.issuer, ctx.issuer_kind, lambda name: town_competent(ctx, name))
         if m is None:
             continue
         if not all(rx.search(seg.text) for rx in p.require):
@@ -188,5 +221,5 @@ def check_pattern(rule: Rule, p: PatternParams, clause: Clause, ctx: ReviewConte
         if p.restatement and restates_law(seg, ctx, p.restatement, measures=p.measures, check_amount=p.check_amount,
                                           sources=p.restatement_sources, sentence=sentence):
             continue
-        return [make_finding(rule, clause, seg.evidence, f"触发表述：“{m.group(0)}”")]
+        return [make_finding(rule, clause, seg.evidence, trigger=m.group(0))]
     return []

@@ -26,7 +26,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, Valida
 from assistant.models import Basis, DocType, Finding
 from assistant.review.issuer import IssuerKind
 from assistant.review.procedure_facts import ProcedureFacts
-from assistant.review.schema import Rule, RuleBasis
+from assistant.review.schema import Prose, Rule, RuleBasis
 
 
 class When(BaseModel):
@@ -90,9 +90,9 @@ class Variant(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = None
-    message: str | None = None
-    suggestion: str | None = None
+    title: Prose | None = None
+    message: Prose | None = None
+    suggestion: Prose | None = None
     basis: Selection = None
 
 

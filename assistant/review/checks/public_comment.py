@@ -4,7 +4,7 @@ review.comment_min_days_market, review.participation_min_days)."""
 
 from __future__ import annotations
 
-from assistant.models import Finding
+from assistant.models import CommentPeriod, DocType, Finding
 from assistant.review.checks.procedure import ProcedureParams, procedure_finding, quote
 from assistant.review.procedure_facts import ProcedureFacts, describe_window
 from assistant.review.schema import Rule
@@ -55,14 +55,41 @@ def _comment_defects(f: ProcedureFacts, *, min_days: int | None, min_workdays: i
     return variant, parts
 
 
+def comment_minimum(f: ProcedureFacts) -> tuple[int | None, int | None] | None:
+    """(days, working days) the public comment must last — one of the two set — or None when none is required
+    (internal rules)."""
+    if f.doc_type == DocType.MAJOR_DECISION:
+        return f.settings.participation_min_days, None
+    if f.internal.value:
+        return None
+    if f.operators.value:
+        return f.settings.comment_min_days_market, None
+    return None, f.settings.comment_min_workdays
+
+
+def comment_period(f: ProcedureFacts) -> CommentPeriod | None:
+    """The public-comment period the materials show, counted and measured against its minimum (for the report)."""
+    w = f.best_window
+    if w is None:
+        return None
+    days, workdays, unknown = f.count_days(w.window)
+    minimum = comment_minimum(f)
+    required = enough = None
+    if minimum is not None:
+        min_days, min_workdays = minimum
+        required = f"{min_days}日" if min_days is not None else f"{min_workdays}个工作日"
+        enough = days >= min_days if min_days is not None else workdays >= (min_workdays or 0)
+    return CommentPeriod(start=w.window.start, end=w.window.end, days=days, workdays=workdays, material=w.material,
+                         required=required, enough=enough, holidays_unknown=list(unknown))
+
+
 def check_public_comment(rule: Rule, p: PublicCommentParams, f: ProcedureFacts) -> list[Finding]:
     """Normative documents: public comment (7 working days, 30 days when operators are concerned) and 采纳情况."""
-    if f.internal.value:
+    minimum = comment_minimum(f)
+    if minimum is None:
         return []
     operators = f.operators.value
-    variant, parts = _comment_defects(f, min_days=f.settings.comment_min_days_market if operators else None,
-                                      min_workdays=None if operators else f.settings.comment_min_workdays,
-                                      reason_ok=False)
+    variant, parts = _comment_defects(f, min_days=minimum[0], min_workdays=minimum[1], reason_ok=False)
     if variant is None:
         return []
     if variant == "too_short" and operators:
