@@ -637,6 +637,15 @@ def _mount_audit() -> None:
 _mount_audit()
 
 
+def _mount_service() -> None:
+    from assistant.cli_service import mount
+
+    mount(app)
+
+
+_mount_service()
+
+
 def _fail(label: str, message: str) -> None:
     """One error line on stderr; the message is plain text whatever it holds (a path with [/], a title)."""
     err.print(Text.assemble((label, "red"), message), soft_wrap=True)

