@@ -304,12 +304,26 @@ def _repeal_clauses(catalog: Catalog) -> dict[str, tuple[str, date | None]]:
             if a.status != Status.CURRENT or "废止" not in a.text:
                 continue
             day = date(*map(int, when.groups())) if (when := _IN_FORCE.search(a.text)) else None
+            if day is None and "自公布之日起施行" in a.text:  # the repealing instrument's own date
+                own = catalog.get_instrument(a.instrument_id)
+                day = own.effective_date or own.promulgation_date if own else None
             for sentence in _SENTENCES.split(a.text):
                 if _REPEAL_SENTENCE.search(sentence):
                     for s, e in _bracket_spans(sentence):
                         index[normalize_title(sentence[s:e])] = (f"见《{a.instrument_title}》{a.label}", day)
         _REPEAL_INDEX[key] = index
     return _REPEAL_INDEX[key]
+
+
+def _repealed_title(title: str, catalog: Catalog) -> tuple[str, str, date | None] | None:
+    """(full title, 见《X》第N条, since) of an instrument the knowledge base does not hold but a current text repeals;
+    a national law may be cited without 中华人民共和国."""
+    index = _repeal_clauses(catalog)
+    key = normalize_title(title)
+    for candidate in (key, "中华人民共和国" + key):
+        if candidate in index:
+            return (candidate, *index[candidate])
+    return None
 
 
 def _repeal_info(inst: Instrument, catalog: Catalog) -> tuple[str | None, date | None]:
@@ -372,6 +386,12 @@ def check_citation(raw: RawCitation, catalog: Catalog, *, quote: str | None = No
     if not raw.title:
         return _cite(raw, CitationStatus.UNKNOWN_INSTRUMENT, f"无法确定“{raw.text}”所指的文件")
     inst = catalog.resolve(raw.title)
+    if inst is None and (gone := _repealed_title(raw.title, catalog)) is not None:
+        # not held, but a current text repeals it (民法典第一千二百六十条: 《合同法》……同时废止)
+        title, by, since = gone
+        if not (as_of and since and as_of < since):
+            when = f"自{since.year}年{since.month}月{since.day}日起" if since else ""
+            return _cite(raw, CitationStatus.REPEALED, f"《{title}》{when}已废止，{by}", instrument=title)
     if inst is None:
         written, near = normalize_title(raw.title), suggest_instrument(raw.title, catalog)
         return _cite(raw, CitationStatus.UNKNOWN_INSTRUMENT,

@@ -342,3 +342,12 @@ def test_an_implementing_instrument_cited_under_a_name_it_does_not_have_gets_its
 
     assert suggest_instrument("中华人民共和国招标投标法实施办法", catalog).title == "中华人民共和国招标投标法实施条例"
     assert suggest_instrument("中华人民共和国行政许可法实施条例", catalog) is None  # no such family member at all
+
+
+def test_an_instrument_not_held_but_repealed_by_a_current_text_is_repealed(catalog):
+    # 民法典第一千二百六十条: "《中华人民共和国合同法》……同时废止" — the old law is not held, its repeal is
+    c = one("依据《合同法》第五十二条", catalog)
+    assert c.status == S.REPEALED and c.instrument == "中华人民共和国合同法"
+    assert "2021年1月1日" in c.reason and "第一千二百六十条" in c.reason
+    # a document of 2019 cited it rightly: unknown to the knowledge base, not repealed
+    assert one("依据《合同法》第五十二条", catalog, as_of=date(2019, 6, 1)).status == S.UNKNOWN_INSTRUMENT
