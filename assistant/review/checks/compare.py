@@ -149,17 +149,19 @@ _ABOVE_TOWN = {"county", "municipal", "provincial", "national", "department"}
 _WINDOW = 60
 
 
-def _town_actors(sentence: str) -> list[tuple[str, str | None, int]]:
-    """(actor, its office or None, end offset) for each town actor the sentence names as acting: after 由/经/报/向,
-    or at the head of a comma clause."""
+def _town_actors(sentence: str) -> list[tuple[str, str | None, int, bool]]:
+    """(actor, its office or None, end offset, subject?) for each town actor the sentence names as acting: after
+    由/经/报/向 (its act is in the same comma clause: 报镇政府审批), or as the subject at the head of a comma clause (its
+    acts run on to the next clauses: 镇人民政府应当开展巡查……，及时查处违法行为)."""
     out = []
     for m in _TOWN_ACTOR.finditer(sentence):
         if not m.group(0).strip("本") or len(m.group(0)) < 2:
             continue
         head = max(sentence.rfind(c, 0, m.start()) for c in "，,：:；") + 1
-        if not (_ROLE.search(sentence[max(0, m.start() - 2):m.start()]) or not sentence[head:m.start()].strip()):
+        subject = not sentence[head:m.start()].strip()
+        if not (subject or _ROLE.search(sentence[max(0, m.start() - 2):m.start()])):
             continue
-        out.append((m.group(0), m.group("unit"), m.end()))
+        out.append((m.group(0), m.group("unit"), m.end(), subject))
     return out
 
 
@@ -175,11 +177,11 @@ def town_power(sentence: str, table: PowerTable, min_share: float) -> Power | No
     town's discipline of its own staff is no such power."""
     if _OWN_STAFF.search(sentence) or _HANDS_UP.search(sentence):
         return None
-    for actor, unit, end in _town_actors(sentence):
+    for actor, unit, end, subject in _town_actors(sentence):
         window = sentence[end:end + _WINDOW]
         sector = _SECTOR_UNIT.search(unit or "")
-        # what the actor itself does ends with its comma clause ("上报镇规建办，并协助……" does not make it act)
-        actions = actions_in(window if sector else re.split(r"[，,；;]", window)[0])
+        # an actor named after 由/报 acts within its comma clause ("上报镇规建办，并协助……" does not make it act)
+        actions = actions_in(window if sector or subject else re.split(r"[，,；;]", window)[0])
         if not actions and not sector:
             continue
         if sector:  # a copied sector authority acting on the public: the law's rows of that sector decide
