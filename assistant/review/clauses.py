@@ -1,6 +1,6 @@
 """A draft split into located clauses: one per article (第七条), or one per non-empty paragraph (第3段).
 
-Drafts with articles (at least three 第X条 at line starts) are located by article; 方案-style drafts by the
+Drafts with articles of their own (at least three 第X条 at line starts, from 第一条) are located by article; 方案-style drafts by the
 reader's non-empty paragraphs, counted from 1 with the title and headings included (evaldata README,
 "Locations"). Lines after the last article that only sign the document (issuer, date) are not part of it.
 """
@@ -12,7 +12,7 @@ import re
 from assistant.models import Clause
 from assistant.review.dates import date_line
 from assistant.review.titles import strip_markup
-from assistant.text.structure import parse_articles
+from assistant.text.structure import ParsedArticle, parse_articles
 
 MIN_ARTICLES = 3
 
@@ -31,15 +31,22 @@ def _trim_signature(paragraphs: list[str]) -> list[str]:
     return out
 
 
+def own_articles(text: str) -> list[ParsedArticle]:
+    """The draft's own articles: at least three 第X条, numbered from 第一条. A 方案 that reproduces articles of a law in
+    an annex (第二十条……第二十五条) is not organised in articles: it is read by paragraphs, annex included."""
+    articles = parse_articles(text)
+    return articles if len(articles) >= MIN_ARTICLES and articles[0].number == 1 else []
+
+
 def has_articles(text: str) -> bool:
-    """True when the draft is organised in articles (at least three 第X条 found)."""
-    return len(parse_articles(text)) >= MIN_ARTICLES
+    """True when the draft is organised in articles of its own (see `own_articles`)."""
+    return bool(own_articles(text))
 
 
 def split_clauses(text: str, paragraphs: list[str] | None = None) -> list[Clause]:
     """Clauses of a draft: articles when it has at least three, else the non-empty paragraphs (第N段)."""
-    articles = parse_articles(text)
-    if len(articles) >= MIN_ARTICLES:
+    articles = own_articles(text)
+    if articles:
         clauses: list[Clause] = []
         seen: set[str] = set()
         for art in articles:

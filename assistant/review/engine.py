@@ -24,6 +24,7 @@ from assistant.review.context import ReviewContext
 from assistant.review.dates import review_date_of
 from assistant.review.dossier import detect_doc_type
 from assistant.review.materials import classified
+from assistant.review.checks.citations import excerpt_lines
 from assistant.review.measures import owner_posture, section_postures, vet_findings
 from assistant.review.upper import Search, compare_with_law
 from assistant.review.procedure_facts import ProcedureFacts, build_facts
@@ -141,7 +142,7 @@ def review(dossier: Dossier, *, catalog: Catalog | None = None, rules: RuleSet |
     content, set_aside = vet_findings(run_content(rules.rules, ctx), issuer_kind=ctx.issuer_kind,
                                       owner=section_postures(clauses, owner_posture(dossier.title, dossier.draft_text)),
                                       table=table_for_catalog(catalog) if catalog is not None else None,
-                                      title=dossier.title)
+                                      title=dossier.title, quoted=excerpt_lines(ctx))
     if search is not None:
         content, restated = compare_with_law(content, search)
         set_aside += restated

@@ -248,6 +248,7 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
 
 _FACILITATE = re.compile(r"(审批|许可|手续|程序)[^。；]{0,12}(简化|优化|精简|减少|取消|加快|并联|容缺|提速)|(简化|优化|精简|减少|取消|加快)[^。；]{0,10}(审批|许可|手续|程序)")
 _ORIGINAL_APPROVER = re.compile(r"原(审批|许可|批准|发证|核准|备案)(部门|机关|机构|单位)")
+_RENEWAL = re.compile(r"(延续|续签|续期|续租|续约)[^。；]{0,10}(协议|合同)|(协议|合同)[^。；]{0,12}(延续|续签|续期|续租|续约)")
 _ACCEPTANCE = re.compile(r"(竣工|工程|组织)[^。；]{0,6}验收")
 _NOT_NEEDED = re.compile(r"(无需|不需要?|免于|免予|不再)[^。；，]{0,4}(经|报|办理|取得)")
 
@@ -266,6 +267,8 @@ def _vet_licence(reading: Reading, owner: bool) -> str | None:
         return "简化、优化审批程序的便民措施，不是设定行政许可"
     if _NOT_NEEDED.search(text):
         return "本条规定的是无需审批的情形，没有设定许可"
+    if _RENEWAL.search(text):
+        return "协议、合同的续签、续期是合同当事人之间的约定，不是行政许可"
     if _ORIGINAL_APPROVER.search(text):
         return "已取得的审批、许可事项发生变更的，依法向原审批机关申请（《中华人民共和国行政许可法》第四十九条），不是新设许可"
     if _ACCEPTANCE.search(text) and not any(a.kind == PartyKind.AUTHORITY for a in reading.approvals):
@@ -305,7 +308,7 @@ def town_grants(text: str, issuer_kind: IssuerKind | None) -> bool:
 
 def vet_findings(findings: list[Finding], *, owner: bool | dict[str, bool] = False,
                  issuer_kind: IssuerKind | None = None, table: PowerTable | None = None,
-                 title: str = "") -> tuple[list[Finding], list[SetAside]]:
+                 title: str = "", quoted: dict[str, list[str]] | None = None) -> tuple[list[Finding], list[SetAside]]:
     """Keep the content findings whose sentence, read as measures, bears them out; set the others aside. With the
     competence table, a licence the sentence names that the law itself sets is a restatement (compared with the
     article that sets it)."""
@@ -317,6 +320,9 @@ def vet_findings(findings: list[Finding], *, owner: bool | dict[str, bool] = Fal
             continue
         reading = read(f.evidence)
         reason = vet(f.code, reading, owner=owner.get(f.location or "", False) if isinstance(owner, dict) else owner)
+        if f.code != "C.BASIS_INVALID" and any(f.evidence.strip() in q or q in f.evidence
+                                               for q in (quoted or {}).get(f.location or "", [])):
+            reason = "摘录的法律条文，不是本文件设定的措施"
         compared: list[Basis] = []
         # a fee the law sets, named without a rate of the draft's own: the rate is the competent government's to fix
         if reason is None and f.code == "C.FEE" and table is not None and not _AMOUNT.search(f.evidence):

@@ -3,18 +3,20 @@ an article that does not exist, a misnamed title, an amended text, a quote or a 
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.models import Citation, CitationStatus, Clause, Finding, Instrument, Rewrite, Stage
+from assistant.models import Basis, Citation, CitationStatus, Clause, Finding, Instrument, Rewrite, Stage
 from assistant.review.checks.patterns import make_finding
 from assistant.review.context import ReviewContext
 from assistant.review.schema import Rule
 from assistant.review.sentences import neutralize, segments
 from assistant.text.grams import bigrams
+from assistant.text.numerals import cn_to_int
 
 Problem = Literal["repealed", "no_article", "misnamed", "amended", "mismatch", "topic"]
 
@@ -150,3 +152,85 @@ def _sentence_at(text: str, offset: int | None) -> str:
         if offset is not None and seg.covers(offset, offset + 1):
             return seg.evidence
     return text.strip()
+
+
+# -- an excerpt of a law reproduced in the draft, compared with the text in force ---------------------------------
+
+class ExcerptParams(BaseModel):
+    """How close a quoted 款 must be to the article's text in force on the citation date (difflib ratio)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_ratio: float = Field(0.9, description="below this, the quoted 款 is not the article's text")
+    min_fragment: int = Field(12, description="shorter fragments (between ……) are not compared")
+
+
+# （二）《中华人民共和国文物保护法》 / 《X》（摘录） / 附：《X》有关条款 — a heading of its own line
+_EXCERPT_HEAD = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十\d]+[、.．])?\s*(?:附[:：]?)?\s*"
+                           r"《(?P<title>[^《》]{2,40})》\s*(?:[（(]?(?:摘录|节选|有关条款|相关条款|部分条款)[）)]?)?\s*[：:]?\s*$")
+_QUOTED_ARTICLE = re.compile(r"^\s*第(?P<num>[一二三四五六七八九十百零〇\d]+)条(?:之(?P<suffix>[一二三四五六七八九十]+))?\s*")
+_PUNCT = str.maketrans({";": "；", ":": "：", ",": "，", "(": "（", ")": "）", " ": "", "\u3000": ""})
+
+
+def _excerpts(ctx: ReviewContext) -> dict[str, list[tuple[str, int, str]]]:
+    """Location → [(instrument title, article number, quoted 款)] for the lines of excerpt blocks: a heading naming a
+    law alone on its line, then lines 第N条…, each followed by its further 款 (a block may span clauses)."""
+    out: dict[str, list[tuple[str, int, str]]] = {}
+    title, number = None, None
+    for clause in ctx.clauses:
+        for line in (ln.strip() for ln in clause.text.splitlines() if ln.strip()):
+            head = _EXCERPT_HEAD.match(line)
+            if head:
+                title, number = head.group("title"), None
+                continue
+            if title is None:
+                continue
+            art = _QUOTED_ARTICLE.match(line)
+            if art and not art.group("suffix"):
+                number = cn_to_int(art.group("num"))
+                out.setdefault(clause.location, []).append((title, number, line[art.end():]))
+            elif number is not None and len(line) > 8 and not line.startswith(("附件", "附:", "附：")):
+                out.setdefault(clause.location, []).append((title, number, line))
+            else:
+                title, number = None, None
+    return out
+
+
+def excerpt_lines(ctx: ReviewContext) -> dict[str, list[str]]:
+    """Location → the lines of the clause that reproduce a law's articles (no measure of the draft's own)."""
+    return {loc: [text for _t, _n, text in rows] for loc, rows in ctx.memo("excerpts", lambda: _excerpts(ctx)).items()}
+
+
+# 【故意损毁文物罪】: an editor's caption before the article's text, not part of it
+_CAPTION = re.compile(r"^【[^】]{1,40}】")
+
+
+def _fragments(quoted: str, min_len: int) -> list[str]:
+    text = _CAPTION.sub("", quoted.translate(_PUNCT))
+    return [f for f in re.split(r"……|…|\.{3,}", text) if len(f) >= min_len]
+
+
+def check_excerpt(rule: Rule, p: ExcerptParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+    """C.BASIS_INVALID where the draft reproduces a 款 of a law that is not the text in force on its date (an
+    excerpt copied from an older version, or from another article): compared with the knowledge base's version."""
+    if ctx.catalog is None:
+        return []
+    for title, number, text in ctx.memo("excerpts", lambda: _excerpts(ctx)).get(clause.location, []):
+        inst = ctx.instrument(title)
+        version = ctx.catalog.version_on(inst, ctx.citation_date) if inst is not None else None
+        article = ctx.catalog.get_article(version.id, number, None) if version is not None else None
+        if article is None:
+            continue  # not held, or not held as it stood then: nothing to compare with
+        paragraphs = [q.translate(_PUNCT) for q in (article.paragraphs or [article.text])]
+        whole = "".join(paragraphs)
+        for fragment in _fragments(text, p.min_fragment):
+            if fragment in whole or max(difflib.SequenceMatcher(None, fragment, q).ratio() for q in paragraphs) \
+                    >= p.min_ratio:
+                continue
+            day = ctx.citation_date
+            row = Basis(instrument=inst.title, article=article.label, verified=True, quote=article.text.strip())
+            f = make_finding(rule, clause, text.strip(), f"摘录的《{inst.title}》{article.label}与{day.year}年{day.month}月"
+                             f"{day.day}日施行的文本不一致，该条当时为：“{article.text.strip()}”")
+            f.basis, f.compared_with = [*f.basis, row], [row]
+            return [f]
+    return []

@@ -34,6 +34,7 @@ CHECKS: dict[str, Check] = {
     # content (C.*)
     "pattern": Check(_C, patterns.check_pattern, patterns.PatternParams),
     "citation_validity": Check(_C, citations.check_citation_validity, citations.CitationParams),
+    "quoted_excerpt": Check(_C, citations.check_excerpt, citations.ExcerptParams),
     "validity_period": Check(_C, dates.check_validity_period, dates.ValidityParams),
     "retroactive_dates": Check(_C, dates.check_retroactive_dates, dates.RetroactiveParams),
     # content, compared with the upper-level law and the competence table
