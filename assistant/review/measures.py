@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from assistant.config import KNOWLEDGE_BASE_DIR
-from assistant.kb.powers import PowerTable, fee_in_law, licence_in_law
+from assistant.kb.powers import Power, PowerTable, fee_in_law, licence_in_law
 from assistant.models import Basis, Clause, Finding, SetAside
 from assistant.review.issuer import IssuerKind
 
@@ -147,6 +147,9 @@ def party_kind(phrase: str) -> PartyKind:
 _TITLES = re.compile(r"《[^《》]*》")
 _APPROVAL = re.compile(r"(?:经|(?<![自截直甚])至|(?<![申上填汇预呈])报|取得|征得|向|由|通过(?!后))(?P<who>[^，。；：:,《》　]{1,30}?)(?:的)?(?:书面|集体|研究|讨论|协商一致|审核|审查|初审|预审)?"
                        r"(?P<act>审核同意|审核批准|审批|批准|同意|核准|许可|备案|登记|审核|审定|验收|认定|决策|审议)")
+# 报区文物局，经批准后方能实施: the approver, a comma, then its act with no name of its own
+_REPORT_THEN = re.compile(r"(?<![申上填汇预呈])报(?P<who>[^，。；：:,《》　]{2,20}?)[，,]\s*(?:经|待|由其|并经)?(?:其)?"
+                          r"(?P<act>审核同意|审核批准|审批|批准|同意|核准|许可)")
 _BLOCKING = re.compile(r"后[，,]?\s*(?:方可|才能|才可|方能|始得|方准|才准予?|方予)|未经[^。；]{0,40}(?:不得|一律不得|禁止|不准|不予)")
 _NEEDS = re.compile(r"(?:须|需|需要|必须|应当|应)(?:先)?(?:经|报|取得|征得|向)")
 
@@ -157,7 +160,8 @@ def read(sentence: str) -> Reading:
     settings = [s for s, rx in v.settings.items() if rx.search(sentence)]
     blocking = bool(_BLOCKING.search(sentence) or _NEEDS.search(sentence))
     approvals = []
-    for m in _APPROVAL.finditer(_TITLES.sub(lambda t: "《" + "　" * (len(t.group(0)) - 2) + "》", sentence)):
+    plain = _TITLES.sub(lambda t: "《" + "　" * (len(t.group(0)) - 2) + "》", sentence)
+    for m in [*_APPROVAL.finditer(plain), *_REPORT_THEN.finditer(plain)]:
         who = m.group("who")
         approvals.append(Approval(approver=who, kind=party_kind(who), act=m.group("act"), blocking=blocking))
     return Reading(text=sentence, approvals=approvals, settings=settings)
@@ -296,6 +300,22 @@ _TOWN_BODY = re.compile(r"(?:[镇乡]|街道)(?:人民政府|政府|办事处)?[
 _OTHER_GRANTOR = re.compile(r"依法|依照|按照[^。；，]{0,12}规定|县级|区级|市级|(?:县|区|市)[\u4e00-\u9fa5]{0,10}(?:局|委|部门|人民政府)")
 
 
+# an approver named with its level: 区文物局, 市规划资源局, 公安部门 (a town's office is no such approver)
+_LEVELLED = re.compile(r"^(?:本|当地|所在地)?(?:[区县市省]|上海市|国家|国务院|公安)")
+
+
+def sector_approval(reading: Reading, table: PowerTable) -> Power | None:
+    """The law's approval a sentence restates: a county-or-higher department of a sector approving (报区文物局批准),
+    and a row of the law in which that sector's department approves the same matter."""
+    for a in reading.approvals:
+        if a.kind != PartyKind.AUTHORITY or _TOWN_BODY.search(a.approver) or not _LEVELLED.search(a.approver):
+            continue
+        for row, _share in table.find(reading.text, actions=["approve"], min_share=0.3, k=20, min_shared=2):
+            if row.sector and row.sector in a.approver and row.tier != "town":
+                return row
+    return None
+
+
 _FEE_TITLE = re.compile(r"[\u4e00-\u9fa5]{2,12}费(?:征收|收缴|缴纳|收取|管理)")
 
 
@@ -332,7 +352,7 @@ def vet_findings(findings: list[Finding], *, owner: bool | dict[str, bool] = Fal
                 reason = f"所称收费由{row.citation}规定（“{row.sentence}”），本条是对法定收费的执行，不是新设收费"
                 compared = [Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)]
         if reason is None and f.code == "C.LICENSE" and table is not None:
-            row = licence_in_law(f.evidence, table)
+            row = licence_in_law(f.evidence, table) or sector_approval(reading, table)
             # a town granting a licence the law gives to a higher authority restates nothing: the finding stands
             town = row is not None and row.tier != "town" and town_grants(f.evidence, issuer_kind)
             if row is not None and not town and not any(a.kind == PartyKind.INTERNAL for a in reading.approvals):

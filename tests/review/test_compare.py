@@ -50,3 +50,24 @@ def test_a_town_approving_what_the_law_gives_to_the_county_planning_department(m
     clause = Clause(location="第六条", number=6, text=own)
     county = ReviewContext.from_text(own, object(), issuer="某县人民政府", clauses=[clause])
     assert check_competence(rule, rule.options, clause, county) == []
+
+
+def test_an_approval_the_sectors_department_gives_under_the_law_is_a_restatement_and_a_towns_is_not():
+    from assistant.review.measures import read, sector_approval
+
+    law = _law("中华人民共和国文物保护法", "第三十二条", 32, "对未定级不可移动文物进行修缮，应当报县级人民政府文物行政部门批准。")
+    table = PowerTable(extract(law, law.instrument_title, Level.LAW, None))
+    row = sector_approval(read("对未定级不可移动文物进行修缮的，应当事先报区文物局，经批准后方能实施。"), table)
+    assert row is not None and row.article == "第三十二条"
+    assert sector_approval(read("对未定级不可移动文物进行修缮的，应当经镇文物办审核同意后方可实施。"), table) is None
+    assert sector_approval(read("在老街开设商铺的，应当报区文物局，经批准后方能营业。"), table) is None  # another matter
+
+
+def test_a_plan_quoting_a_laws_articles_in_an_annex_is_read_by_paragraphs():
+    from assistant.review.clauses import has_articles, split_clauses
+
+    text = ("居民装修报备办法\n一、报备人应至所属街镇文物部门登记。\n附件\n（二）《中华人民共和国文物保护法》\n"
+            "第二十条 建设工程选址，应当尽可能避开不可移动文物。\n第二十一条 国有不可移动文物由使用人负责修缮。\n"
+            "第二十五条 非国有不可移动文物不得转让、抵押给外国人。")
+    assert not has_articles(text)
+    assert [c.location for c in split_clauses(text)][:3] == ["第1段", "第2段", "第3段"]

@@ -81,3 +81,35 @@ def test_settings_read_from_the_sentence():
 def test_purpose_clause_sets_no_measure():
     r = read("为规范交通建设市场秩序，根据《上海市社会信用条例》和失信联合惩戒的有关规定，制定本办法。")
     assert vet("C.PENALTY", r) is not None
+
+
+def test_a_heading_decides_whose_project_a_procedure_governs():
+    from assistant.models import Clause
+    from assistant.review.measures import section_postures
+
+    lines = ["（1）使用财政、集体资金的限额以下小型建设工程项目",
+             "建设单位填报申报表，提交相关资料至镇规建办审核。",
+             "（2）使用社会资金的限额以下小型建设工程项目",
+             "建设单位填报申报表，提交相关资料至镇规建办审核。"]
+    clauses = [Clause(location=f"第{i}段", number=i, text=t) for i, t in enumerate(lines, 1)]
+    postures = section_postures(clauses, default=False)
+    assert (postures["第2段"], postures["第4段"]) == (True, False)
+    # the same approval: the issuer's own project is an internal decision, the public's is a licence
+    reading = read(lines[1])
+    assert [a.approver for a in reading.approvals] == ["镇规建办"]
+    assert vet("C.LICENSE", reading, owner=True) is not None
+    assert vet("C.LICENSE", reading, owner=False) is None
+    # a scope naming both kinds of money makes no document of the issuer's own
+    assert not owner_posture("", "1.适用范围\n（1）使用财政、集体资金的项目；\n（2）使用社会资金的项目。")
+
+
+def test_the_issuers_own_office_applying_and_an_agreement_renewed_are_no_licences():
+    assert "内设机构" in vet("C.LICENSE", read("城建中心应当向领导小组提出申请，经领导小组审核同意后由设计单位变更设计图。"))
+    assert "续期" in vet("C.LICENSE", read("需要延续共享停车协议的，应提前一个月向街镇提出申请，经审核通过后可续期共享。"))
+    assert vet("C.LICENSE", read("由企业提出申请，经镇规建部门审核，并提交建设分管领导审批通过。")) is None
+
+
+def test_form_titles_are_no_approvers_and_an_approver_may_act_after_a_comma():
+    reading = read("申报单位填报《限额以下小型建设工程审批表》报镇规建办审核。")
+    assert [a.approver for a in reading.approvals] == ["镇规建办"]
+    assert [a.approver for a in read("修缮工程应当事先报区文物局，经批准后方能实施。").approvals] == ["区文物局"]
