@@ -71,3 +71,16 @@ def test_a_plan_quoting_a_laws_articles_in_an_annex_is_read_by_paragraphs():
             "第二十五条 非国有不可移动文物不得转让、抵押给外国人。")
     assert not has_articles(text)
     assert [c.location for c in split_clauses(text)][:3] == ["第1段", "第2段", "第3段"]
+
+
+def test_an_outright_ban_of_what_the_law_licenses_is_stricter_than_the_law():
+    from assistant.review.checks.compare import total_ban
+
+    law = _law("烟花爆竹安全管理条例", "第十九条", 19, "申请从事烟花爆竹零售的经营者，应当向所在地县级人民政府安全生产监督管理部门"
+               "提出申请，并提供能够证明符合本条例第十八条规定条件的有关材料。受理申请的安全生产监督管理部门应当对申请人"
+               "提交的有关材料和经营场所进行审查，对符合条件的，核发《烟花爆竹经营（零售）许可证》。")
+    table = PowerTable(extract(law, law.instrument_title, Level.LAW, None))
+    row = total_ban("本市行政区域内全面禁止销售、燃放烟花爆竹。", table, 4)
+    assert row is not None and row.article == "第十九条"
+    assert total_ban("本市中心城区禁止燃放烟花爆竹，具体区域由市人民政府划定。", table, 4) is None  # a place of its own
+    assert total_ban("全面禁止露天焚烧秸秆。", table, 4) is None  # nothing the law licenses

@@ -121,6 +121,62 @@ def check_forbidden_duty(rule: Rule, p: ForbiddenDutyParams, clause: Clause, ctx
     return []
 
 
+# -- an outright ban of what the law licenses -------------------------------------------------------------------
+
+class TotalBanParams(BaseModel):
+    """The shortest run of words a ban and the law's licence must share (the thing banned: 烟花爆竹)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_common: int = Field(4, description="characters of the banned thing the licensing article must name")
+
+
+# 全面禁止销售、燃放烟花爆竹 / 一律禁止……: a ban with no place, time or condition of its own
+_TOTAL_BAN = re.compile(r"(?:全面|一律|全域|全部|全年)(?:禁止|禁售|禁放)(?P<what>[^。；，,]{2,30})")
+# the activity banned must be one the law's row is about, not a word of the ban's manner
+_BAN_ACTS = re.compile(r"生产|经营|销售|燃放|运输|储存|饲养|养殖|设置|使用|从事|开办|举办")
+
+
+def _common_run(a: str, b: str) -> str:
+    """The longest run of characters `a` and `b` share."""
+    best = ""
+    for i in range(len(a)):
+        for j in range(i + len(best) + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = a[i:j]
+            else:
+                break
+    return best
+
+
+def total_ban(sentence: str, table: PowerTable, min_common: int) -> Power | None:
+    """The law's licence of an activity the sentence bans outright (the law lets the competent authority approve
+    what the draft forbids everyone to do), or None."""
+    m = _TOTAL_BAN.search(sentence)
+    if not m or not _BAN_ACTS.search(m.group("what")):
+        return None
+    thing = _BAN_ACTS.sub("", m.group("what")).strip("、和及或与")
+    if len(thing) < min_common:
+        return None
+    acts = set(_BAN_ACTS.findall(m.group("what")))
+    rows = [row for row in table.powers if row.action == "approve" and _BAN_ACTS.search(row.sentence)
+            and len(_common_run(thing, row.sentence)) >= min_common]
+    # the licence of the very activity banned first (销售 → the row that licenses selling), else of the thing
+    return next((row for row in rows if acts & set(_BAN_ACTS.findall(row.sentence))), rows[0] if rows else None)
+
+
+def check_total_ban(rule: Rule, p: TotalBanParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+    """C.OBLIGATION where a clause bans outright an activity the law subjects to a licence: stricter than the law."""
+    table = _table(ctx)
+    if table is None:
+        return []
+    for seg in segments_of(clause, ctx):
+        row = total_ban(seg.text, table, p.min_common)
+        if row is not None:
+            return [_compared(rule, clause, seg.evidence, row, f"{row.citation}规定：“{row.sentence}”")]
+    return []
+
+
 # -- a filing examined on substance ---------------------------------------------------------------------------
 
 def check_filing_review(rule: Rule, p: FilingReviewParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
