@@ -148,6 +148,11 @@ class Catalog:
         rows = self._conn().execute("SELECT data FROM instruments ORDER BY title").fetchall()
         return [Instrument.model_validate_json(r[0]) for r in rows]
 
+    def has_pack(self, name: str) -> bool:
+        """Whether instruments of a shipped pack (`region-上海`) were ingested."""
+        like = f'%"source":"pack:{name}"%'
+        return self._conn().execute("SELECT 1 FROM instruments WHERE data LIKE ? LIMIT 1", (like,)).fetchone() is not None
+
     def alias_map(self) -> dict[str, list[str]]:
         """Normalised alias → instrument ids (cached until the next write)."""
         if self._aliases is None:

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from assistant.config import Settings, get_settings
 from assistant.errors import InputError
 from assistant.kb.catalog import Catalog
+from assistant.kb.packs import available_regions, region_pack
 from assistant.kb.powers import table_for_catalog
 from assistant.models import Clause, DocType, Dossier, Finding, ReviewReport, Stage
+from assistant.review.checks.citations import excerpt_lines
 from assistant.review.checks.patterns import PatternParams
 from assistant.review.checks.public_comment import comment_period
 from assistant.review.checks.registry import CHECKS
@@ -23,8 +25,8 @@ from assistant.review.codes import INDEPENDENT_PAIR, PRECEDENCE, PROCEDURE
 from assistant.review.context import ReviewContext
 from assistant.review.dates import review_date_of
 from assistant.review.dossier import detect_doc_type
+from assistant.review.issuer import province_of
 from assistant.review.materials import classified
-from assistant.review.checks.citations import excerpt_lines
 from assistant.review.measures import owner_posture, section_postures, vet_findings
 from assistant.review.upper import Search, compare_with_law
 from assistant.review.procedure_facts import ProcedureFacts, build_facts
@@ -127,6 +129,10 @@ def review(dossier: Dossier, *, catalog: Catalog | None = None, rules: RuleSet |
         found, reason = detect_doc_type(dossier.title, dossier.draft_text)
         doc_type = doc_type or found
         notices.append(f"文件类型由系统判断为{doc_type.label}：{reason}。如不准确，请用 --type 指定。")
+    region = province_of(dossier.issuer, dossier.title)
+    if catalog is not None and region in available_regions() and not catalog.has_pack(region_pack(region)):
+        notices.append(f"制定机关属{region}，知识库尚未导入{region}的地方性法规、规章：与地方规定的比对不完整，依据地方规定的"
+                       f"条款可能被列为问题。导入：fashen ingest --region {region}。")
     materials = classified(dossier.materials)
     dossier = dossier.model_copy(update={
         "doc_type": doc_type, "doc_type_detected": detected, "materials": materials,

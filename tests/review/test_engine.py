@@ -200,3 +200,16 @@ def test_case_without_doc_type_is_detected_and_said_so(tmp_path, rules, catalog)
     report = review(d, catalog=catalog, rules=rules)
     assert report.doc_type_detected and any("重大行政决策" in n and "系统判断" in n for n in report.notices)
     assert {f.code for f in report.findings if f.code.startswith("P.")} == set(_gold_p(src))
+
+
+def test_a_provinces_document_reviewed_without_its_local_rules_says_so(rules, catalog):
+    from assistant.models import Dossier
+
+    text = "某镇市容管理办法\n第一条 为加强管理，制定本办法。\n第二条 本办法自2026年1月1日起施行。\n"
+    shanghai = Dossier(title="某镇市容管理办法", issuer="上海市松江区某镇人民政府", draft_name="draft.md", draft_text=text,
+                       doc_type=DocType.NORMATIVE, stage=Stage.FILING)
+    notices = review(shanghai, catalog=catalog, rules=rules).notices
+    assert any("fashen ingest --region 上海" in n for n in notices)
+    # a province without a pack of its own, or no province at all: nothing to suggest
+    other = shanghai.model_copy(update={"issuer": "某县某镇人民政府"})
+    assert not any("--region" in n for n in review(other, catalog=catalog, rules=rules).notices)
