@@ -159,6 +159,8 @@ def real_suites() -> list[Suite]:
                       str(REAL_DIR / "heldout2"), lambda root: review.load_cases(Path(root))),
         _review_suite("review-real-heldout3", "真实规范性文件第三留出集（20 件，引擎定型后首次运行；evals/real/heldout3）",
                       str(REAL_DIR / "heldout3"), lambda root: review.load_cases(Path(root))),
+        _review_suite("review-real-heldout4", "真实规范性文件第四留出集（20 件，引擎定型后首次运行；evals/real/heldout4）",
+                      str(REAL_DIR / "heldout4"), lambda root: review.load_cases(Path(root))),
         _review_suite("review-reported", "备案审查机关纠正过的问题条款（14 条，官方报告；evals/real/reported）",
                       str(REAL_DIR / "reported"), lambda root: review.load_cases(Path(root))),
     ]
