@@ -185,10 +185,14 @@ _PURPOSE = re.compile(r"^\s*(?:第[一二三四五六七八九十]+条\s*)?(?:[�
 _REFERENCE_ONLY = re.compile(r"依法(?:采取|追究|处理|处置|查处|追缴|申请|予以处理)")
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万)?元|[一二两三四五六七八九十百千万]+元")
 _DEREGISTER = re.compile(r"原(?:许可|发证|审批)(?:机关|部门)[^。；]{0,12}注销")
+_HANDED_OVER = re.compile(r"已(移交|腾空|交房|交付|签约)的?房屋|房屋[^。；，]{0,6}已(移交|腾空|交付)")
 _PROJECT_DEMOLITION = re.compile(r"拆除(?:重建|改建|新建|改造|翻建)")
 _GOVERNMENT_PRICE = re.compile(r"(?:回购|收购|征收|补偿|安置|房票|配套商品住房|租赁价格|租金)[^。；]{0,20}价格|价格[^。；]{0,6}(?:回购|收购|补偿)")
 _OUT_OF_SCOPE = re.compile(r"不纳入本(?:办法|规定|细则|实施办法|方案|意见)|不适用本(?:办法|规定|细则|方案|意见)|本(?:办法|规定)不适用")
 _SERVICE_CHARGE = re.compile(r"(?:委托|承运|作业服务单位|服务单位|服务合同)[^。；]{0,20}(?:代为)?收取[^。；]{0,10}(?:服务费|运输费|处置费|清运费)")
+# a charge between private parties (使用人缴纳电梯管理费; 物业服务企业接受委托……并收取相关费用) with no authority collecting
+_PRIVATE_CHARGE = re.compile(r"(电梯|物业|维护|保养|管理|服务)费|物业服务企业[^。；]{0,40}收取")
+_COLLECTOR = re.compile(r"人民政府|政府|(?<!业主)委员会|管委会|局|财政|办事处|办公室|[镇乡街][^。；，]{0,8}(?:办|中心|所|站|队)|村委会|居委会|国库|非税")
 _BUDGET = re.compile(r"纳入[^。；]{0,12}(?:预算|经费)|(?:工作|管理)经费")
 
 
@@ -232,12 +236,18 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
             return "所称强制执行由人民法院依法实施，不是本文件设定的强制措施"
         if _PROJECT_DEMOLITION.search(text) and not re.search(r"强制|限期|逾期|责令", text):
             return "“拆除重建”是更新改造项目的方式，不是强制拆除"
+        if _HANDED_OVER.search(text):
+            return "拆除已经移交、腾空的房屋，是对政府已取得的房屋的处置，不是对当事人的强制执行"
         mandate = re.search(r"应当|应|须|负责", text)
         if mandate and party_kind(text[:mandate.start()]) == PartyKind.PRIVATE:
             return "由建设单位等当事人对自己的物品采取封存等保管措施，不是行政机关的强制措施"
         return None
     if code == "C.FEE" and _SERVICE_CHARGE.search(text):
         return "委托作业服务单位提供收运等服务并按合同收取服务费用，是服务的对价，不是行政收费"
+    if code == "C.FEE" and _PRIVATE_CHARGE.search(text) and not _COLLECTOR.search(text):
+        return "业主、使用人向管理、服务单位支付的管理费、服务费是民事主体之间的费用，不是行政收费"
+    if code == "C.OBLIGATION" and owner and _RENT.search(text):
+        return "制定机关（或者其出资企业）以出租人身份在租赁合同中约定的条件，不是对外设定的义务"
     if code in ("C.FEE", "C.COMPETITION"):
         paid = _RENT.search(text) if code == "C.FEE" else _RENT_PAID.search(text)
         if paid and not _CONDUCT_DEPOSIT.search(text):
@@ -252,6 +262,9 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
 
 _FACILITATE = re.compile(r"(审批|许可|手续|程序)[^。；]{0,12}(简化|优化|精简|减少|取消|加快|并联|容缺|提速)|(简化|优化|精简|减少|取消|加快)[^。；]{0,10}(审批|许可|手续|程序)")
 _ORIGINAL_APPROVER = re.compile(r"原(审批|许可|批准|发证|核准|备案)(部门|机关|机构|单位)")
+# the issuer's own project office in the chain: the project is the issuer's
+_PROJECT_OFFICE = re.compile(r"项目办|项目管理办公室|工程管理办公室|建管中心|城建中心")
+_PROJECT_CHANGE = re.compile(r"工程量|设计变更|变更设计|现场签证|工程签证|竣工结算|工程结算|审价")
 _RENEWAL = re.compile(r"(延续|续签|续期|续租|续约)[^。；]{0,10}(协议|合同)|(协议|合同)[^。；]{0,12}(延续|续签|续期|续租|续约)")
 _ACCEPTANCE = re.compile(r"(竣工|工程|组织)[^。；]{0,6}验收")
 _NOT_NEEDED = re.compile(r"(无需|不需要?|免于|免予|不再)[^。；，]{0,4}(经|报|办理|取得)")
@@ -278,6 +291,8 @@ def _vet_licence(reading: Reading, owner: bool) -> str | None:
     if _ACCEPTANCE.search(text) and not any(a.kind == PartyKind.AUTHORITY for a in reading.approvals):
         return "工程竣工经验收合格后方可交付使用，是建设单位依法组织验收的义务，不是行政机关的许可"
     if not reading.approvals:
+        if owner and reading.has(Setting.CONTRACT):
+            return "制定机关（或者其出资企业）签订合同前按决策权限履行的内部报批，不是对外设定的行政许可"
         if reading.has(Setting.BENEFIT) and re.search(r"方可申请|后申请|才能申请", reading.text):
             return "申请保障待遇的先后顺序，不是对从事活动设定的许可"
         return None
@@ -289,6 +304,9 @@ def _vet_licence(reading: Reading, owner: bool) -> str | None:
     # on the issuer's own projects, its own offices approve as the owner; a higher authority's approval stays external
     if owner and not internal:
         internal = not any(_HIGHER_BODY.search(a.approver) for a in reading.approvals if a.kind == PartyKind.AUTHORITY)
+    if kinds == {PartyKind.INTERNAL} and _PROJECT_CHANGE.search(text) \
+            and any(_PROJECT_OFFICE.search(a.approver) for a in reading.approvals):
+        return f"工程量、设计变更和结算经“{who}”审核，是制定机关管理自身工程项目的内部程序，不是对外设定的行政许可"
     if internal and (owner or reading.has(Setting.COLLECTIVE)):
         return f"需经“{who}”审核、决策，是制定机关管理自身投资项目、资金、资产或者集体经济组织民主管理的内部程序，不是对外设定的行政许可"
     return None

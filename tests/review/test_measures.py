@@ -113,3 +113,10 @@ def test_form_titles_are_no_approvers_and_an_approver_may_act_after_a_comma():
     reading = read("申报单位填报《限额以下小型建设工程审批表》报镇规建办审核。")
     assert [a.approver for a in reading.approvals] == ["镇规建办"]
     assert [a.approver for a in read("修缮工程应当事先报区文物局，经批准后方能实施。").approvals] == ["区文物局"]
+
+
+def test_charges_between_private_parties_and_demolishing_handed_over_houses_are_set_aside():
+    assert "民事主体" in vet("C.FEE", read("使用人应按时缴纳电梯管理费。"))
+    assert vet("C.FEE", read("经营户应当向镇市场管理办公室缴纳管理费。")) is None  # an authority collects
+    assert "移交" in vet("C.COERCION", read("对于已移交的房屋，一旦条件成熟，即按照程序予以拆除。"))
+    assert vet("C.COERCION", read("对逾期不搬迁的，依法强制拆除其房屋。")) is None
