@@ -120,3 +120,5 @@ def test_charges_between_private_parties_and_demolishing_handed_over_houses_are_
     assert vet("C.FEE", read("经营户应当向镇市场管理办公室缴纳管理费。")) is None  # an authority collects
     assert "移交" in vet("C.COERCION", read("对于已移交的房屋，一旦条件成熟，即按照程序予以拆除。"))
     assert vet("C.COERCION", read("对逾期不搬迁的，依法强制拆除其房屋。")) is None
+    # an authority's own charge, its collector unnamed, stays: 养犬人……缴纳留检饲养管理费
+    assert vet("C.FEE", read("犬只留检期间，养犬人应当按照每日八十元的标准缴纳留检饲养管理费。")) is None
