@@ -122,3 +122,9 @@ def test_charges_between_private_parties_and_demolishing_handed_over_houses_are_
     assert vet("C.COERCION", read("对逾期不搬迁的，依法强制拆除其房屋。")) is None
     # an authority's own charge, its collector unnamed, stays: 养犬人……缴纳留检饲养管理费
     assert vet("C.FEE", read("犬只留检期间，养犬人应当按照每日八十元的标准缴纳留检饲养管理费。")) is None
+
+
+def test_an_authority_reporting_to_another_is_no_licence():
+    assert "机关之间" in vet("C.LICENSE", read("在协议置换项目启动前，区房管局应向市房管局报备，经市房管局备案通过后方可进入协议置换系统。"))
+    assert vet("C.LICENSE", read("设置户外招牌的，须报街道办事处审批，未经审批不得设置。")) is None
+    assert vet("C.LICENSE", read("在本街道辖区内设置户外广告的，应当向街道办事处申请，经审核同意后方可设置。")) is None
