@@ -17,6 +17,7 @@ Each finding names the article it was compared with (`compared_with`), verified 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -76,6 +77,23 @@ def _table(ctx: ReviewContext) -> PowerTable | None:
     return ctx.memo("powers", lambda: table_for_catalog(ctx.catalog)) if ctx.catalog is not None else None
 
 
+def _first_compared(rule: Rule, clause: Clause, ctx: ReviewContext, find: Callable[[str, PowerTable], Power | None],
+                    detail: Callable[[Power], str], *,
+                    code: Callable[[Power], str | None] = lambda row: None) -> list[Finding]:
+    """The finding of the first sentence of a clause for which `find` returns a row of the competence table (under
+    the code `code` gives for the row, else the rule's)."""
+    table = _table(ctx)
+    if table is None:
+        return []
+    for seg in segments_of(clause, ctx):
+        row = find(seg.text, table)
+        if row is not None:
+            f = _compared(rule, clause, seg.evidence, row, detail(row))
+            f.code = code(row) or f.code
+            return [f]
+    return []
+
+
 def _compared(rule: Rule, clause: Clause, evidence: str, row: Power, detail: str) -> Finding:
     f = make_finding(rule, clause, evidence, detail)
     f.basis = [*f.basis, power_basis(row)]
@@ -108,17 +126,8 @@ def forbidden_duty(sentence: str, table: PowerTable) -> Power | None:
 
 def check_forbidden_duty(rule: Rule, p: ForbiddenDutyParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
     """C.OBLIGATION (C.COMPETITION for a designation) where a clause makes a duty of what the law forbids to compel."""
-    table = _table(ctx)
-    if table is None:
-        return []
-    for seg in segments_of(clause, ctx):
-        row = forbidden_duty(seg.text, table)
-        if row is not None:
-            f = _compared(rule, clause, seg.evidence, row, f"{row.citation}规定：“{row.sentence}”")
-            if re.match(r"(指定|限定)", row.matter or ""):
-                f.code = "C.COMPETITION"
-            return [f]
-    return []
+    return _first_compared(rule, clause, ctx, forbidden_duty, lambda row: f"{row.citation}规定：“{row.sentence}”",
+                           code=lambda row: "C.COMPETITION" if re.match(r"(指定|限定)", row.matter or "") else None)
 
 
 # -- an outright ban of what the law licenses -------------------------------------------------------------------
@@ -167,14 +176,8 @@ def total_ban(sentence: str, table: PowerTable, min_common: int) -> Power | None
 
 def check_total_ban(rule: Rule, p: TotalBanParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
     """C.OBLIGATION where a clause bans outright an activity the law subjects to a licence: stricter than the law."""
-    table = _table(ctx)
-    if table is None:
-        return []
-    for seg in segments_of(clause, ctx):
-        row = total_ban(seg.text, table, p.min_common)
-        if row is not None:
-            return [_compared(rule, clause, seg.evidence, row, f"{row.citation}规定：“{row.sentence}”")]
-    return []
+    return _first_compared(rule, clause, ctx, lambda text, table: total_ban(text, table, p.min_common),
+                           lambda row: f"{row.citation}规定：“{row.sentence}”")
 
 
 # -- a filing examined on substance ---------------------------------------------------------------------------
@@ -263,12 +266,5 @@ def check_competence(rule: Rule, p: CompetenceParams, clause: Clause, ctx: Revie
     authority: read from the competence table, compared on the action and the matter."""
     if ctx.issuer_kind not in p.issuers:
         return []
-    table = _table(ctx)
-    if table is None:
-        return []
-    for seg in segments_of(clause, ctx):
-        best = town_power(seg.text, table, p.min_share)
-        if best is not None:
-            detail = f"{best.citation}规定由“{best.authority}”（{tier_label(best.tier)}）行使：“{best.sentence}”"
-            return [_compared(rule, clause, seg.evidence, best, detail)]
-    return []
+    return _first_compared(rule, clause, ctx, lambda text, table: town_power(text, table, p.min_share),
+                           lambda row: f"{row.citation}规定由“{row.authority}”（{tier_label(row.tier)}）行使：“{row.sentence}”")
