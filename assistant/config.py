@@ -74,7 +74,7 @@ class RetrievalSettings(Section):
     k: int = Field(10, description="hits returned by default")
     candidates: int = Field(100, description="candidates each retriever contributes before fusion")
     fusion: Literal["rrf", "score"] = Field("rrf", description="rrf (reciprocal rank) or score (weighted sum of min-max normalised scores)")
-    rrf_k: int = Field(40, description="reciprocal-rank-fusion constant")
+    rrf_k: int = Field(60, description="reciprocal-rank-fusion constant")
     lexical_weight: float = Field(1.0, description="weight of the lexical ranking in fusion")
     dense_weight: float | None = Field(None, description="weight of the dense ranking in fusion; unset: the embedder's own (use-m3 0.2, e5-small 0.4, st: 0.4)")
     core_weight: float = Field(0.4, description="weight of the rankings restricted to core-tier instruments")

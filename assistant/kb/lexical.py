@@ -59,24 +59,11 @@ def content_words(text: str) -> list[str]:
 
 
 def query_tokens(query: str) -> list[str]:
-    """Tokens of a query plus the statute terms its colloquial words stand for (`_expands`)."""
+    """Tokens of a query plus the statute terms its colloquial words stand for (found anywhere in the query,
+    whatever jieba makes of them: 五险一金 is cut into 五险 · 一金)."""
     tokens = tokenize(query)
-    jb = _jieba()
-    words = set(jb.cut(query)) | set(jb.cut_for_search(query))
-    extra = [e for word, terms in _expansions().items() if _expands(word, terms, query, words)
-             for x in terms for e in tokenize(x)]
+    extra = [e for word, terms in _expansions().items() if word in query for x in terms for e in tokenize(x)]
     return tokens + list(dict.fromkeys(e for e in extra if e not in tokens))
-
-
-def _expands(word: str, terms: list[str], query: str, words: set[str]) -> bool:
-    """Whether a colloquial word of the expansion table is in the query. Two characters or more: anywhere,
-    whatever jieba makes of it (五险一金 is cut into 五险 · 一金). One character: as a word of its own, or inside
-    one of its own statute terms (罚 in 处罚); inside another word it is not that word: 告 in 广告/报告/告知,
-    批 in 批准, 扣 in 扣除, 封 in 封闭, 拆 in 拆分 stay unexpanded (on STARD's lay questions +1 point Recall@10,
-    the admin-law questions unchanged)."""
-    if len(word) >= 2:
-        return word in query
-    return word in words or any(word in t and t in query for t in terms)
 
 
 def article_document(title: str, label: str, chapter: str | None, text: str) -> str:
