@@ -81,6 +81,8 @@ class RetrievalSettings(Section):
     other_region_factor: float = Field(0.7, description="score factor for local rules of a region the query does not name")
     pack_factor: float = Field(0.8, description="score factor for the long tail of the shipped packs (行政法规, 司法解释, "
                                "规章 and local rules beyond the curated ones)")
+    pack_exempt_rank: int = Field(1, description="an article the lexical ranking puts this high or higher keeps its full score "
+                                  "even in the long tail (a 司法解释 whose words the question uses best); 0: none")
     reranker: str | None = Field(None, description="st:<local CrossEncoder dir> re-orders the best hits; off by default")
     rerank_top: int = Field(30, description="fused hits the reranker scores")
 

@@ -59,7 +59,7 @@ def bench_search_stard(rounds: int) -> dict:
     """fashen's search and china-law-mcp's on the same STARD dev questions, alternated query by query."""
     from china_law_mcp import retrieval
 
-    from assistant.evals.retrieval import load_stard
+    from evals.retrieval import load_stard
     from assistant.kb.base import open_kb
 
     questions = [c.input["query"] if isinstance(c.input, dict) else c.input

@@ -219,7 +219,8 @@ class KnowledgeBase:
             art = articles.get(aid)
             if art is None or aid in seen:
                 continue
-            score *= priors.get(art.instrument_id, 1.0)
+            if positions.get("lexical", {}).get(aid, rs.pack_exempt_rank + 1) > rs.pack_exempt_rank:
+                score *= priors.get(art.instrument_id, 1.0)  # the long tail yields, unless it is the best match
             if art.status == Status.REPEALED:
                 score *= 0.5  # findable, labelled, ranked below what is in force
             if art.region and art.region not in query and art.region not in preferred:

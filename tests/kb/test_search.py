@@ -71,3 +71,15 @@ def test_queries_in_traditional_characters_or_full_width_digits_find_the_same_ar
     assert [h.article.id for h in small_kb.search("規範性文件能不能設定罰款", 5)] == simplified
     hit = small_kb.search("《行政處罰法》第１６條", 1)[0]
     assert (hit.matched_by, hit.article.label) == ("lookup", "第十六条")
+
+
+@pytest.mark.parametrize("exempt", [0, 1])
+def test_the_long_tail_yields_unless_it_is_the_best_lexical_match(small_kb, monkeypatch, exempt):
+    query = "规范性文件能不能设定罚款"
+    best = small_kb.lexical.search(query, 1)[0][0]
+    inst = best.rsplit(":", 1)[0]
+    rs = small_kb.settings.retrieval.model_copy(update={"pack_exempt_rank": exempt})
+    monkeypatch.setattr(small_kb, "settings", small_kb.settings.model_copy(update={"retrieval": rs}))
+    monkeypatch.setattr(small_kb, "_priors", {inst: 0.01})  # as if the lexical winner's instrument were a pack's
+    ids = [h.article.id for h in small_kb.search(query, 10)]
+    assert (best in ids[:1]) == bool(exempt)
