@@ -271,6 +271,18 @@ _NOT_NEEDED = re.compile(r"(无需|不需要?|免于|免予|不再)[^。；，]{
 
 
 _HIGHER_BODY = re.compile(r"(?:区|县|市)[\u4e00-\u9fa5]{0,10}(?:局|委|部门|人民政府|政府)")
+# an administrative body by its name (区房管局, 镇规建办, 城建中心, 街道办事处) — not 加油站, 培训中心, 经营场所, whose
+# last character is all they share with an office
+_OFFICIAL = re.compile(r"人民政府|政府|办事处|管委会|管理委员会|[局委]$|^(?:本|该)?(?:[区县市镇乡]|街道)[\u4e00-\u9fa5]{0,10}"
+                       r"(?:办|中心|所|站|队|局|委|部门)$|^[\u4e00-\u9fa5]{0,6}(?:城建|建管|规建|城运|综治|网格|事务|受理)中心$")
+
+
+def official(who: str, *, internal: bool = True) -> bool:
+    """Whether `who` names an administrative body (or, with `internal`, the issuer's own meeting or leadership)."""
+    kind = party_kind(who)
+    return (internal and kind == PartyKind.INTERNAL) or (kind == PartyKind.AUTHORITY and bool(_OFFICIAL.search(who)))
+
+
 # an authority, the subject of its clause, reporting to another: 区房管局应向市房管局报备
 _REPORTS_UP = re.compile(r"(?:^|[，,；;：:])(?P<who>[^，,；;：:。]{2,20}?)(?:应当|应|须|需|必须)(?:先)?(?:向|报)")
 # who applies: 城建中心应当向领导小组提出申请 (the issuer's own office asking its own leadership) is no licence
@@ -280,10 +292,10 @@ _APPLICANT = re.compile(r"(?P<who>[\u4e00-\u9fa5、]{2,12}?)(?:应当|应|须|�
 def _vet_licence(reading: Reading, owner: bool) -> str | None:
     text = reading.text
     applicant = _APPLICANT.search(text)
-    if applicant and party_kind(applicant.group("who").removeprefix("由")) in (PartyKind.AUTHORITY, PartyKind.INTERNAL):
+    if applicant and official(applicant.group("who").removeprefix("由")):
         return f"申请人“{applicant.group('who').removeprefix('由')}”是本机关的内设机构，向本机关申请审核是内部管理程序，不是对外设定的行政许可"
     reporting = _REPORTS_UP.search(text)
-    if reporting and party_kind(re.split(r"[，,；;：:]", reporting.group("who"))[-1]) == PartyKind.AUTHORITY:
+    if reporting and official(re.split(r"[，,；;：:]", reporting.group("who"))[-1], internal=False):
         return "行政机关向上级机关报备、报批是机关之间的工作程序，不是对公民、法人设定的许可"
     if _FACILITATE.search(text):
         return "简化、优化审批程序的便民措施，不是设定行政许可"

@@ -128,3 +128,12 @@ def test_an_authority_reporting_to_another_is_no_licence():
     assert "机关之间" in vet("C.LICENSE", read("在协议置换项目启动前，区房管局应向市房管局报备，经市房管局备案通过后方可进入协议置换系统。"))
     assert vet("C.LICENSE", read("设置户外招牌的，须报街道办事处审批，未经审批不得设置。")) is None
     assert vet("C.LICENSE", read("在本街道辖区内设置户外广告的，应当向街道办事处申请，经审核同意后方可设置。")) is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "经营场所应当向街道办事处报备，经审核同意后方可营业。",          # 场所, 站, 中心 end names of the public's premises too
+    "加油站应当向镇政府提出申请，经审核同意后方可经营。",
+    "培训中心须向区教育局提出申请，经批准后方可招生。",
+])
+def test_the_public_named_like_an_office_still_needs_the_licence(sentence):
+    assert vet("C.LICENSE", read(sentence)) is None

@@ -26,7 +26,7 @@ from assistant.models import Basis, Clause, Finding
 from assistant.review.checks.patterns import make_finding, segments_of
 from assistant.review.context import ReviewContext
 from assistant.review.issuer import IssuerKind
-from assistant.review.measures import PartyKind, party_kind
+from assistant.review.measures import official
 from assistant.review.schema import Rule
 
 
@@ -107,7 +107,7 @@ def forbidden_duty(sentence: str, table: PowerTable) -> Power | None:
     """The prohibition of compulsion a mandatory sentence runs into, or None. The duty must fall on someone other
     than the issuer (an authority binding itself compels no one) and be the act the law protects from compulsion."""
     mandate = _MANDATE.search(sentence)
-    if not mandate or _NEGATED.search(sentence) or party_kind(sentence[:mandate.start()]) == PartyKind.AUTHORITY:
+    if not mandate or _NEGATED.search(sentence) or official(sentence[:mandate.start()].strip(" ，,"), internal=False):
         return None
     # the matter must be shared, not just the manner of speaking ("指定……单位" is said of many sectors)
     for row, _share in table.find(sentence, actions=["forbid"], min_share=MIN_SHARE, rare=True):
