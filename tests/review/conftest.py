@@ -9,3 +9,9 @@ from assistant.review.rules import load_rules
 def content_rules(catalog):
     """The content (C.*) rules, with every basis verified against the real catalog."""
     return [r for r in load_rules(catalog=catalog).rules if r.kind == "content"]
+
+
+@pytest.fixture(scope="module")
+def rules(catalog):
+    """The whole rule catalog, bases verified against the real catalog."""
+    return load_rules(catalog=catalog)

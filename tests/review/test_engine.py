@@ -12,16 +12,10 @@ from assistant.models import DocType, Stage
 from assistant.review.dossier import detect_doc_type, infer_issuer, infer_title, load_case, load_files
 from assistant.review.engine import review
 from assistant.review.report import report_to_json_dict, report_to_markdown
-from assistant.review.rules import load_rules
 from tests.conftest import REVIEW_CASES
 
 CASES = sorted(p for p in REVIEW_CASES.glob("*/") if (p / "case.json").is_file()) if REVIEW_CASES.is_dir() else []
 needs_cases = pytest.mark.skipif(not CASES, reason="../shared/evaldata/review/cases is not available")
-
-
-@pytest.fixture(scope="module")
-def rules(catalog):
-    return load_rules(catalog=catalog)
 
 
 @pytest.fixture(scope="module")

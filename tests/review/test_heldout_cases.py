@@ -9,17 +9,11 @@ import pytest
 from evals.review import match_findings, reported_findings
 from assistant.review.dossier import load_case
 from assistant.review.engine import review
-from assistant.review.rules import load_rules
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CASES = sorted(p for d in ("review_heldout", "review_heldout2", "review_heldout3", "review_heldout4",
                                                   "review_heldout5") for p in (FIXTURES / d).iterdir() if p.is_dir()
                and (p / "case.json").exists())
-
-
-@pytest.fixture(scope="module")
-def rules(catalog):
-    return load_rules(catalog=catalog)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -20,7 +20,6 @@ from docx import Document
 from assistant.models import ReviewReport
 from assistant.review.dossier import load_case
 from assistant.review.engine import review
-from assistant.review.rules import load_rules
 
 CASES_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "evaldata" / "review" / "cases"
 CASES = sorted(p for p in CASES_DIR.glob("*/") if (p / "case.json").is_file()) if CASES_DIR.is_dir() else []
@@ -142,11 +141,6 @@ def findings(report: ReviewReport) -> Counter:
 
 def by_paragraph(report: ReviewReport) -> bool:
     return bool(report.clauses) and report.clauses[0].location.endswith("段")
-
-
-@pytest.fixture(scope="module")
-def rules(catalog):
-    return load_rules(catalog=catalog)
 
 
 @pytest.fixture(scope="module")

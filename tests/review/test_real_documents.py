@@ -12,7 +12,6 @@ import pytest
 from evals.review import match_findings, normalize_location, reported_findings
 from assistant.review.dossier import load_case
 from assistant.review.engine import review
-from assistant.review.rules import load_rules
 
 REPO = Path(__file__).resolve().parents[2]
 LABELS = REPO / "evals" / "real" / "realdocs"
@@ -43,11 +42,6 @@ KNOWN_FALSE_ALARMS = {
 }
 
 pytestmark = pytest.mark.skipif(not DOCS.is_dir(), reason="../shared/realdocs is not available")
-
-
-@pytest.fixture(scope="module")
-def rules(catalog):
-    return load_rules(catalog=catalog)
 
 
 @pytest.mark.parametrize("doc", CASES)

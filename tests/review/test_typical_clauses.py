@@ -1,0 +1,55 @@
+"""Clauses as towns, districts and cities write them, each set alone in a three-article document: the unlawful
+ones are found under their code, the lawful ones raise nothing. Written from the law and from 备案审查 reports,
+not from the rule catalog: a check of how the engine generalises beyond the labelled sets."""
+
+import pytest
+
+from assistant.models import DocType, Dossier, Stage
+from assistant.review.engine import review
+
+UNLAWFUL = [
+    ("上海市某区某镇人民政府", "第二条 对违反本规定的单位，镇人民政府可处以1000元以下罚款。", "C.PENALTY"),
+    ("上海市某区某镇人民政府", "第二条 经营户须向镇市场管理办公室缴纳管理费每月200元。", "C.FEE"),
+    ("上海市某区某镇人民政府", "第二条 本镇范围内的建筑垃圾统一由镇环卫所清运，其他单位不得承接。", "C.COMPETITION"),
+    ("上海市某区某镇人民政府", "第二条 申请享受本办法补贴的企业，其注册地和纳税地须在本镇。", "C.COMPETITION"),
+    ("上海市某区某镇人民政府", "第二条 对占道经营的流动摊贩，镇城管中队可暂扣其经营工具。", "C.COERCION"),
+    ("上海市某区某镇人民政府", "第二条 出租房屋的，出租人须向村委会缴纳500元保证金。", "C.FEE"),
+    ("上海市某区某街道办事处", "第二条 对不配合垃圾分类的居民，将其纳入失信名单并在社区公示。", "C.PENALTY"),
+    ("上海市某区某街道办事处", "第二条 设置户外招牌的，须报街道办事处审批，未经审批不得设置。", "C.LICENSE"),
+    ("上海市某区某镇人民政府", "第二条 对存在重大事故隐患拒不整改的企业，镇安监所可以责令其停产停业。", "C.PENALTY"),
+    ("某市人民政府", "第二条 失信被执行人的子女不得就读收费高昂的私立学校，不得报考公务员。", "C.OBLIGATION"),
+    ("某区人民政府", "第二条 业主拒不缴纳物业服务费的，有关部门不予办理其子女入学和评优评先手续。", "C.OBLIGATION"),
+    ("某县人民政府", "第二条 未按规定完成预防接种的儿童，幼儿园和学校不得接收其入园、入学。", "C.OBLIGATION"),
+    ("某县人民政府", "第二条 村民申请宅基地的，应当提供村民委员会出具的无违法犯罪记录证明。", "C.CERTIFICATE"),
+    ("某县人民政府", "第二条 加油站应当向镇政府提出申请，经审核同意后方可经营。", "C.LICENSE"),
+]
+LAWFUL = [
+    ("上海市某区某街道办事处", "第二条 街道办事处协助区城管执法局做好违法建筑的排查工作，发现违法建筑的，及时报告。"),
+    ("某县人民政府", "第二条 对符合条件的企业，按照其实际设备投资额的5%给予补贴，最高不超过50万元。"),
+    ("某市人民政府", "第二条 出租人应当与承租人签订书面租赁合同，并按规定办理租赁登记备案。"),
+    ("某县市场监督管理局", "第二条 经营者应当明码标价，不得哄抬价格。"),
+    ("某县人民政府", "第二条 对拒不整改的，由有关部门依法处理。"),
+    ("某县人民政府", "第二条 项目建设单位应当按照国家有关规定办理施工许可手续。"),
+    ("上海市某区某镇人民政府", "第二条 各村居应当建立垃圾分类志愿者队伍，开展桶边督导，对不按规定投放的行为进行劝导。"),
+    ("上海市某区人民政府", "第二条 经营性停车场的收费标准由经营者依法自主确定，并在显著位置公示。"),
+    ("上海市某区某镇人民政府", "第二条 村民建房应当依法办理乡村建设规划许可证，未取得许可证的，不得开工建设。"),
+]
+
+
+def _review(issuer: str, article: str, catalog, rules):
+    text = (f"某管理办法\n\n第一条 为加强管理，根据有关法律、法规，结合本地实际，制定本办法。\n\n{article}\n\n"
+            "第三条 本办法自2026年1月1日起施行，有效期5年。\n")
+    dossier = Dossier(title="某管理办法", issuer=issuer, draft_name="draft.md", draft_text=text,
+                      doc_type=DocType.NORMATIVE, stage=Stage.FILING)
+    report = review(dossier, catalog=catalog, rules=rules)
+    return [(f.code, f.location) for f in report.findings if f.code.startswith("C.")]
+
+
+@pytest.mark.parametrize("issuer, article, code", UNLAWFUL)
+def test_an_unlawful_clause_is_found_where_it_is(issuer, article, code, catalog, rules):
+    assert (code, "第二条") in _review(issuer, article, catalog, rules)
+
+
+@pytest.mark.parametrize("issuer, article", LAWFUL)
+def test_a_lawful_clause_raises_nothing(issuer, article, catalog, rules):
+    assert _review(issuer, article, catalog, rules) == []
