@@ -15,7 +15,8 @@ from pydantic import BaseModel
 
 from assistant.models import Finding
 from assistant.review.checks import (citations, collective, compare, dates, draft_note, fair_competition,
-                                     legality_review, major_decision, patterns, procedure, public_comment, reminders)
+                                     legality_review, major_decision, patterns, personal, procedure, public_comment,
+                                     reminders)
 from assistant.review.schema import CheckKind
 
 
@@ -36,6 +37,7 @@ CHECKS: dict[str, Check] = {
     "citation_validity": Check(_C, citations.check_citation_validity, citations.CitationParams),
     "quoted_excerpt": Check(_C, citations.check_excerpt, citations.ExcerptParams),
     "validity_period": Check(_C, dates.check_validity_period, dates.ValidityParams),
+    "phone_table": Check(_C, personal.check_phone_table, personal.PhoneTableParams),
     "retroactive_dates": Check(_C, dates.check_retroactive_dates, dates.RetroactiveParams),
     # content, compared with the upper-level law and the competence table
     "forbidden_duty": Check(_C, compare.check_forbidden_duty, compare.ForbiddenDutyParams),
