@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import tarfile
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -36,6 +37,7 @@ def region_pack(region: str) -> str:
     return "region-" + province(region)
 
 
+@lru_cache(maxsize=4)
 def available_regions(sources_dir: Path | None = None) -> list[str]:
     """Provinces whose local rules ship as packs (`fashen ingest --region 上海`)."""
     folder = (sources_dir or SOURCES_DIR) / "packs"

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from assistant.config import Settings, get_settings
 from assistant.kb import citations
 from assistant.kb.catalog import Catalog
+from assistant.kb.powers import PowerTable, table_for_catalog
 from assistant.models import Citation, Clause, DocType, Dossier, Instrument, Stage
 from assistant.review.clauses import has_articles, split_clauses
 from assistant.review.dates import date_lines
@@ -133,6 +134,10 @@ class ReviewContext:
         """Full text of a cited article (all paragraphs), or None."""
         paras = self.article_paragraphs(instrument_title, number, suffix)
         return "\n".join(paras) if paras is not None else None
+
+    def powers(self) -> PowerTable | None:
+        """The competence table of the knowledge base (built at ingest, read once per review); None without one."""
+        return self.memo("powers", lambda: table_for_catalog(self.catalog)) if self.catalog is not None else None
 
     def memo(self, key: str, fn: Callable[[], T]) -> T:
         """Compute once per review (document-level facts shared by several rules)."""

@@ -14,7 +14,6 @@ from assistant.config import Settings, get_settings
 from assistant.errors import InputError
 from assistant.kb.catalog import Catalog
 from assistant.kb.packs import available_regions, region_pack
-from assistant.kb.powers import table_for_catalog
 from assistant.models import Clause, DocType, Dossier, Finding, ReviewReport, Stage
 from assistant.review.checks.citations import excerpt_lines
 from assistant.review.checks.patterns import PatternParams
@@ -147,7 +146,7 @@ def review(dossier: Dossier, *, catalog: Catalog | None = None, rules: RuleSet |
     # the reading of each clause's measures vets what the phrase rules found (measures.py)
     content, set_aside = vet_findings(run_content(rules.rules, ctx), issuer_kind=ctx.issuer_kind,
                                       owner=section_postures(clauses, owner_posture(dossier.title, dossier.draft_text)),
-                                      table=table_for_catalog(catalog) if catalog is not None else None,
+                                      table=ctx.powers(),
                                       title=dossier.title, quoted=excerpt_lines(ctx))
     if search is not None:
         content, restated = compare_with_law(content, search)

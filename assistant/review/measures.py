@@ -361,7 +361,7 @@ def town_grants(text: str, issuer_kind: IssuerKind | None) -> bool:
     return issuer_kind == IssuerKind.TOWN and not _OTHER_GRANTOR.search(text)
 
 
-def vet_findings(findings: list[Finding], *, owner: bool | dict[str, bool] = False,
+def vet_findings(findings: list[Finding], *, owner: dict[str, bool] | None = None,
                  issuer_kind: IssuerKind | None = None, table: PowerTable | None = None,
                  title: str = "", quoted: dict[str, list[str]] | None = None) -> tuple[list[Finding], list[SetAside]]:
     """Keep the content findings whose sentence, read as measures, bears them out; set the others aside. With the
@@ -374,7 +374,7 @@ def vet_findings(findings: list[Finding], *, owner: bool | dict[str, bool] = Fal
             kept.append(f)
             continue
         reading = read(f.evidence)
-        reason = vet(f.code, reading, owner=owner.get(f.location or "", False) if isinstance(owner, dict) else owner)
+        reason = vet(f.code, reading, owner=(owner or {}).get(f.location or "", False))
         if f.code != "C.BASIS_INVALID" and any(f.evidence.strip() in q or q in f.evidence
                                                for q in (quoted or {}).get(f.location or "", [])):
             reason = "摘录的法律条文，不是本文件设定的措施"

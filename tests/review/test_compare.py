@@ -34,7 +34,7 @@ def test_a_town_approving_what_the_law_gives_to_the_county_planning_department(m
     law = _law("中华人民共和国城乡规划法", "第四十四条", 44,
                "在城市、镇规划区内进行临时建设的，应当经城市、县人民政府城乡规划主管部门批准。")
     table = PowerTable(extract(law, law.instrument_title, Level.LAW, None))
-    monkeypatch.setattr("assistant.review.checks.compare._table", lambda ctx: table)
+    monkeypatch.setattr(ReviewContext, "powers", lambda self: table)
     rule = load_rules().get("compare.competence")
     text = "在镇规划区内进行临时建设的，须报镇人民政府审批同意后方可施工。"
     clause = Clause(location="第六条", number=6, text=text)

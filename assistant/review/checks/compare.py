@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.kb.powers import Power, PowerTable, actions_in, table_for_catalog, tier_label
+from assistant.kb.powers import Power, PowerTable, actions_in, tier_label
 from assistant.models import Basis, Clause, Finding
 from assistant.review.checks.patterns import make_finding, segments_of
 from assistant.review.context import ReviewContext
@@ -73,16 +73,12 @@ def power_basis(row: Power) -> Basis:
     return Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)
 
 
-def _table(ctx: ReviewContext) -> PowerTable | None:
-    return ctx.memo("powers", lambda: table_for_catalog(ctx.catalog)) if ctx.catalog is not None else None
-
-
 def _first_compared(rule: Rule, clause: Clause, ctx: ReviewContext, find: Callable[[str, PowerTable], Power | None],
                     detail: Callable[[Power], str], *,
                     code: Callable[[Power], str | None] = lambda row: None) -> list[Finding]:
     """The finding of the first sentence of a clause for which `find` returns a row of the competence table (under
     the code `code` gives for the row, else the rule's)."""
-    table = _table(ctx)
+    table = ctx.powers()
     if table is None:
         return []
     for seg in segments_of(clause, ctx):

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from assistant.kb.powers import table_for_catalog
 from assistant.models import Clause, Finding, Rewrite
 from assistant.review.checks.law import cited_measure_ok, restates_law
 from assistant.review.checks.words import on_word_boundaries
@@ -182,10 +181,8 @@ def _first_match(p: PatternParams, text: str, limit: int | None = None, issuer: 
 def town_competent(ctx: ReviewContext, name: str) -> bool:
     """Whether the law itself gives the 乡镇 level the approval of a statutory licence named `name` (宅基地: 土地管理法
     实施条例 has the 乡（镇）人民政府 approve it), read from the competence table; True without a knowledge base."""
-    if ctx.catalog is None:
-        return True
-    table = ctx.memo("powers", lambda: table_for_catalog(ctx.catalog))
-    return any(p.tier == "town" and p.action == "approve" and name in p.sentence for p in table.powers)
+    table = ctx.powers()
+    return table is None or any(p.tier == "town" and p.action == "approve" and name in p.sentence for p in table.powers)
 
 
 def check_pattern(rule: Rule, p: PatternParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:

@@ -32,19 +32,16 @@ _PHONE_COLUMN = re.compile(r"手机|电话|联系方式")
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
-def _lines(ctx: ReviewContext) -> list[tuple[Clause, str]]:
-    return [(c, ln.strip()) for c in ctx.clauses for ln in c.text.splitlines() if ln.strip()]
-
-
-def check_phone_table(rule: Rule, p: PhoneTableParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
-    """A table whose title is in this clause, with a column of holders and their phones, and at least
-    `min_numbers` unmasked mobile numbers before the next table."""
-    lines = ctx.memo("lines", lambda: _lines(ctx))
-    for i, (owner, title) in enumerate(lines):
-        if owner is not clause or len(title) > 40 or not _TABLE_TITLE.search(title) or _OFFICIALS.search(title):
+def _phone_tables(ctx: ReviewContext, p: PhoneTableParams) -> dict[str, tuple[str, int]]:
+    """Location of each table's title → (title, unmasked mobile numbers), for the tables that list holders and their
+    phones and are no officials' list; read once per review."""
+    lines = [(c.location, ln.strip()) for c in ctx.clauses for ln in c.text.splitlines() if ln.strip()]
+    found: dict[str, tuple[str, int]] = {}
+    for i, (location, title) in enumerate(lines):
+        if location in found or len(title) > 40 or not _TABLE_TITLE.search(title) or _OFFICIALS.search(title):
             continue
         rows = []
-        for _c, line in lines[i + 1:i + 1 + p.window]:
+        for _loc, line in lines[i + 1:i + 1 + p.window]:
             if _TABLE_TITLE.search(line) and len(line) <= 40:
                 break
             rows.append(line)
@@ -53,5 +50,15 @@ def check_phone_table(rule: Rule, p: PhoneTableParams, clause: Clause, ctx: Revi
             continue
         numbers = sum(1 for line in rows if _MOBILE.search(line))
         if numbers >= p.min_numbers:
-            return [make_finding(rule, clause, title, f"表中列出{numbers}个未作处理的手机号码及其持有人")]
-    return []
+            found[location] = (title, numbers)
+    return found
+
+
+def check_phone_table(rule: Rule, p: PhoneTableParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
+    """A table whose title is in this clause, with a column of holders and their phones, and at least
+    `min_numbers` unmasked mobile numbers before the next table."""
+    table = ctx.memo("phone_tables", lambda: _phone_tables(ctx, p)).get(clause.location)
+    if table is None:
+        return []
+    title, numbers = table
+    return [make_finding(rule, clause, title, f"表中列出{numbers}个未作处理的手机号码及其持有人")]
