@@ -77,6 +77,7 @@ class _Vocab:
     owner: re.Pattern[str]
     owner_sections: re.Pattern[str]
     public_sections: re.Pattern[str]
+    office: re.Pattern[str]
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
@@ -88,9 +89,13 @@ def vocabulary() -> _Vocab:
     data = yaml.safe_load(MEASURES_FILE.read_text(encoding="utf-8"))
     parties = [(PartyKind(k), _alternation(v)) for k, v in data["parties"].items()]
     settings = {Setting(k): _alternation(v) for k, v in data["settings"].items()}
+    suffix, level, sector = (_alternation(data[k]).pattern
+                             for k in ("authority_suffixes", "authority_levels", "authority_sectors"))
+    # 区房管局, 本街道城运中心 (a level first) or 城建中心, 房管办 (a sector); 市场 is a market, not the city
+    office = re.compile(rf"^(?!市场)(?:{level})[\u4e00-\u9fa5]{{0,12}}?(?:{suffix})|(?:{sector})[\u4e00-\u9fa5]{{0,6}}?(?:{suffix})")
     return _Vocab(parties=parties, settings=settings, statutory_steps=_alternation(data["statutory_steps"]),
                   owner=_alternation(data["owner_markers"]), owner_sections=_alternation(data["owner_sections"]),
-                  public_sections=_alternation(data["public_sections"]))
+                  public_sections=_alternation(data["public_sections"]), office=office)
 
 
 _SCOPE = re.compile(r"适用于|适用范围|本(?:办法|规定|细则|方案|意见)所称|是指")
@@ -136,11 +141,13 @@ def section_postures(clauses: list[Clause], default: bool) -> dict[str, bool]:
 
 
 def party_kind(phrase: str) -> PartyKind:
-    """The kind of party a phrase names (the first kind in measures.yaml whose words occur in it)."""
-    for kind, rx in vocabulary().parties:
+    """The kind of party a phrase names: the first kind in measures.yaml whose words occur in it, or an authority
+    named as an office of a level or a sector (区房管局, 镇规建办, 城建中心 — not 加油站, 培训中心)."""
+    v = vocabulary()
+    for kind, rx in v.parties:
         if rx.search(phrase):
             return kind
-    return PartyKind.UNKNOWN
+    return PartyKind.AUTHORITY if v.office.search(phrase.strip()) else PartyKind.UNKNOWN
 
 
 # 经X审核同意 / 报X批准 / 取得X书面同意 / 向X备案 / 由X审批: the approver between the role word and the act
@@ -271,16 +278,12 @@ _NOT_NEEDED = re.compile(r"(无需|不需要?|免于|免予|不再)[^。；，]{
 
 
 _HIGHER_BODY = re.compile(r"(?:区|县|市)[\u4e00-\u9fa5]{0,10}(?:局|委|部门|人民政府|政府)")
-# an administrative body by its name (区房管局, 镇规建办, 城建中心, 街道办事处) — not 加油站, 培训中心, 经营场所, whose
-# last character is all they share with an office
-_OFFICIAL = re.compile(r"人民政府|政府|办事处|管委会|管理委员会|[局委]$|^(?:本|该)?(?:[区县市镇乡]|街道)[\u4e00-\u9fa5]{0,10}"
-                       r"(?:办|中心|所|站|队|局|委|部门)$|^[\u4e00-\u9fa5]{0,6}(?:城建|建管|规建|城运|综治|网格|事务|受理)中心$")
 
 
 def official(who: str, *, internal: bool = True) -> bool:
     """Whether `who` names an administrative body (or, with `internal`, the issuer's own meeting or leadership)."""
     kind = party_kind(who)
-    return (internal and kind == PartyKind.INTERNAL) or (kind == PartyKind.AUTHORITY and bool(_OFFICIAL.search(who)))
+    return kind == PartyKind.AUTHORITY or (internal and kind == PartyKind.INTERNAL)
 
 
 # an authority, the subject of its clause, reporting to another: 区房管局应向市房管局报备

@@ -12,6 +12,11 @@ from assistant.review.measures import PartyKind, Setting, owner_posture, party_k
     ("相邻农户", PartyKind.PRIVATE), ("出租企业", PartyKind.PRIVATE), ("主任办公会", PartyKind.INTERNAL),
     ("镇集体资产监督管理委员会", PartyKind.SELF_GOVERNMENT), ("居民委员会", PartyKind.SELF_GOVERNMENT),
     ("县城市管理局", PartyKind.AUTHORITY), ("镇人民政府", PartyKind.AUTHORITY),
+    # an office by its level or sector; a business that merely ends in 站/中心/所 is none
+    ("镇规建办", PartyKind.AUTHORITY), ("城建中心", PartyKind.AUTHORITY), ("吴泾市场所", PartyKind.AUTHORITY),
+    ("本街道城运中心", PartyKind.AUTHORITY), ("区交通部门", PartyKind.AUTHORITY),
+    ("加油站", PartyKind.UNKNOWN), ("培训中心", PartyKind.UNKNOWN), ("经营场所", PartyKind.UNKNOWN),
+    ("市场服务中心", PartyKind.UNKNOWN), ("社区卫生服务中心", PartyKind.UNKNOWN),
 ])
 def test_party_kinds(phrase, kind):
     assert party_kind(phrase) == kind
