@@ -78,6 +78,7 @@ class _Vocab:
     owner_sections: re.Pattern[str]
     public_sections: re.Pattern[str]
     office: re.Pattern[str]
+    set_aside: dict[str, re.Pattern[str]]
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
@@ -95,7 +96,13 @@ def vocabulary() -> _Vocab:
     office = re.compile(rf"^(?!市场)(?:{level})[\u4e00-\u9fa5]{{0,12}}?(?:{suffix})|(?:{sector})[\u4e00-\u9fa5]{{0,6}}?(?:{suffix})")
     return _Vocab(parties=parties, settings=settings, statutory_steps=_alternation(data["statutory_steps"]),
                   owner=_alternation(data["owner_markers"]), owner_sections=_alternation(data["owner_sections"]),
-                  public_sections=_alternation(data["public_sections"]), office=office)
+                  public_sections=_alternation(data["public_sections"]), office=office,
+                  set_aside={name: re.compile(rx) for name, rx in data["set_aside"].items()})
+
+
+def _rx(name: str) -> re.Pattern[str]:
+    """A pattern of measures.yaml's `set_aside`: the words by which a reading sets a proposed finding aside."""
+    return vocabulary().set_aside[name]
 
 
 _SCOPE = re.compile(r"适用于|适用范围|本(?:办法|规定|细则|方案|意见)所称|是指")
@@ -176,41 +183,16 @@ def read(sentence: str) -> Reading:
 
 # -- vetting a proposed finding against the reading ----------------------------------------------------------
 
-_PENALTY_KINDS = re.compile(r"罚款|没收|吊销|暂扣|责令停产|责令停业|责令关闭|拘留|通报批评|降低资质")
-_BENEFIT_LOSS = re.compile(r"(不得|不予|不再|暂停|停止|取消)[^。；，]{0,8}(申请|享受|发放|拨付|补贴|补助|奖励|资格|配租|保障|签约)"
-                           r"|(资格|通知|确认书)[^。；，]{0,4}(失效|作废)|扣[^。；，]{0,3}分|扣减[^。；，]{0,6}(补贴|奖励|资金)")
-_COURT = re.compile(r"被强制执行|申请人民法院|人民法院强制执行|司法强制")
-# Losing a benefit for wrongdoing (fraud, breaking other rules) punishes; losing it for not taking it up does not.
-_WRONGDOING = re.compile(r"骗取|虚报|冒领|隐瞒|伪造|虚假|弄虚作假|违反|违规|违法|不按规定|未按规定|拒不|擅自|乱堆|乱放|失信")
-# Rent and charges for using a public property under a lease; a deposit that secures good conduct is no rent.
-_RENT = re.compile(r"租金|租赁费|使用费|管护费|租赁合同|承租[人方]|出租[人方]")
-_RENT_PAID = re.compile(r"(?:支付|缴纳|交纳)[^。；]{0,10}(?:租金|押金|使用费|租赁费)|(?:租金|使用费|租赁费)[^。；]{0,30}(?:支付|缴纳|交纳)")
-_CONDUCT_DEPOSIT = re.compile(r"诚信|文明|安全|违规|违约|保证金|质量|履约|经营押金")
-
 
 _PURPOSE = re.compile(r"^\s*(?:第[一二三四五六七八九十]+条\s*)?(?:[（(]?[一二三四五六七八九十]+[）)、]\s*)?为(?:了)?[^。；]{2,200}(?:制定本|特制定|制定如下|现就|结合本)")
-_REFERENCE_ONLY = re.compile(r"依法(?:采取|追究|处理|处置|查处|追缴|申请|予以处理)")
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万)?元|[一二两三四五六七八九十百千万]+元")
-_DEREGISTER = re.compile(r"原(?:许可|发证|审批)(?:机关|部门)[^。；]{0,12}注销")
-_HANDED_OVER = re.compile(r"已(移交|腾空|交房|交付|签约)的?房屋|房屋[^。；，]{0,6}已(移交|腾空|交付)")
-_PROJECT_DEMOLITION = re.compile(r"拆除(?:重建|改建|新建|改造|翻建)")
-_GOVERNMENT_PRICE = re.compile(r"(?:回购|收购|征收|补偿|安置|房票|配套商品住房|租赁价格|租金)[^。；]{0,20}价格|价格[^。；]{0,6}(?:回购|收购|补偿)")
-_OUT_OF_SCOPE = re.compile(r"不纳入本(?:办法|规定|细则|实施办法|方案|意见)|不适用本(?:办法|规定|细则|方案|意见)|本(?:办法|规定)不适用")
-_SERVICE_CHARGE = re.compile(r"(?:委托|承运|作业服务单位|服务单位|服务合同)[^。；]{0,20}(?:代为)?收取[^。；]{0,10}(?:服务费|运输费|处置费|清运费)")
-# a charge between private parties (使用人缴纳电梯管理费; 物业服务企业接受委托……并收取相关费用) with no authority collecting
-_PRIVATE_CHARGE = re.compile(r"(使用人|业主|住户|所有权人|承租人)[^。；]{0,20}(电梯|物业|维护|保养|管理|服务)费|物业服务企业[^。；]{0,40}收取")
-_COLLECTOR = re.compile(r"人民政府|政府|(?<!业主)委员会|管委会|局|财政|办事处|办公室|[镇乡街][^。；，]{0,8}(?:办|中心|所|站|队)|村委会|居委会|国库|非税")
-_BUDGET = re.compile(r"纳入[^。；]{0,12}(?:预算|经费)|(?:工作|管理)经费")
-
-
-_MEASURE_WORD = re.compile(r"取消|吊销|没收|罚款|暂停|停止|不得|资格|黑名单|通报|扣押|查封|拆除|收取|征收|保证金|押金")
 
 
 def _reference_only(text: str) -> bool:
     """Every comma clause that names a measure refers it to the law ("依法采取相应措施"), and no amount is set."""
-    if not _REFERENCE_ONLY.search(text) or _AMOUNT.search(text):
+    if not _rx("reference_only").search(text) or _AMOUNT.search(text):
         return False
-    clauses = [c for c in re.split(r"[，,；;。]", text) if _MEASURE_WORD.search(c)]
+    clauses = [c for c in re.split(r"[，,；;。]", text) if _rx("measure_word").search(c)]
     return all(re.search(r"依法|依照|按照有关", c) for c in clauses)
 
 
@@ -224,57 +206,47 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
         return "引述其他文件的原文或过渡规定，不是本文件设定的措施"
     if _PURPOSE.search(text):
         return "制定目的和依据的表述，不设定任何措施"
-    if _OUT_OF_SCOPE.search(text):
+    if _rx("out_of_scope").search(text):
         return "划定本文件不适用的范围，不设定任何措施"
     if code in ("C.FEE", "C.PENALTY", "C.COERCION", "C.OBLIGATION") and _reference_only(text):
         return "“依法采取措施”只是援引法律规定，本条没有设定具体措施"
     if code == "C.LICENSE":
         return _vet_licence(reading, owner)
     if code in ("C.PENALTY", "C.OBLIGATION"):
-        if reading.has(Setting.BENEFIT) and _BENEFIT_LOSS.search(text) and not _PENALTY_KINDS.search(text) \
-                and not _WRONGDOING.search(text):
+        if reading.has(Setting.BENEFIT) and _rx("benefit_loss").search(text) and not _rx("penalty_kinds").search(text) \
+                and not _rx("wrongdoing").search(text):
             return "停止或者取消自愿申请的补贴、保障待遇，是该待遇自身的条件，不是行政处罚或者减损权利"
     if code == "C.PENALTY":
-        if _DEREGISTER.search(text) and not _WRONGDOING.search(text):
+        if _rx("deregister").search(text) and not _rx("wrongdoing").search(text):
             return "许可失效后由原许可机关办理注销，是《中华人民共和国行政许可法》第七十条规定的程序，不是处罚"
         return None
     if code == "C.COERCION":
-        if _COURT.search(text):
+        if _rx("court").search(text):
             return "所称强制执行由人民法院依法实施，不是本文件设定的强制措施"
-        if _PROJECT_DEMOLITION.search(text) and not re.search(r"强制|限期|逾期|责令", text):
+        if _rx("project_demolition").search(text) and not re.search(r"强制|限期|逾期|责令", text):
             return "“拆除重建”是更新改造项目的方式，不是强制拆除"
-        if _HANDED_OVER.search(text):
+        if _rx("handed_over").search(text):
             return "拆除已经移交、腾空的房屋，是对政府已取得的房屋的处置，不是对当事人的强制执行"
         mandate = re.search(r"应当|应|须|负责", text)
         if mandate and party_kind(text[:mandate.start()]) == PartyKind.PRIVATE:
             return "由建设单位等当事人对自己的物品采取封存等保管措施，不是行政机关的强制措施"
         return None
-    if code == "C.FEE" and _SERVICE_CHARGE.search(text):
+    if code == "C.FEE" and _rx("service_charge").search(text):
         return "委托作业服务单位提供收运等服务并按合同收取服务费用，是服务的对价，不是行政收费"
-    if code == "C.FEE" and _PRIVATE_CHARGE.search(text) and not _COLLECTOR.search(text):
+    if code == "C.FEE" and _rx("private_charge").search(text) and not _rx("collector").search(text):
         return "业主、使用人向管理、服务单位支付的管理费、服务费是民事主体之间的费用，不是行政收费"
-    if code == "C.OBLIGATION" and owner and _RENT.search(text):
+    if code == "C.OBLIGATION" and owner and _rx("rent").search(text):
         return "制定机关（或者其出资企业）以出租人身份在租赁合同中约定的条件，不是对外设定的义务"
     if code in ("C.FEE", "C.COMPETITION"):
-        paid = _RENT.search(text) if code == "C.FEE" else _RENT_PAID.search(text)
-        if paid and not _CONDUCT_DEPOSIT.search(text):
+        paid = _rx("rent").search(text) if code == "C.FEE" else _rx("rent_paid").search(text)
+        if paid and not _rx("conduct_deposit").search(text):
             return "出租、出借公有资产按合同收取的租金、押金和使用费，不是行政收费"
-        if code == "C.FEE" and _BUDGET.search(text) and not re.search(r"收取|缴纳|交纳", text):
+        if code == "C.FEE" and _rx("budget").search(text) and not re.search(r"收取|缴纳|交纳", text):
             return "工作经费纳入部门预算，是财政保障，不是向公民、法人收费"
         return None
-    if code == "C.ULTRA_VIRES" and _GOVERNMENT_PRICE.search(text):
+    if code == "C.ULTRA_VIRES" and _rx("government_price").search(text):
         return "政府回购、补偿、出租自有房屋的价格是交易条件，不是价格法上的政府定价"
     return None
-
-
-_FACILITATE = re.compile(r"(审批|许可|手续|程序)[^。；]{0,12}(简化|优化|精简|减少|取消|加快|并联|容缺|提速)|(简化|优化|精简|减少|取消|加快)[^。；]{0,10}(审批|许可|手续|程序)")
-_ORIGINAL_APPROVER = re.compile(r"原(审批|许可|批准|发证|核准|备案)(部门|机关|机构|单位)")
-# the issuer's own project office in the chain: the project is the issuer's
-_PROJECT_OFFICE = re.compile(r"项目办|项目管理办公室|工程管理办公室|建管中心|城建中心")
-_PROJECT_CHANGE = re.compile(r"工程量|设计变更|变更设计|现场签证|工程签证|竣工结算|工程结算|审价")
-_RENEWAL = re.compile(r"(延续|续签|续期|续租|续约)[^。；]{0,10}(协议|合同)|(协议|合同)[^。；]{0,12}(延续|续签|续期|续租|续约)")
-_ACCEPTANCE = re.compile(r"(竣工|工程|组织)[^。；]{0,6}验收")
-_NOT_NEEDED = re.compile(r"(无需|不需要?|免于|免予|不再)[^。；，]{0,4}(经|报|办理|取得)")
 
 
 _HIGHER_BODY = re.compile(r"(?:区|县|市)[\u4e00-\u9fa5]{0,10}(?:局|委|部门|人民政府|政府)")
@@ -300,15 +272,15 @@ def _vet_licence(reading: Reading, owner: bool) -> str | None:
     reporting = _REPORTS_UP.search(text)
     if reporting and official(re.split(r"[，,；;：:]", reporting.group("who"))[-1], internal=False):
         return "行政机关向上级机关报备、报批是机关之间的工作程序，不是对公民、法人设定的许可"
-    if _FACILITATE.search(text):
+    if _rx("facilitate").search(text):
         return "简化、优化审批程序的便民措施，不是设定行政许可"
-    if _NOT_NEEDED.search(text):
+    if _rx("not_needed").search(text):
         return "本条规定的是无需审批的情形，没有设定许可"
-    if _RENEWAL.search(text):
+    if _rx("renewal").search(text):
         return "协议、合同的续签、续期是合同当事人之间的约定，不是行政许可"
-    if _ORIGINAL_APPROVER.search(text):
+    if _rx("original_approver").search(text):
         return "已取得的审批、许可事项发生变更的，依法向原审批机关申请（《中华人民共和国行政许可法》第四十九条），不是新设许可"
-    if _ACCEPTANCE.search(text) and not any(a.kind == PartyKind.AUTHORITY for a in reading.approvals):
+    if _rx("acceptance").search(text) and not any(a.kind == PartyKind.AUTHORITY for a in reading.approvals):
         return "工程竣工经验收合格后方可交付使用，是建设单位依法组织验收的义务，不是行政机关的许可"
     if not reading.approvals:
         if owner and reading.has(Setting.CONTRACT):
@@ -324,8 +296,8 @@ def _vet_licence(reading: Reading, owner: bool) -> str | None:
     # on the issuer's own projects, its own offices approve as the owner; a higher authority's approval stays external
     if owner and not internal:
         internal = not any(_HIGHER_BODY.search(a.approver) for a in reading.approvals if a.kind == PartyKind.AUTHORITY)
-    if kinds == {PartyKind.INTERNAL} and _PROJECT_CHANGE.search(text) \
-            and any(_PROJECT_OFFICE.search(a.approver) for a in reading.approvals):
+    if kinds == {PartyKind.INTERNAL} and _rx("project_change").search(text) \
+            and any(_rx("project_office").search(a.approver) for a in reading.approvals):
         return f"工程量、设计变更和结算经“{who}”审核，是制定机关管理自身工程项目的内部程序，不是对外设定的行政许可"
     if internal and (owner or reading.has(Setting.COLLECTIVE)):
         return f"需经“{who}”审核、决策，是制定机关管理自身投资项目、资金、资产或者集体经济组织民主管理的内部程序，不是对外设定的行政许可"
