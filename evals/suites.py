@@ -146,6 +146,16 @@ def _review_suite(name: str, description: str, data: str, load) -> Suite:
                  requires=(KB, "assistant.review:run_review"))
 
 
+# (suite, folder under evals/real, description): labels and documents both in this repository
+_REAL_SETS = [
+    ("review-real-heldout", "heldout", "真实规范性文件留出集（20 件，未用于调校；原文与标注见 evals/real/heldout）"),
+    ("review-real-heldout2", "heldout2", "真实规范性文件第二留出集（20 件，引擎定型后首次运行；evals/real/heldout2）"),
+    ("review-real-heldout3", "heldout3", "真实规范性文件第三留出集（20 件，引擎定型后首次运行；evals/real/heldout3）"),
+    ("review-real-heldout4", "heldout4", "真实规范性文件第四留出集（20 件，引擎定型后首次运行；evals/real/heldout4）"),
+    ("review-reported", "reported", "备案审查机关纠正过的问题条款（14 条，官方报告；evals/real/reported）"),
+]
+
+
 def real_suites() -> list[Suite]:
     """Real issued documents labelled from the law (evals/real/README.md): content codes only, stage 备案. The 59
     documents of shared/realdocs are read in place (data `../realdocs`, beside evaldata); the held-out ones and the
@@ -153,16 +163,8 @@ def real_suites() -> list[Suite]:
     return [
         _review_suite("review-real", "真实规范性文件（上海 59 件，../shared/realdocs 原文，标注见 evals/real/realdocs）",
                       "../realdocs", lambda root: review.load_labels(REAL_DIR / "realdocs", Path(root))),
-        _review_suite("review-real-heldout", "真实规范性文件留出集（20 件，未用于调校；原文与标注见 evals/real/heldout）",
-                      str(REAL_DIR / "heldout"), lambda root: review.load_cases(Path(root))),
-        _review_suite("review-real-heldout2", "真实规范性文件第二留出集（20 件，引擎定型后首次运行；evals/real/heldout2）",
-                      str(REAL_DIR / "heldout2"), lambda root: review.load_cases(Path(root))),
-        _review_suite("review-real-heldout3", "真实规范性文件第三留出集（20 件，引擎定型后首次运行；evals/real/heldout3）",
-                      str(REAL_DIR / "heldout3"), lambda root: review.load_cases(Path(root))),
-        _review_suite("review-real-heldout4", "真实规范性文件第四留出集（20 件，引擎定型后首次运行；evals/real/heldout4）",
-                      str(REAL_DIR / "heldout4"), lambda root: review.load_cases(Path(root))),
-        _review_suite("review-reported", "备案审查机关纠正过的问题条款（14 条，官方报告；evals/real/reported）",
-                      str(REAL_DIR / "reported"), lambda root: review.load_cases(Path(root))),
+        *(_review_suite(name, description, str(REAL_DIR / folder), lambda root: review.load_cases(Path(root)))
+          for name, folder, description in _REAL_SETS),
     ]
 
 
