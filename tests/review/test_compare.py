@@ -3,7 +3,7 @@ examined on substance, approvals the law gives to a higher authority."""
 
 from assistant.kb.powers import PowerTable, extract
 from assistant.models import Article, Clause, Level
-from assistant.review.checks.compare import check_competence, forbidden_duty
+from assistant.review.checks.compare import check_competence, check_threshold, forbidden_duty
 from assistant.review.context import ReviewContext
 from assistant.review.rules import load_rules
 
@@ -84,3 +84,26 @@ def test_an_outright_ban_of_what_the_law_licenses_is_stricter_than_the_law():
     assert row is not None and row.article == "第十九条"
     assert total_ban("本市中心城区禁止燃放烟花爆竹，具体区域由市人民政府划定。", table, 4) is None  # a place of its own
     assert total_ban("全面禁止露天焚烧秸秆。", table, 4) is None  # nothing the law licenses
+
+
+def _vote(text: str, catalog, day) -> list:
+    rule = load_rules().get("compare.threshold")
+    clause = Clause(location="第十条", number=10, text=text)
+    ctx = ReviewContext.from_text(text, catalog, issuer="某镇人民政府", clauses=[clause], review_date=day)
+    return check_threshold(rule, rule.options, clause, ctx)
+
+
+def test_a_vote_counted_among_those_present_is_lower_than_the_laws_count_of_all_members(catalog):
+    from datetime import date
+    text = "对入市方案、收益分配等事项，须经本集体经济组织成员大会或成员代表大会出席人数三分之二以上同意并形成决议。"
+    [f] = _vote(text, catalog, date(2026, 10, 1))
+    assert (f.code, f.location) == ("C.OBLIGATION", "第十条")
+    assert [(b.instrument, b.article) for b in f.compared_with] == [("中华人民共和国农村集体经济组织法", "第二十七条")]
+    assert "全体成员三分之二以上同意" in f.compared_with[0].quote
+    # the same count as the law's, or a document dated before that law took effect (2025-05-01): nothing to compare
+    assert _vote("入市方案须经本集体经济组织成员大会全体成员三分之二以上同意。", catalog, date(2026, 10, 1)) == []
+    assert _vote(text, catalog, date(2024, 6, 1)) == []
+    # a specific article of the law counts only for its own matter (承包方案, not 集体资产出租)
+    assert _vote("村民会议所作决定应当经到会人员的过半数通过。", catalog, date(2026, 10, 1)) == []
+    [f] = _vote("土地承包方案须经村民会议到会人员过半数同意。", catalog, date(2026, 10, 1))
+    assert f.compared_with[0].article == "第十九条"

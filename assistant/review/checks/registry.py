@@ -44,6 +44,7 @@ CHECKS: dict[str, Check] = {
     "filing_review": Check(_C, compare.check_filing_review, compare.FilingReviewParams),
     "competence": Check(_C, compare.check_competence, compare.CompetenceParams),
     "total_ban": Check(_C, compare.check_total_ban, compare.TotalBanParams),
+    "threshold": Check(_C, compare.check_threshold, compare.ThresholdParams),
     # procedure (P.*)
     "procedure_draft_note": Check(_P, draft_note.check_draft_note, draft_note.DraftNoteParams),
     "procedure_public_comment": Check(_P, public_comment.check_public_comment, public_comment.PublicCommentParams),
