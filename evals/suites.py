@@ -152,6 +152,7 @@ _REAL_SETS = [
     ("review-real-heldout2", "heldout2", "真实规范性文件第二留出集（20 件，引擎定型后首次运行；evals/real/heldout2）"),
     ("review-real-heldout3", "heldout3", "真实规范性文件第三留出集（20 件，引擎定型后首次运行；evals/real/heldout3）"),
     ("review-real-heldout4", "heldout4", "真实规范性文件第四留出集（20 件，引擎定型后首次运行；evals/real/heldout4）"),
+    ("review-real-heldout5", "heldout5", "真实规范性文件第五留出集（16 件，引擎定型后首次运行；evals/real/heldout5）"),
     ("review-reported", "reported", "备案审查机关纠正过的问题条款（14 条，官方报告；evals/real/reported）"),
 ]
 
