@@ -154,6 +154,7 @@ _REAL_SETS = [
     ("review-real-heldout4", "heldout4", "真实规范性文件第四留出集（20 件，引擎定型后首次运行；evals/real/heldout4）"),
     ("review-real-heldout5", "heldout5", "真实规范性文件第五留出集（16 件，引擎定型后首次运行；evals/real/heldout5）"),
     ("review-reported", "reported", "备案审查机关纠正过的问题条款（14 条，官方报告；evals/real/reported）"),
+    ("review-reported2", "reported2", "公平竞争审查督查、行政垄断纠正通报中的问题条款（25 条；evals/real/reported2）"),
 ]
 
 
