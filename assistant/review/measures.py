@@ -208,6 +208,8 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
         return "制定目的和依据的表述，不设定任何措施"
     if _rx("out_of_scope").search(text):
         return "划定本文件不适用的范围，不设定任何措施"
+    if _rx("other_document").search(text):
+        return "介绍其他文件的规定，不是本文件设定的措施"
     if code in ("C.FEE", "C.PENALTY", "C.COERCION", "C.OBLIGATION") and _reference_only(text):
         return "“依法采取措施”只是援引法律规定，本条没有设定具体措施"
     if code == "C.LICENSE":
@@ -264,8 +266,24 @@ _REPORTS_UP = re.compile(r"(?:^|[，,；;：:])(?P<who>[^，,；;：:。]{2,20}?
 _APPLICANT = re.compile(r"(?P<who>[\u4e00-\u9fa5、]{2,12}?)(?:应当|应|须|需)?(?:向[^，。；,]{1,12})?(?:提出|提交|递交)(?:书面)?申请")
 
 
+# the subjects a sentence obliges (各街镇、相关区管企业应……)
+_OBLIGED = re.compile(r"(?:^|[，,；;：:])(?P<who>[^，,；;：:。]{2,30}?)(?:应当|应|须|需|必须)")
+
+
+def _among_government(text: str) -> bool:
+    """Whether every party the sentence obliges is an authority or the government's own company."""
+    m = _OBLIGED.search(text)
+    if not m:
+        return False
+    parties = [x for x in re.split(r"[、和及与]|以及", re.sub(r"^(各|相关|有关)", "", m.group("who"))) if x.strip()]
+    return bool(parties) and all(official(re.sub(r"^(各|相关|有关)", "", x), internal=False) or _rx("own_company").search(x)
+                                 for x in parties)
+
+
 def _vet_licence(reading: Reading, owner: bool) -> str | None:
     text = reading.text
+    if _among_government(text):
+        return "本条约束的是行政机关和政府所属企业，机关之间、对所属企业的审核是内部管理程序，不是对公民、法人设定的许可"
     applicant = _APPLICANT.search(text)
     if applicant and official(applicant.group("who").removeprefix("由")):
         return f"申请人“{applicant.group('who').removeprefix('由')}”是本机关的内设机构，向本机关申请审核是内部管理程序，不是对外设定的行政许可"
@@ -282,6 +300,9 @@ def _vet_licence(reading: Reading, owner: bool) -> str | None:
         return "已取得的审批、许可事项发生变更的，依法向原审批机关申请（《中华人民共和国行政许可法》第四十九条），不是新设许可"
     if _rx("acceptance").search(text) and not any(a.kind == PartyKind.AUTHORITY for a in reading.approvals):
         return "工程竣工经验收合格后方可交付使用，是建设单位依法组织验收的义务，不是行政机关的许可"
+    if owner and _rx("project_change").search(text) \
+            and not any(a.kind == PartyKind.AUTHORITY and _HIGHER_BODY.search(a.approver) for a in reading.approvals):
+        return "项目变更、调整和结算经审核，是制定机关管理自身投资项目的内部程序，不是对外设定的行政许可"
     if not reading.approvals:
         if owner and reading.has(Setting.CONTRACT):
             return "制定机关（或者其出资企业）签订合同前按决策权限履行的内部报批，不是对外设定的行政许可"

@@ -148,13 +148,20 @@ def _anchored_hit(patterns: tuple[re.Pattern[str], ...], text: str, a: int, b: i
     return False
 
 
+# the title of a cited instrument (a form or a certificate — 《备案凭证》 — may be the very thing required)
+_TITLE = re.compile(r"《[^《》]{1,60}(?:法|条例|规定|办法|细则|意见|通知|决定|规则|章程|标准|规范|纲要|方案|解释)》")
+
+
 def _first_match(p: PatternParams, text: str, limit: int | None = None, issuer: str | None = None,
                  issuer_kind: IssuerKind | None = None,
                  town_competent: Callable[[str], bool] = lambda name: True) -> re.Match[str] | None:
+    titles = [t.span() for t in _TITLE.finditer(text)]
     for rx in p.triggers:
         for m in rx.finditer(text):
             if limit is not None and m.start() >= limit:
                 continue
+            if any(a < m.start() < b for a, b in titles):
+                continue  # begins inside a cited instrument's title (《上海市住宅物业管理规定》相关条款予以处罚)
             if not on_word_boundaries(text, m.start(), m.end()):
                 continue  # 社区居民委员会 holds no 区居民委员会; 自动断电 is a device function, not a 断电
             if p.not_issuer and "agency" in rx.groupindex and m.group("agency") \
