@@ -8,13 +8,13 @@ report lists procedures first (in code order), then content findings in clause o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.config import Settings, get_settings
 from assistant.errors import InputError
 from assistant.kb.catalog import Catalog
 from assistant.kb.packs import available_regions, region_pack
-from assistant.models import Clause, DocType, Dossier, Finding, ReviewReport, Stage
+from assistant.models import Clause, DocType, Dossier, Finding, ReviewReport, SetAside, Stage
 from assistant.review.checks.citations import excerpt_lines
 from assistant.review.checks.patterns import PatternParams
 from assistant.review.checks.public_comment import comment_period
@@ -79,13 +79,20 @@ def resolve_precedence(found: list[Finding], rule_by_id: dict[str, Rule]) -> lis
     return out
 
 
-def run_content(rules: Sequence[Rule], ctx: ReviewContext) -> list[Finding]:
-    """Every applicable content rule on every clause, with precedence and one finding per code and location."""
+def run_content(rules: Sequence[Rule], ctx: ReviewContext,
+                vet: Callable[[list[Finding]], tuple[list[Finding], list[SetAside]]] | None = None) -> list[Finding]:
+    """Every applicable content rule on every clause, with precedence and one finding per code and location. With
+    `vet` (the reading of measures), what it sets aside is dropped before precedence, so that a finding read away
+    (a private party's consent taken for a licence) does not displace the one that stands on the same sentence;
+    the set-aside ones are collected in `ctx.set_aside`."""
     active = _active(rules, CheckKind.CONTENT, ctx.doc_type, ctx.dossier.stage)
     rule_by_id = {r.id: r for r in active}
     findings: list[Finding] = []
     for clause in ctx.clauses:
         found = [f for rule in active for f in run_rule(rule, clause, ctx)]
+        if vet is not None:
+            found, aside = vet(found)
+            ctx.set_aside.extend(aside)
         findings.extend(resolve_precedence(found, rule_by_id))
     return findings
 
@@ -144,10 +151,11 @@ def review(dossier: Dossier, *, catalog: Catalog | None = None, rules: RuleSet |
                          f"{settings.review.max_clauses:,} 条（段）的上限（设置 review.max_clauses）。请拆分后分别审查。")
     ctx = ReviewContext.build(dossier, catalog, clauses=clauses, settings=settings)
     # the reading of each clause's measures vets what the phrase rules found (measures.py)
-    content, set_aside = vet_findings(run_content(rules.rules, ctx), issuer_kind=ctx.issuer_kind,
-                                      owner=section_postures(clauses, owner_posture(dossier.title, dossier.draft_text)),
-                                      table=ctx.powers(),
-                                      title=dossier.title, quoted=excerpt_lines(ctx))
+    owner = section_postures(clauses, owner_posture(dossier.title, dossier.draft_text))
+    quoted = excerpt_lines(ctx)
+    content = run_content(rules.rules, ctx, vet=lambda found: vet_findings(
+        found, issuer_kind=ctx.issuer_kind, owner=owner, table=ctx.powers(), title=dossier.title, quoted=quoted))
+    set_aside = list(ctx.set_aside)
     if search is not None:
         content, restated = compare_with_law(content, search)
         set_aside += restated

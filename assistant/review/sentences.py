@@ -114,6 +114,8 @@ def neutralize(text: str) -> str:
 # "监督" as a verb ("实施监督："), not inside an agency's name ("向市场监督管理部门提交下列材料：" lists documents)
 _VIOLATION_LEAD = re.compile(r"有?下列[^。；：]{0,12}(行为|情形|情况|事项)之一"
                              r"|(罚款|责令|追究|处分|处罚|查处|监督(?!管理)|违法行为)[^。；：:]{0,30}[：:]\s*$")
+# a lead-in ending in a colon, its first item on the same line
+_INLINE_LEAD = re.compile(r"^[^。；]*?[：:](?=\s*[（(][一二三四五六七八九十\d]+[）)])")
 _ITEM = re.compile(r"^[ \t\u3000]*(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[①-⑳])")
 _SENT_END = re.compile(r"[。！？；;]")
 # Real sentences are under 200 characters. A run longer than this without 。！？； is cut into pieces, and a
@@ -186,6 +188,7 @@ def segments(text: str) -> list[Segment]:
             continue
         is_item = bool(_ITEM.match(line))
         parts = _parts(line)
+        inline: tuple[str, int, int] | None = None  # a lead-in and its items on one line: 应当提交下列材料：（一）……；（二）……
         for a, b, sa, sb in parts:
             seg_text = line[a:b].strip(" \t\u3000")
             if not seg_text.strip("。；;！？ "):
@@ -193,12 +196,17 @@ def segments(text: str) -> list[Segment]:
             start, end = line_start + a, line_start + b
             sentence = [(line_start + sa, line_start + sb)]
             evidence = text[start:end].strip(" \t\u3000")
-            if is_item and lead is not None:
-                out.append(Segment(text=lead[0] + seg_text, evidence=f"{text[lead[1]:lead[2]].strip()}……{evidence}",
-                                   spans=[(lead[1], lead[2]), (start, end)], sentence=[(lead[1], lead[2]), *sentence],
-                                   lead_len=len(lead[0]), violation_list=bool(_VIOLATION_LEAD.search(lead[0]))))
+            own = lead if is_item else (inline if inline is not None and _ITEM.match(seg_text) else None)
+            if own is not None:
+                out.append(Segment(text=own[0] + seg_text, evidence=f"{text[own[1]:own[2]].strip()}……{evidence}",
+                                   spans=[(own[1], own[2]), (start, end)], sentence=[(own[1], own[2]), *sentence],
+                                   lead_len=len(own[0]), violation_list=bool(_VIOLATION_LEAD.search(own[0]))))
             else:
                 out.append(Segment(text=seg_text, evidence=evidence, spans=[(start, end)], sentence=sentence))
+            colon = _INLINE_LEAD.search(seg_text)
+            if colon is not None and not is_item:
+                off = line[a:b].find(seg_text)
+                inline = (seg_text[:colon.end()], start + off, start + off + colon.end())
         if not is_item:
             last = line.rstrip(" \t\u3000")
             if last.endswith(("：", ":")):

@@ -227,12 +227,41 @@ _HANDS_UP = re.compile(r"(上报|报告|报送|移交|移送|报请)[^。；]{0,
 _OWN_STAFF = re.compile(r"工作人员|处分|滥用职权|玩忽职守|徇私舞弊|追究[^。；，]{0,6}责任")
 
 
+# a town issuing a licence by its name (由镇人民政府……核发乡村建设规划许可证)
+_ISSUES = re.compile(r"(?:核发|颁发|发放|发给)(?P<licence>[\u4e00-\u9fa5]{2,14}?(?:许可证|执照|证书))")
+_ISSUER_IN_LAW = re.compile(r"(?:由|报|经)?(?P<who>[^，。；、由报经]{2,24}?)(?:核发|颁发|发放|发给)$")
+
+
+def _licence_issuer(sentence: str, table: PowerTable) -> Power | None:
+    """The row of the law in which a higher authority issues the licence a town actor of the sentence issues
+    (乡村建设规划许可证: 城乡规划法第四十一条, "由乡、镇人民政府报城市、县人民政府城乡规划主管部门核发")."""
+    for actor, _unit, end, _subject in _town_actors(sentence):
+        m = _ISSUES.search(sentence[end:end + _WINDOW])
+        # the town forwarding to the authority that issues (由镇人民政府报县自然资源局核发) issues nothing itself
+        if not m or re.search(r"报(?:请|送)?[^，。；]{0,12}(?:县|区|市|部门|局)|转报|转交|交由|提请|协助|配合",
+                              sentence[end:end + m.start()]):
+            continue
+        licence = m.group("licence")
+        for row in table.powers:
+            if row.action != "approve" or row.tier not in _ABOVE_TOWN:
+                continue
+            at = row.sentence.find(licence)
+            law = _ISSUER_IN_LAW.search(row.sentence[:at]) if at > 0 else None
+            if law and not _TOWN_IN_LAW.search(law.group("who")) and not re.search(r"镇人民政府|镇政府|街道", law.group("who")):
+                return row
+    return None
+
+
 def town_power(sentence: str, table: PowerTable, min_share: float) -> Power | None:
     """The row of the law that gives to a higher authority a power this sentence has a town actor exercise: the
-    action the actor takes (登记, 审批, 处罚 …) on the same matter, and no row giving it to the 乡镇 level. The
-    town's discipline of its own staff is no such power."""
+    action the actor takes (登记, 审批, 处罚 …) on the same matter, and no row giving it to the 乡镇 level; or the row
+    in which a higher authority issues the licence the town issues. The town's discipline of its own staff is no
+    such power."""
     if _OWN_STAFF.search(sentence) or _HANDS_UP.search(sentence):
         return None
+    issued = _licence_issuer(sentence, table)
+    if issued is not None:
+        return issued
     for actor, unit, end, subject in _town_actors(sentence):
         window = sentence[end:end + _WINDOW]
         sector = _SECTOR_UNIT.search(unit or "")
@@ -279,6 +308,12 @@ class ThresholdParams(BaseModel):
     present: re.Pattern[str]
     whole: re.Pattern[str]
     min_share: float = Field(0.2, description="share of the clause's matter a specific article of the law must hold")
+    # bodies whose decisions the law itself sets for every matter (业主: 民法典第二百七十八条): a draft may not ask
+    # more than the law's highest share either — unanimity (全体业主同意, 任何一户不同意的不得) takes away the
+    # majority's right — except where the law itself asks unanimity (`unanimity_in_law`: 住宅改为经营性用房)
+    stricter: list[str] = []
+    unanimous: re.Pattern[str] | None = None
+    unanimity_in_law: re.Pattern[str] | None = None
 
 
 _FRACTIONS = {"五分之四": 0.8, "四分之三": 0.75, "三分之二": 2 / 3, "过半数": 0.5, "半数": 0.5, "二分之一": 0.5}
@@ -310,7 +345,15 @@ def threshold_article(sentence: str, p: ThresholdParams, ctx: ReviewContext) -> 
     sentence does, and its sentence."""
     mine = vote_thresholds(sentence, p)
     bodies = [b for b in p.bodies if b in sentence]
-    if not mine or not bodies or ctx.catalog is None:
+    if ctx.catalog is None:
+        return None
+    strict = [b for b in p.stricter if b in sentence]
+    if strict and p.unanimous is not None and p.unanimous.search(sentence) \
+            and not (p.unanimity_in_law and p.unanimity_in_law.search(sentence)):
+        found = _highest_threshold(strict, p, ctx)
+        if found is not None:
+            return found
+    if not mine or not bodies:
         return None
     matter = _vote_matter(sentence)
     day = ctx.citation_date
@@ -341,6 +384,24 @@ _VOTE_WORDS = re.compile("|".join(_FRACTIONS) + r"|(?:本)?(?:农村)?集体经�
 def _vote_matter(text: str) -> set[str]:
     return bigrams(_VOTE_WORDS.sub(" ", text))
 _UPPER = {Level.LAW, Level.ADMIN_REGULATION, Level.LOCAL_REGULATION, Level.RULE}
+
+
+def _highest_threshold(bodies: list[str], p: ThresholdParams, ctx: ReviewContext) -> tuple[Article, str] | None:
+    """The law's sentence setting the highest share by which one of these bodies decides (when below unanimity)."""
+    best: tuple[float, Article, str] | None = None
+    day = ctx.citation_date
+    for body in bodies:
+        for art in ctx.memo(f"threshold:{body}", lambda b=body: _upper_articles(ctx, b)):
+            inst = ctx.catalog.get_instrument(art.instrument_id)
+            if inst is None or (inst.effective_date and inst.effective_date > day):
+                continue
+            for law in (x.strip() for x in re.split(r"[。；]", art.text)):
+                if body not in law:
+                    continue
+                for share, _base in vote_thresholds(law, p):
+                    if share < 1 and (best is None or share > best[0]):
+                        best = (share, art, law)
+    return (best[1], best[2]) if best else None
 
 
 def _upper_articles(ctx: ReviewContext, body: str) -> list[Article]:

@@ -152,12 +152,21 @@ def _anchored_hit(patterns: tuple[re.Pattern[str], ...], text: str, a: int, b: i
 _TITLE = re.compile(r"《[^《》]{1,60}(?:法|条例|规定|办法|细则|意见|通知|决定|规则|章程|标准|规范|纲要|方案|解释)》")
 
 
+def _occurrences(rx: re.Pattern[str], text: str):
+    """The trigger's matches; one that does not fall on word boundaries is tried again a character later, so that
+    "现居住地社区居民委员会出具的……证明" still yields the 社区居民委员会 the first, rejected, match swallowed."""
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        yield m
+        pos = m.end() if on_word_boundaries(text, m.start(), m.end()) else m.start() + 1
+
+
 def _first_match(p: PatternParams, text: str, limit: int | None = None, issuer: str | None = None,
                  issuer_kind: IssuerKind | None = None,
                  town_competent: Callable[[str], bool] = lambda name: True) -> re.Match[str] | None:
     titles = [t.span() for t in _TITLE.finditer(text)]
     for rx in p.triggers:
-        for m in rx.finditer(text):
+        for m in _occurrences(rx, text):
             if limit is not None and m.start() >= limit:
                 continue
             if any(a < m.start() < b for a, b in titles):
