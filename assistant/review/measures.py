@@ -273,7 +273,7 @@ _OBLIGED = re.compile(r"(?:^|[，,；;：:])(?P<who>[^，,；;：:。]{2,30}?)(?
 def _among_government(text: str) -> bool:
     """Whether every party the sentence obliges is an authority or the government's own company."""
     m = _OBLIGED.search(text)
-    if not m:
+    if not m or _rx("the_public").search(text):
         return False
     parties = [x for x in re.split(r"[、和及与]|以及", re.sub(r"^(各|相关|有关)", "", m.group("who"))) if x.strip()]
     return bool(parties) and all(official(re.sub(r"^(各|相关|有关)", "", x), internal=False) or _rx("own_company").search(x)
@@ -282,14 +282,14 @@ def _among_government(text: str) -> bool:
 
 def _vet_licence(reading: Reading, owner: bool) -> str | None:
     text = reading.text
-    if _among_government(text):
-        return "本条约束的是行政机关和政府所属企业，机关之间、对所属企业的审核是内部管理程序，不是对公民、法人设定的许可"
     applicant = _APPLICANT.search(text)
     if applicant and official(applicant.group("who").removeprefix("由")):
         return f"申请人“{applicant.group('who').removeprefix('由')}”是本机关的内设机构，向本机关申请审核是内部管理程序，不是对外设定的行政许可"
     reporting = _REPORTS_UP.search(text)
     if reporting and official(re.split(r"[，,；;：:]", reporting.group("who"))[-1], internal=False):
         return "行政机关向上级机关报备、报批是机关之间的工作程序，不是对公民、法人设定的许可"
+    if _among_government(text):
+        return "本条约束的是行政机关和政府所属企业，机关之间、对所属企业的审核是内部管理程序，不是对公民、法人设定的许可"
     if _rx("facilitate").search(text):
         return "简化、优化审批程序的便民措施，不是设定行政许可"
     if _rx("not_needed").search(text):

@@ -24,6 +24,8 @@ UNLAWFUL = [
     ("某县人民政府", "第二条 加油站应当向镇政府提出申请，经审核同意后方可经营。", "C.LICENSE"),
     # the law's compensation for removal (土地管理法第四十八条) withheld from those evicted by force
     ("上海市某区人民政府", "第二条 对强制执行的宅基地使用人或者房屋所有人，不予发放搬家补助费。", "C.OBLIGATION"),
+    # the town is the sentence's subject, the villagers the ones held back: still the town's own licence
+    ("上海市某区某镇人民政府", "第二条 镇人民政府应当对村民临时搭建申请进行审核，村民经审核同意后方可搭建。", "C.LICENSE"),
     ("上海市某区农业农村委员会", "第二条 补贴对象在申报过程中出现1次不实信息的，对其提出警告；出现3次的，取消其年度全部补贴资金。",
      "C.PENALTY"),
     ("上海市某区建设管理委员会", "第二条 确定区域专营保险机构，并由区域专营保险机构统一承保区域内小型建设工程。", "C.COMPETITION"),
