@@ -340,68 +340,52 @@ def _lower(mine: tuple[float, str | None], law: tuple[float, str | None]) -> boo
     return share < law_share - 1e-9 if base == law_base else (base, law_base) == ("present", "whole") and share <= law_share
 
 
+def _vote_sentences(body: str, p: ThresholdParams, ctx: ReviewContext):
+    """(article, sentence, its thresholds) of the laws in force on the document's date that name the body voting."""
+    day = ctx.citation_date
+    for art in ctx.memo(f"threshold:{body}", lambda: _upper_articles(ctx, body)):
+        inst = ctx.catalog.get_instrument(art.instrument_id)
+        if inst is None or (inst.effective_date and inst.effective_date > day):
+            continue
+        for law in (x.strip() for x in re.split(r"[。；]", art.text)):
+            theirs = vote_thresholds(law, p) if body in law else []
+            if theirs:
+                yield art, law, theirs
+
+
 def threshold_article(sentence: str, p: ThresholdParams, ctx: ReviewContext) -> tuple[Article, str] | None:
-    """The article of a law that sets a higher threshold for the same body's decision on the same matter than the
-    sentence does, and its sentence."""
-    mine = vote_thresholds(sentence, p)
-    bodies = [b for b in p.bodies if b in sentence]
+    """The article of a law whose threshold for the same body's decision on the same matter the sentence lowers
+    (or, for the `stricter` bodies, raises to unanimity), and its sentence."""
     if ctx.catalog is None:
         return None
     strict = [b for b in p.stricter if b in sentence]
     if strict and p.unanimous is not None and p.unanimous.search(sentence) \
             and not (p.unanimity_in_law and p.unanimity_in_law.search(sentence)):
-        found = _highest_threshold(strict, p, ctx)
-        if found is not None:
-            return found
-    if not mine or not bodies:
-        return None
+        # the law's highest share below unanimity, for any matter: a draft asking every member asks more
+        best = max(((share, art, law) for b in strict for art, law, theirs in _vote_sentences(b, p, ctx)
+                    for share, _base in theirs if share < 1), key=lambda t: t[0], default=None)
+        if best is not None:
+            return best[1], best[2]
+    mine = vote_thresholds(sentence, p)
     matter = _vote_matter(sentence)
-    day = ctx.citation_date
-    for body in bodies:
-        for art in ctx.memo(f"threshold:{body}", lambda b=body: _upper_articles(ctx, b)):
-            inst = ctx.catalog.get_instrument(art.instrument_id)
-            if inst is None or (inst.effective_date and inst.effective_date > day):
+    for body in (b for b in p.bodies if b in sentence and mine):
+        for art, law, theirs in _vote_sentences(body, p, ctx):
+            shared = len(matter & _vote_matter(law))
+            if not _GENERAL.search(law) and (shared < 2 or shared < p.min_share * len(matter)):
                 continue
-            for law in (x.strip() for x in re.split(r"[。；]", art.text)):
-                if body not in law:
-                    continue
-                theirs = vote_thresholds(law, p)
-                if not theirs:
-                    continue
-                shared = len(matter & _vote_matter(law))
-                if not _GENERAL.search(law) and (shared < 2 or shared < p.min_share * len(matter)):
-                    continue
-                if any(_lower(m, t) for m in mine for t in theirs):
-                    return art, law
+            if any(_lower(m, t) for m in mine for t in theirs):
+                return art, law
     return None
 
 
 # the words of every vote (who votes, by what share): what is left is the matter decided
 _VOTE_WORDS = re.compile("|".join(_FRACTIONS) + r"|(?:本)?(?:农村)?集体经济组织|成员(?:代表)?大会|村民(?:代表)?会议|全体|成员|村民|代表|"
                          r"出席|到会|人数|人员|以上|同意|通过|决议|决定|作出|应当|须经|依法|本法|规定|[的经或者和、，]")
+_UPPER = {Level.LAW, Level.ADMIN_REGULATION, Level.LOCAL_REGULATION, Level.RULE}
 
 
 def _vote_matter(text: str) -> set[str]:
     return bigrams(_VOTE_WORDS.sub(" ", text))
-_UPPER = {Level.LAW, Level.ADMIN_REGULATION, Level.LOCAL_REGULATION, Level.RULE}
-
-
-def _highest_threshold(bodies: list[str], p: ThresholdParams, ctx: ReviewContext) -> tuple[Article, str] | None:
-    """The law's sentence setting the highest share by which one of these bodies decides (when below unanimity)."""
-    best: tuple[float, Article, str] | None = None
-    day = ctx.citation_date
-    for body in bodies:
-        for art in ctx.memo(f"threshold:{body}", lambda b=body: _upper_articles(ctx, b)):
-            inst = ctx.catalog.get_instrument(art.instrument_id)
-            if inst is None or (inst.effective_date and inst.effective_date > day):
-                continue
-            for law in (x.strip() for x in re.split(r"[。；]", art.text)):
-                if body not in law:
-                    continue
-                for share, _base in vote_thresholds(law, p):
-                    if share < 1 and (best is None or share > best[0]):
-                        best = (share, art, law)
-    return (best[1], best[2]) if best else None
 
 
 def _upper_articles(ctx: ReviewContext, body: str) -> list[Article]:
