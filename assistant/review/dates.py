@@ -118,9 +118,21 @@ def date_line(line: str) -> date | None:
     return parse_date(m.group(1)) if m else None
 
 
+# the note under a title: （青市监规〔2026〕2号　2026年11月5日印发）, （2026年3月1日区政府第5次常务会议通过）
+_HEADNOTE = re.compile(rf"^[（(][^（）()]{{0,40}}?({_YEAR}{_SP}年{_SP}{_MONTH}{_SP}月{_SP}{_DAY}{_SP}[日号])[^（）()]{{0,30}}"
+                       rf"(?:印发|发布|公布|通过|发)[^（）()]{{0,6}}[）)]$")
+
+
 def date_lines(text: str) -> list[date]:
-    """The dates of the lines that hold only a date."""
-    return [d for d in map(date_line, (text or "").splitlines()) if d is not None]
+    """The dates of the lines that hold only a date, and of the note under the title that says when the document
+    was issued (among its first five lines)."""
+    lines = (text or "").splitlines()
+    found = [d for d in map(date_line, lines) if d is not None]
+    for line in [ln for ln in lines if ln.strip()][:5]:
+        m = _HEADNOTE.match(strip_markup(line).strip())
+        if m and (d := parse_date(m.group(1))) is not None:
+            found.append(d)
+    return found
 
 
 _TERM = re.compile(r"施行|有效期|截止|截至|到期|期限|届满|之前|以前|以后")

@@ -229,8 +229,8 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
             return "“拆除重建”是更新改造项目的方式，不是强制拆除"
         if _rx("handed_over").search(text):
             return "拆除已经移交、腾空的房屋，是对政府已取得的房屋的处置，不是对当事人的强制执行"
-        mandate = re.search(r"应当|应|须|负责", text)
-        if mandate and party_kind(text[:mandate.start()]) == PartyKind.PRIVATE:
+        mandate = re.search(r"应当|(?<![相对适响供反])应(?![急用对])|须(?!知)|负责", text)
+        if mandate and party_kind(re.split(r"[，,；;]", text[:mandate.start()])[-1]) == PartyKind.PRIVATE:
             return "由建设单位等当事人对自己的物品采取封存等保管措施，不是行政机关的强制措施"
         return None
     if code == "C.FEE" and _rx("service_charge").search(text):

@@ -128,3 +128,11 @@ def test_extra_holiday_file_replaces_a_year(tmp_path):
 def test_add_working_days():
     cal = HolidayCalendar()
     assert add_working_days(date(2026, 3, 2), 5, cal) == date(2026, 3, 6)
+
+
+def test_the_note_under_the_title_gives_the_issue_date():
+    from assistant.review.dates import date_lines
+    text = "青溪县预付式消费经营行为管理办法\n\n（青市监规〔2026〕2号　2026年11月5日印发）\n\n第一条　为规范……制定本办法。"
+    assert [d.isoformat() for d in date_lines(text)] == ["2026-11-05"]
+    # a date inside an article is no issue date
+    assert date_lines("某办法\n\n第十条　本办法自2026年7月1日起施行。") == []

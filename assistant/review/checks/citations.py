@@ -16,7 +16,7 @@ from assistant.review.context import ReviewContext
 from assistant.review.schema import Rule
 from assistant.review.sentences import neutralize, segments
 from assistant.text.grams import bigrams
-from assistant.text.numerals import cn_to_int
+from assistant.text.numerals import CN_NUM, cn_to_int
 
 Problem = Literal["repealed", "no_article", "misnamed", "amended", "mismatch", "topic"]
 
@@ -141,10 +141,30 @@ def _restated_mismatch(c: Citation, text: str, ctx: ReviewContext) -> str | None
     article = ctx.article_text(inst.title, c.article_no) if inst is not None else None
     if inst is None or not article:
         return None
+    shown = f"{c.text}并未规定“{said[:30]}{'…' if len(said) > 30 else ''}”，所述内容与条文不符"
+    # an exemption said to be the article's, with a figure the article does not hold (……400万元以下的，可以不进行招标)
+    if _EXEMPTION.search(said) and (figures := _figures(said)) and not figures & _figures(article):
+        return shown
     terms = bigrams(said) - bigrams(inst.title) - _FUNCTION_BIGRAMS
     if len(terms) < RESTATED_MIN_TERMS or len(terms & bigrams(article)) / len(terms) > RESTATED_MAX_SHARE:
         return None
-    return f"{c.text}并未规定“{said[:30]}{'…' if len(said) > 30 else ''}”，所述内容与条文不符"
+    return shown
+
+
+_EXEMPTION = re.compile(r"可以不|可不|无需|不需要?|免于|免予|不必")
+_FIGURE = re.compile(rf"(\d+(?:\.\d+)?|{CN_NUM})\s*(万元|元|个工作日|日|天|个月|年|平方米|亩|%|人)")
+
+
+def _figures(text: str) -> set[tuple[float, str]]:
+    """The amounts, periods and areas a text names, as (value, unit) — 四百万元 and 400万元 alike."""
+    out = set()
+    for m in _FIGURE.finditer(text):
+        try:
+            value = float(m.group(1)) if m.group(1)[0].isdigit() else float(cn_to_int(m.group(1)))
+        except ValueError:
+            continue
+        out.add((value, {"天": "日", "个工作日": "日"}.get(m.group(2), m.group(2))))
+    return out
 
 
 def _sentence_at(text: str, offset: int | None) -> str:

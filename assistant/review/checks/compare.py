@@ -223,7 +223,7 @@ def _town_actors(sentence: str) -> list[tuple[str, str | None, int, bool]]:
 
 _TOWN_IN_LAW = re.compile(r"乡镇人民政府|乡、镇人民政府|乡（镇）人民政府|乡、民族乡、镇|街道办事处")
 # the town reports or hands the matter to the competent district body: it exercises no power of its own
-_HANDS_UP = re.compile(r"(上报|报告|报送|移交|移送|报请)[^。；]{0,10}(区|县|市)[^。；]{0,12}(部门|局|委|机关)")
+_HANDS_UP = re.compile(r"(上报|报告|报送|移交|移送|报请)[^。；]{0,10}((区|县|市)[^。；]{0,12}|有关|相关|主管)[^。；]{0,8}(部门|局|委|机关)")
 _OWN_STAFF = re.compile(r"工作人员|处分|滥用职权|玩忽职守|徇私舞弊|追究[^。；，]{0,6}责任")
 
 
