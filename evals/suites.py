@@ -154,6 +154,7 @@ _REAL_SETS = [
     ("review-real-heldout4", "heldout4", "真实规范性文件第四留出集（20 件，引擎定型后首次运行；evals/real/heldout4）"),
     ("review-real-heldout5", "heldout5", "真实规范性文件第五留出集（16 件，引擎定型后首次运行；evals/real/heldout5）"),
     ("review-real-heldout6", "heldout6", "真实规范性文件第六留出集（20 件区级文件，引擎定型后首次运行；evals/real/heldout6）"),
+    ("review-real-heldout7", "heldout7", "真实规范性文件第七留出集（20 件区级、市级部门文件，引擎定型后首次运行；evals/real/heldout7）"),
     ("review-reported", "reported", "备案审查机关纠正过的问题条款（14 条，官方报告；evals/real/reported）"),
     ("review-reported2", "reported2", "公平竞争审查督查、行政垄断纠正通报中的问题条款（25 条；evals/real/reported2）"),
 ]
@@ -177,7 +178,7 @@ def heldout_suites() -> list[Suite]:
     qa_file = str(HELDOUT_DIR / "qa_heldout" / "heldout.jsonl")
     return [
         Suite(
-            name="review-heldout", description="自编审查留出集（review_heldout*，56 件，首次接触数据见各 INDEX.md）",
+            name="review-heldout", description="自编审查留出集（review_heldout*，72 件，首次接触数据见各 INDEX.md）",
             data=str(HELDOUT_DIR), load=_load_review_heldout, system=review.system, score=review.score_case,
             metrics=review.metrics, breakdowns=review.breakdowns, primary=review.PRIMARY,
             lower_is_better=review.LOWER_IS_BETTER,

@@ -164,6 +164,8 @@ _APPROVAL = re.compile(r"(?:经|(?<![自截直甚])至|(?<![申上填汇预呈])
 # 报区文物局，经批准后方能实施: the approver, a comma, then its act with no name of its own
 _REPORT_THEN = re.compile(r"(?<![申上填汇预呈])报(?P<who>[^，。；：:,《》　]{2,20}?)[，,]\s*(?:经|待|由其|并经)?(?:其)?"
                           r"(?P<act>审核同意|审核批准|审批|批准|同意|核准|许可)")
+# 监理单位进行审核，建设单位进行审批: an approver as the subject of its own act, a comma clause of its own
+_ACTOR_ACT = re.compile(r"(?:^|[，,；;：:])(?P<who>[^，,；;：:。由经报向]{2,12}?)(?:进行|负责|予以)(?P<act>审核|审批|批准|核准)(?=[，,；;。]|$)")
 _BLOCKING = re.compile(r"后[，,]?\s*(?:方可|才能|才可|方能|始得|方准|才准予?|方予)|未经[^。；]{0,40}(?:不得|一律不得|禁止|不准|不予)")
 _NEEDS = re.compile(r"(?:须|需|需要|必须|应当|应)(?:先)?(?:经|报|取得|征得|向)")
 
@@ -175,7 +177,7 @@ def read(sentence: str) -> Reading:
     blocking = bool(_BLOCKING.search(sentence) or _NEEDS.search(sentence))
     approvals = []
     plain = _TITLES.sub(lambda t: "《" + "　" * (len(t.group(0)) - 2) + "》", sentence)
-    for m in [*_APPROVAL.finditer(plain), *_REPORT_THEN.finditer(plain)]:
+    for m in [*_APPROVAL.finditer(plain), *_REPORT_THEN.finditer(plain), *_ACTOR_ACT.finditer(plain)]:
         who = m.group("who")
         approvals.append(Approval(approver=who, kind=party_kind(who), act=m.group("act"), blocking=blocking))
     return Reading(text=sentence, approvals=approvals, settings=settings)
@@ -237,6 +239,8 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
         return "委托作业服务单位提供收运等服务并按合同收取服务费用，是服务的对价，不是行政收费"
     if code == "C.FEE" and _rx("private_charge").search(text) and not _rx("collector").search(text):
         return "业主、使用人向管理、服务单位支付的管理费、服务费是民事主体之间的费用，不是行政收费"
+    if code == "C.COMPETITION" and owner and _rx("own_disposal").search(text):
+        return "制定机关指定单位处置、经营自己的资产，是所有者的安排，不是限定公众交易"
     if code == "C.OBLIGATION" and owner and _rx("rent").search(text):
         return "制定机关（或者其出资企业）以出租人身份在租赁合同中约定的条件，不是对外设定的义务"
     if code in ("C.FEE", "C.COMPETITION"):
@@ -300,10 +304,11 @@ def _vet_licence(reading: Reading, owner: bool) -> str | None:
         return "已取得的审批、许可事项发生变更的，依法向原审批机关申请（《中华人民共和国行政许可法》第四十九条），不是新设许可"
     if _rx("acceptance").search(text) and not any(a.kind == PartyKind.AUTHORITY for a in reading.approvals):
         return "工程竣工经验收合格后方可交付使用，是建设单位依法组织验收的义务，不是行政机关的许可"
-    if owner and _rx("project_change").search(text) \
-            and not any(a.kind == PartyKind.AUTHORITY and _HIGHER_BODY.search(a.approver) for a in reading.approvals):
+    if owner and _rx("project_change").search(text):  # the government's own investment, approved within government
         return "项目变更、调整和结算经审核，是制定机关管理自身投资项目的内部程序，不是对外设定的行政许可"
     if not reading.approvals:
+        if _rx("private_consent").search(text):
+            return "以业主、成员等民事主体的同意为条件，是其共同决定或者约定，不是行政机关的许可"
         if owner and reading.has(Setting.CONTRACT):
             return "制定机关（或者其出资企业）签订合同前按决策权限履行的内部报批，不是对外设定的行政许可"
         if reading.has(Setting.BENEFIT) and re.search(r"方可申请|后申请|才能申请", reading.text):

@@ -12,7 +12,7 @@ from assistant.review.engine import review
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CASES = sorted(p for d in ("review_heldout", "review_heldout2", "review_heldout3", "review_heldout4",
-                                                  "review_heldout5", "review_heldout6") for p in (FIXTURES / d).iterdir() if p.is_dir()
+                                                  "review_heldout5", "review_heldout6", "review_heldout7") for p in (FIXTURES / d).iterdir() if p.is_dir()
                and (p / "case.json").exists())
 
 

@@ -91,6 +91,9 @@ def _own(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
     return None
 
 
+_PERIOD_SPAN = re.compile(r"有效期(?:为)?自\s*([^，。；起]{6,16}?)\s*起\s*至")
+
+
 def _read_validity(text: str, ctx: ReviewContext) -> dict[str, Any]:
     info: dict[str, Any] = {}
     m = _START.search(text)
@@ -110,6 +113,12 @@ def _read_validity(text: str, ctx: ReviewContext) -> dict[str, Any]:
         ds = find_dates(mu.group(1) or mu.group(2))
         if ds:
             info["until"] = ds[0].value
+    # "有效期自2025年8月25日起至2030年8月24日止": the period runs from its own first date
+    span = _PERIOD_SPAN.search(text)
+    if span and not info.get("start"):
+        ds = find_dates(span.group(1))
+        if ds:
+            info["start"] = ds[0].value
     my = _own(_VALID_YEARS, text)
     if my:
         n = _num(my.group(1))

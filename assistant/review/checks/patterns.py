@@ -135,7 +135,7 @@ def _same_body(named: str, issuer: str | None) -> bool:
     if not issuer:
         return False
     core = _PLACE_PREFIX.sub("", named)
-    return bool(core) and core in issuer
+    return bool(core) and (core in issuer or core.replace("管理", "") in issuer.replace("管理", ""))
 
 
 def _anchored_hit(patterns: tuple[re.Pattern[str], ...], text: str, a: int, b: int, m: re.Match[str]) -> bool:
