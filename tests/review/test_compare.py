@@ -107,3 +107,12 @@ def test_a_vote_counted_among_those_present_is_lower_than_the_laws_count_of_all_
     assert _vote("村民会议所作决定应当经到会人员的过半数通过。", catalog, date(2026, 10, 1)) == []
     [f] = _vote("土地承包方案须经村民会议到会人员过半数同意。", catalog, date(2026, 10, 1))
     assert f.compared_with[0].article == "第十九条"
+
+
+def test_the_mandated_act_must_be_the_one_the_law_protects_from_compulsion():
+    law = _law("中华人民共和国农村土地承包法", "第三十八条", 38,
+               "土地经营权流转应当遵循以下原则：（一）依法、自愿、有偿，任何组织和个人不得强迫或者阻碍土地经营权流转。")
+    table = PowerTable(extract(law, law.instrument_title, Level.LAW, None))
+    assert forbidden_duty("承包农户应当将土地经营权统一流转给村股份经济合作社。", table) is not None
+    # a contract's form the law itself asks for (第四十条) mandates no 流转
+    assert forbidden_duty("土地经营权流转应当签订书面流转合同。", table) is None

@@ -115,8 +115,11 @@ def forbidden_duty(sentence: str, table: PowerTable) -> Power | None:
             if _DESIGNATES.search(sentence):
                 return row
             continue
+        # the act the law protects must be what the sentence mandates (应当委托…), not a word further on
+        # (应当签订书面流转合同 mandates a contract's form, not the 流转 itself)
         act = _ACT.search(row.matter or "")
-        if act and act.group(0) in sentence[mandate.end():]:
+        if act and re.match(rf"(?:统一|一律|全部|均)?(?:(?:向|在|到|从|将|把)[^，。；]{{1,16}}?)?(?:统一|一律|全部)?{act.group(0)}",
+                            sentence[mandate.end():]):
             return row
     return None
 
