@@ -42,7 +42,9 @@ _SEP = re.compile(r"\s*(?:、|以及|或者|和|及|与|或|至|到|—|－|~|�
 _GAP = re.compile(r"[ \t\u3000]*(?:[（(][^（）()\n]{1,40}[）)][ \t\u3000]*)?")
 _TRAILING_NOTES = re.compile(r"(?:[（(][^（）()]*[）)])+$")
 # What a title in 书名号 ends with when it names an instrument (not a certificate 《…准入证》 or a form 《…表》).
-_DOC_SUFFIX = re.compile(r"(?:法|法典|条例|规定|办法|细则|规则|解释|决定|决议|意见|通知|批复|答复|纲要|措施|章程|准则|规程)$")
+# the last word of an instrument's title
+DOC_SUFFIXES = "法|法典|条例|规定|办法|细则|规则|解释|决定|决议|意见|通知|批复|答复|纲要|措施|章程|准则|规程"
+_DOC_SUFFIX = re.compile(rf"(?:{DOC_SUFFIXES})$")
 _BARE_END = tuple("法例定则释典")  # last characters of 法/条例/规定/决定/细则/解释/法典 (and 办法)
 # 本 in 基本法/根本法 is no self-reference (but 构成本法 is).
 _REL = re.compile(rf"(?P<rel>(?<![基根])本|(?<!应)该|上述|前述)"

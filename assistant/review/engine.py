@@ -79,22 +79,27 @@ def resolve_precedence(found: list[Finding], rule_by_id: dict[str, Rule]) -> lis
     return out
 
 
-def run_content(rules: Sequence[Rule], ctx: ReviewContext,
-                vet: Callable[[list[Finding]], tuple[list[Finding], list[SetAside]]] | None = None) -> list[Finding]:
-    """Every applicable content rule on every clause, with precedence and one finding per code and location. With
-    `vet` (the reading of measures), what it sets aside is dropped before precedence, so that a finding read away
-    (a private party's consent taken for a licence) does not displace the one that stands on the same sentence;
-    the set-aside ones are collected in `ctx.set_aside`."""
+Vet = Callable[[list[Finding]], tuple[list[Finding], list[SetAside]]]
+
+
+def run_content(rules: Sequence[Rule], ctx: ReviewContext) -> list[Finding]:
+    """Every applicable content rule on every clause, with precedence and one finding per code and location."""
+    return vetted_content(rules, ctx, lambda found: (found, []))[0]
+
+
+def vetted_content(rules: Sequence[Rule], ctx: ReviewContext, vet: Vet) -> tuple[list[Finding], list[SetAside]]:
+    """`run_content`, each clause's findings first vetted by the reading of its measures: what the vet sets aside is
+    dropped before precedence, so that a finding read away (a private party's consent taken for a licence) does not
+    displace the one that stands on the same sentence. Returns (findings, set aside)."""
     active = _active(rules, CheckKind.CONTENT, ctx.doc_type, ctx.dossier.stage)
     rule_by_id = {r.id: r for r in active}
     findings: list[Finding] = []
+    set_aside: list[SetAside] = []
     for clause in ctx.clauses:
-        found = [f for rule in active for f in run_rule(rule, clause, ctx)]
-        if vet is not None:
-            found, aside = vet(found)
-            ctx.set_aside.extend(aside)
+        found, aside = vet([f for rule in active for f in run_rule(rule, clause, ctx)])
+        set_aside += aside
         findings.extend(resolve_precedence(found, rule_by_id))
-    return findings
+    return findings, set_aside
 
 
 # -- procedure -----------------------------------------------------------------------------------------------
@@ -153,9 +158,8 @@ def review(dossier: Dossier, *, catalog: Catalog | None = None, rules: RuleSet |
     # the reading of each clause's measures vets what the phrase rules found (measures.py)
     owner = section_postures(clauses, owner_posture(dossier.title, dossier.draft_text))
     quoted = excerpt_lines(ctx)
-    content = run_content(rules.rules, ctx, vet=lambda found: vet_findings(
+    content, set_aside = vetted_content(rules.rules, ctx, lambda found: vet_findings(
         found, issuer_kind=ctx.issuer_kind, owner=owner, table=ctx.powers(), title=dossier.title, quoted=quoted))
-    set_aside = list(ctx.set_aside)
     if search is not None:
         content, restated = compare_with_law(content, search)
         set_aside += restated

@@ -100,6 +100,10 @@ def vocabulary() -> _Vocab:
                   set_aside={name: re.compile(rx) for name, rx in data["set_aside"].items()})
 
 
+# 应 as a modal, not inside 相应/对应/适应/响应/供应/反应/应急/应用
+MODAL = r"应当|(?<![相对适响供反])应(?![急用对])|必须|须(?!知)"
+
+
 def _rx(name: str) -> re.Pattern[str]:
     """A pattern of measures.yaml's `set_aside`: the words by which a reading sets a proposed finding aside."""
     return vocabulary().set_aside[name]
@@ -231,7 +235,7 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
             return "“拆除重建”是更新改造项目的方式，不是强制拆除"
         if _rx("handed_over").search(text):
             return "拆除已经移交、腾空的房屋，是对政府已取得的房屋的处置，不是对当事人的强制执行"
-        mandate = re.search(r"应当|(?<![相对适响供反])应(?![急用对])|须(?!知)|负责", text)
+        mandate = re.search(rf"{MODAL}|负责", text)
         if mandate and party_kind(re.split(r"[，,；;]", text[:mandate.start()])[-1]) == PartyKind.PRIVATE:
             return "由建设单位等当事人对自己的物品采取封存等保管措施，不是行政机关的强制措施"
         return None
@@ -279,9 +283,8 @@ def _among_government(text: str) -> bool:
     m = _OBLIGED.search(text)
     if not m or _rx("the_public").search(text):
         return False
-    parties = [x for x in re.split(r"[、和及与]|以及", re.sub(r"^(各|相关|有关)", "", m.group("who"))) if x.strip()]
-    return bool(parties) and all(official(re.sub(r"^(各|相关|有关)", "", x), internal=False) or _rx("own_company").search(x)
-                                 for x in parties)
+    parties = [re.sub(r"^(各|相关|有关)", "", x) for x in re.split(r"[、和及与]|以及", m.group("who")) if x.strip()]
+    return bool(parties) and all(official(x, internal=False) or _rx("own_company").search(x) for x in parties)
 
 
 def _vet_licence(reading: Reading, owner: bool) -> str | None:

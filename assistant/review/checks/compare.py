@@ -21,12 +21,13 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.kb.catalog import Catalog
 from assistant.kb.powers import Power, PowerTable, actions_in, tier_label
 from assistant.models import Article, Basis, Clause, Finding, Level, Status
 from assistant.review.checks.patterns import make_finding, segments_of
 from assistant.review.context import ReviewContext
 from assistant.review.issuer import IssuerKind
-from assistant.review.measures import official
+from assistant.review.measures import MODAL, official
 from assistant.review.schema import Rule
 from assistant.text.grams import bigrams
 
@@ -58,8 +59,7 @@ class CompetenceParams(BaseModel):
     min_share: float = Field(0.6, description="share of the row's matter words the sentence must hold")
 
 COMPULSION = re.compile(r"^(强制|强迫|指定|限定|摊派)")
-# 应 as a modal, not inside 相应/对应/适应/响应/供应/反应/应急/应用
-_MANDATE = re.compile(r"应当|(?<![相对适响供反])应(?![急用对])|必须|须(?!知)|一律")
+_MANDATE = re.compile(rf"{MODAL}|一律")
 # a choice, a permission or a prohibition is no compulsion ("自行组织招标，或者委托……")
 _NEGATED = re.compile(r"不得|禁止|严禁|不应|无需|不必|自愿|可以|鼓励|自主|自行|或者?委托")
 # what the compulsion is to do: the first of these in the prohibition's matter must be what the draft mandates
@@ -346,7 +346,7 @@ def _lower(mine: tuple[float, str | None], law: tuple[float, str | None]) -> boo
 def _vote_sentences(body: str, p: ThresholdParams, ctx: ReviewContext):
     """(article, sentence, its thresholds) of the laws in force on the document's date that name the body voting."""
     day = ctx.citation_date
-    for art in ctx.memo(f"threshold:{body}", lambda: _upper_articles(ctx, body)):
+    for art in _upper_articles(ctx.catalog, body):
         inst = ctx.catalog.get_instrument(art.instrument_id)
         if inst is None or (inst.effective_date and inst.effective_date > day):
             continue
@@ -391,10 +391,17 @@ def _vote_matter(text: str) -> set[str]:
     return bigrams(_VOTE_WORDS.sub(" ", text))
 
 
-def _upper_articles(ctx: ReviewContext, body: str) -> list[Article]:
-    """The current articles of laws, regulations and rules that name a voting body."""
-    return [a for a in ctx.catalog.articles_containing(body)
-            if a.level in _UPPER and a.status != Status.REPEALED and body in a.text]
+_VOTING: dict[tuple[str, str, str], list[Article]] = {}
+
+
+def _upper_articles(catalog: Catalog, body: str) -> list[Article]:
+    """The current articles of laws, regulations and rules that name a voting body, read once per process and
+    knowledge-base version."""
+    key = (str(catalog.path), catalog.fingerprint(), body)
+    if key not in _VOTING:
+        _VOTING[key] = [a for a in catalog.articles_containing(body)
+                        if a.level in _UPPER and a.status != Status.REPEALED and body in a.text]
+    return _VOTING[key]
 
 
 def check_threshold(rule: Rule, p: ThresholdParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:

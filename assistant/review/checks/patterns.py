@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from assistant.kb.citations import DOC_SUFFIXES
 from assistant.models import Clause, Finding, Rewrite
 from assistant.review.checks.law import cited_measure_ok, restates_law
 from assistant.review.checks.words import on_word_boundaries
@@ -149,16 +150,20 @@ def _anchored_hit(patterns: tuple[re.Pattern[str], ...], text: str, a: int, b: i
 
 
 # the title of a cited instrument (a form or a certificate — 《备案凭证》 — may be the very thing required)
-_TITLE = re.compile(r"《[^《》]{1,60}(?:法|条例|规定|办法|细则|意见|通知|决定|规则|章程|标准|规范|纲要|方案|解释)》")
+_TITLE = re.compile(rf"《[^《》]{{1,60}}(?:{DOC_SUFFIXES})》")
 
 
 def _occurrences(rx: re.Pattern[str], text: str):
-    """The trigger's matches; one that does not fall on word boundaries is tried again a character later, so that
-    "现居住地社区居民委员会出具的……证明" still yields the 社区居民委员会 the first, rejected, match swallowed."""
+    """The trigger's matches on word boundaries (社区居民委员会 holds no 区居民委员会; 自动断电 is a device function, not a
+    断电); one that is not is tried again a character later, so that "现居住地社区居民委员会出具的……证明" still yields
+    the 社区居民委员会 the first, rejected, match swallowed."""
     pos = 0
     while (m := rx.search(text, pos)) is not None:
-        yield m
-        pos = m.end() if on_word_boundaries(text, m.start(), m.end()) else m.start() + 1
+        if on_word_boundaries(text, m.start(), m.end()):
+            yield m
+            pos = m.end()
+        else:
+            pos = m.start() + 1
 
 
 def _first_match(p: PatternParams, text: str, limit: int | None = None, issuer: str | None = None,
@@ -171,8 +176,6 @@ def _first_match(p: PatternParams, text: str, limit: int | None = None, issuer: 
                 continue
             if any(a < m.start() < b for a, b in titles):
                 continue  # begins inside a cited instrument's title (《上海市住宅物业管理规定》相关条款予以处罚)
-            if not on_word_boundaries(text, m.start(), m.end()):
-                continue  # 社区居民委员会 holds no 区居民委员会; 自动断电 is a device function, not a 断电
             if p.not_issuer and "agency" in rx.groupindex and m.group("agency") \
                     and _same_body(m.group("agency"), issuer):
                 continue  # the issuer speaking of its own powers
