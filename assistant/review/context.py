@@ -16,9 +16,11 @@ from assistant.models import Citation, Clause, DocType, Dossier, Instrument, Sta
 from assistant.review.clauses import has_articles, split_clauses
 from assistant.review.dates import date_lines
 from assistant.review.issuer import IssuerKind, issuer_kind
+from assistant.review.sentences import ITEM
 from assistant.review.titles import draft_titles
 
 T = TypeVar("T")
+MAX_ITEMS = 40  # items a lead-in may stand above
 
 
 @dataclass
@@ -138,6 +140,19 @@ class ReviewContext:
     def powers(self) -> PowerTable | None:
         """The competence table of the knowledge base (built at ingest, read once per review); None without one."""
         return self.memo("powers", lambda: table_for_catalog(self.catalog)) if self.catalog is not None else None
+
+    def lead_in(self, clause: Clause) -> str | None:
+        """For an item paragraph of a 方案 ("（六）参加……"), the lead-in its list hangs from ("……还应当履行下列职责："):
+        the last sentence of the nearest paragraph above that is not an item, when it ends in a colon; else None."""
+        if not clause.location.endswith("段") or not ITEM.match(clause.text):
+            return None
+        i = next((k for k, c in enumerate(self.clauses) if c.location == clause.location), 0)
+        for above in reversed(self.clauses[max(0, i - MAX_ITEMS):i]):
+            if ITEM.match(above.text):
+                continue
+            last = above.text.rstrip(" \t\u3000")
+            return re.split(r"[。！？；;]", last)[-1] if last.endswith(("：", ":")) else None
+        return None
 
     def memo(self, key: str, fn: Callable[[], T]) -> T:
         """Compute once per review (document-level facts shared by several rules)."""

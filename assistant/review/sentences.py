@@ -116,7 +116,7 @@ _VIOLATION_LEAD = re.compile(r"有?下列[^。；：]{0,12}(行为|情形|情况
                              r"|(罚款|责令|追究|处分|处罚|查处|监督(?!管理)|违法行为)[^。；：:]{0,30}[：:]\s*$")
 # a lead-in ending in a colon, its first item on the same line
 _INLINE_LEAD = re.compile(r"^[^。；]*?[：:](?=\s*[（(][一二三四五六七八九十\d]+[）)])")
-_ITEM = re.compile(r"^[ \t\u3000]*(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[①-⑳])")
+ITEM = re.compile(r"^[ \t\u3000]*(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[①-⑳])")
 _SENT_END = re.compile(r"[。！？；;]")
 # Real sentences are under 200 characters. A run longer than this without 。！？； is cut into pieces, and a
 # sentence of ；-parts ends at the first ； past it, so that nothing a rule reads grows with the line.
@@ -133,6 +133,12 @@ class Segment:
     sentence: list[tuple[int, int]] = field(default_factory=list)  # the whole 。-sentence (；-parts joined)
     lead_len: int = 0            # for an item: length of the lead-in prefixed to `text`
     violation_list: bool = False  # the lead-in introduces violations ("有下列行为之一的，处……：")
+    lead_elsewhere: bool = False  # the lead-in is another paragraph's, found and reported there
+
+    @property
+    def own_from(self) -> int:
+        """Where in `text` a match must end past to be this segment's own (the lead-in of another paragraph is not)."""
+        return self.lead_len if self.lead_elsewhere else 0
 
     def covers(self, start: int | None, end: int | None, *, whole_sentence: bool = False) -> bool:
         if start is None:
@@ -175,18 +181,19 @@ def _parts(line: str) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def segments(text: str) -> list[Segment]:
-    """Sentences of a clause (offsets relative to the clause text), injection spans blanked."""
+def segments(text: str, lead_in: str | None = None) -> list[Segment]:
+    """Sentences of a clause (offsets relative to the clause text), injection spans blanked; `lead_in` is the lead-in
+    of a list whose items begin this clause from another paragraph (a 方案's "……应当履行下列职责：" above "（六）……")."""
     clean = neutralize(text)
     out: list[Segment] = []
-    lead: tuple[str, int, int] | None = None
+    lead: tuple[str, int, int] | None = (neutralize(lead_in), -1, -1) if lead_in else None
     pos = 0
     for line in clean.split("\n"):
         line_start = pos
         pos += len(line) + 1
         if not line.strip():
             continue
-        is_item = bool(_ITEM.match(line))
+        is_item = bool(ITEM.match(line))
         parts = _parts(line)
         inline: tuple[str, int, int] | None = None  # a lead-in and its items on one line: 应当提交下列材料：（一）……；（二）……
         for a, b, sa, sb in parts:
@@ -196,8 +203,12 @@ def segments(text: str) -> list[Segment]:
             start, end = line_start + a, line_start + b
             sentence = [(line_start + sa, line_start + sb)]
             evidence = text[start:end].strip(" \t\u3000")
-            own = lead if is_item else (inline if inline is not None and _ITEM.match(seg_text) else None)
-            if own is not None:
+            own = lead if is_item else (inline if inline is not None and ITEM.match(seg_text) else None)
+            if own is not None and own[1] < 0:  # the lead-in stands in another paragraph: read, not quoted
+                out.append(Segment(text=own[0] + seg_text, evidence=evidence, spans=[(start, end)], sentence=sentence,
+                                   lead_len=len(own[0]), violation_list=bool(_VIOLATION_LEAD.search(own[0])),
+                                   lead_elsewhere=True))
+            elif own is not None:
                 out.append(Segment(text=own[0] + seg_text, evidence=f"{text[own[1]:own[2]].strip()}……{evidence}",
                                    spans=[(own[1], own[2]), (start, end)], sentence=[(own[1], own[2]), *sentence],
                                    lead_len=len(own[0]), violation_list=bool(_VIOLATION_LEAD.search(own[0]))))
@@ -233,6 +244,34 @@ def amounts(text: str) -> list[float]:
             continue
         out.append(value * (10000 if wan else 1))
     return out
+
+
+_BOUND = re.compile(r"\s*(以上|以下)")
+
+
+def fine_bounds(text: str) -> tuple[float, float] | None:
+    """The least and the most a text lets a fine be: "五千元以上五万元以下" (5000, 50000), "二千元以下" (0, 2000), "处
+    一千元罚款" (1000, 1000); over several ranges the widest. None without a sum, or when it counts in multiples."""
+    if "倍" in text:
+        return None
+    floors: list[float] = []
+    ceilings: list[float] = []
+    floor_end = -1
+    for m, value in ((m, v) for m in _AMOUNT.finditer(text) for v in amounts(m.group(0))):
+        after = _BOUND.match(text, m.end())
+        if after and after.group(1) == "以上":
+            floors.append(value)
+            floor_end = after.end()
+        elif after:
+            ceilings.append(value)
+            if floor_end < 0 or text[floor_end:m.start()].strip():
+                floors.append(0.0)
+        else:
+            floors.append(value)
+            ceilings.append(value)
+    if not floors and not ceilings:
+        return None
+    return min(floors, default=0.0), max(ceilings, default=float("inf"))
 
 
 # -- plain sentences of a material -----------------------------------------------------------------------------

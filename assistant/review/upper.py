@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 
 from assistant.models import Basis, Finding, Hit, Level, SetAside, Status
+from assistant.review.measures import MODAL
+from assistant.review.sentences import fine_bounds
 from assistant.text.grams import bigrams
 
 Search = Callable[[str, int], list[Hit]]
@@ -81,6 +83,30 @@ def restates(sentence: str, law_sentence: str, mine: set[str] | None = None) -> 
         or not _TOWN_ACTOR.search(sentence) or bool(_HIGHER.search(sentence))
 
 
+_ENCOURAGED = re.compile(r"鼓励|提倡|倡导|引导|支持")
+_DUTY = re.compile(MODAL)
+
+
+def encourages_only(law_sentence: str) -> bool:
+    """A sentence of the law that only encourages (鼓励保险公司承保……): a draft making it a duty does not restate it."""
+    return bool(_ENCOURAGED.search(law_sentence)) and not _DUTY.search(law_sentence)
+
+
+def _yuan(value: float) -> str:
+    if value == float("inf"):
+        return "不限"
+    return f"{value / 10000:g}万元" if value >= 10000 and value % 1000 == 0 else f"{value:g}元"
+
+
+def outside_range(sentence: str, law_sentence: str) -> str | None:
+    """How a fine the draft copies from a law's sentence leaves the law's range ("上位法规定X至Y，本条为A至B"), or
+    None when it stays inside it or either side sets no sum (行政处罚法第十四条: only within the range the law sets)."""
+    mine, law = fine_bounds(sentence), fine_bounds(law_sentence)
+    if mine is None or law is None or (law[0] <= mine[0] and mine[1] <= law[1]):
+        return None
+    return f"上位法规定的罚款幅度为{_yuan(law[0])}至{_yuan(law[1])}，本条为{_yuan(mine[0])}至{_yuan(mine[1])}"
+
+
 def compare_with_law(findings: list[Finding], search: Search) -> tuple[list[Finding], list[SetAside]]:
     """Each content finding compared with the upper-level articles on its matter (see the module docstring)."""
     kept: list[Finding] = []
@@ -96,15 +122,21 @@ def compare_with_law(findings: list[Finding], search: Search) -> tuple[list[Find
         measure = re.compile(MEASURE.get(f.code, r"."))
         related: list[tuple[float, Hit, str]] = []
         restated: tuple[Hit, str] | None = None
+        departs: tuple[Hit, str, str] | None = None  # the law's sentence copied with its fine's range changed
         for hit in search(f.evidence, K):
             a = hit.article
             if a.level not in UPPER_LEVELS or a.status == Status.REPEALED:
                 continue
             for para in _paragraphs(hit):
-                law = next((x for x in _sentences(para) if measure.search(x) and restates(f.evidence, x, mine)), None)
+                law = next((x for x in _sentences(para) if measure.search(x) and not encourages_only(x)
+                            and restates(f.evidence, x, mine)), None)
                 if law is not None and measure.search(f.evidence):
-                    restated = (hit, law)
-                    break
+                    changed = outside_range(f.evidence, law) if f.code == "C.PENALTY" else None
+                    if changed is None:
+                        restated = (hit, law)
+                        break
+                    departs = departs or (hit, law, changed)
+                    continue
                 share = len(mine & bigrams(para)) / len(mine)
                 if share >= RELATED:
                     related.append((share, hit, para))
@@ -119,6 +151,12 @@ def compare_with_law(findings: list[Finding], search: Search) -> tuple[list[Find
         related.sort(key=lambda t: -t[0])
         seen: set[str] = set()
         compared = []
+        if departs:
+            hit, law, changed = departs
+            seen.add(hit.article.id)
+            compared.append(_basis(hit, law))
+            f = f.model_copy(update={"explanation": (f.explanation or "")
+                                     + f"（比对：{hit.article.citation}，{changed}，不在上位法规定的幅度内。）"})
         for _, hit, para in related:
             if hit.article.id not in seen and len(compared) < 2:
                 seen.add(hit.article.id)

@@ -12,7 +12,9 @@ from typing import Protocol
 
 from assistant.models import NORMATIVE_LEVELS, CitationStatus, Clause, Instrument
 from assistant.review.context import ReviewContext
-from assistant.review.sentences import Segment, amounts
+from assistant.review.measures import MODAL
+from assistant.review.sentences import Segment, amounts, fine_bounds
+from assistant.review.upper import encourages_only
 from assistant.text.grams import bigrams
 
 
@@ -91,7 +93,7 @@ def cited_measure_ok(measures: tuple[Measure, ...], *, check_amount: bool, cite_
 
 
 def exceeds(draft: str, law_paragraphs: list[str], party: str | None = None) -> bool:
-    """A fine in the draft above the most the cited article allows (for 个人 / 单位 separately when both say).
+    """A fine in the draft above the most the cited article allows, or below its least (for 个人 / 单位 separately when both say).
 
     `party` is who the sentence around `draft` is about, when `draft` is only part of it."""
     law_all = [a for p in law_paragraphs for a in amounts(p)]
@@ -112,6 +114,9 @@ def exceeds(draft: str, law_paragraphs: list[str], party: str | None = None) -> 
             allowed = own or law_all
         if max(here) > max(allowed):
             return True
+        mine, law = fine_bounds(part), fine_bounds("；".join(law_paragraphs))
+        if not party and mine and law and mine[0] < law[0]:
+            return True  # below the law's least fine: outside its range too (行政处罚法第十四条)
     return False
 
 
@@ -189,6 +194,11 @@ def restates_law(seg: Segment, ctx: ReviewContext, threshold: float, *, measures
                 continue
             if sets_amount and not amounts(para) and "倍" not in para:
                 continue
+            if encourages_only(para) and _MANDATE.search(seg.text):
+                continue  # the law encourages what the draft makes a duty (鼓励……投保 → 应当参加……保险)
             if all(law.search(para) for law in wanted) and not (check_amount and exceeds(seg.text, [para], party)):
                 return True
     return False
+
+
+_MANDATE = re.compile(MODAL)

@@ -93,7 +93,7 @@ _PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fa5]{0,12}?(省|市|县|区|镇|乡|旗
 
 def segments_of(clause: Clause, ctx: ReviewContext) -> list[Segment]:
     """A clause's segments, computed once per review."""
-    return ctx.memo(f"seg:{clause.location}", lambda: segments(clause.text))
+    return ctx.memo(f"seg:{clause.location}", lambda: segments(clause.text, ctx.lead_in(clause)))
 
 
 def make_finding(rule: Rule, clause: Clause, evidence: str | None, detail: str | None = None, *,
@@ -166,13 +166,16 @@ def _occurrences(rx: re.Pattern[str], text: str):
             pos = m.start() + 1
 
 
-def _first_match(p: PatternParams, text: str, limit: int | None = None, issuer: str | None = None,
+_ITEM_CONSEQUENCE = re.compile(r"的[，,]")
+
+
+def _first_match(p: PatternParams, text: str, limit: tuple[int, int] | None = None, issuer: str | None = None,
                  issuer_kind: IssuerKind | None = None,
-                 town_competent: Callable[[str], bool] = lambda name: True) -> re.Match[str] | None:
+                 town_competent: Callable[[str], bool] = lambda name: True, own_from: int = 0) -> re.Match[str] | None:
     titles = [t.span() for t in _TITLE.finditer(text)]
     for rx in p.triggers:
         for m in _occurrences(rx, text):
-            if limit is not None and m.start() >= limit:
+            if (limit is not None and limit[0] <= m.start() < limit[1]) or m.end() <= own_from:
                 continue
             if any(a < m.start() < b for a, b in titles):
                 continue  # begins inside a cited instrument's title (《上海市住宅物业管理规定》相关条款予以处罚)
@@ -217,9 +220,14 @@ def check_pattern(rule: Rule, p: PatternParams, clause: Clause, ctx: ReviewConte
         if p.skip_definitions and _DEFINITION.match(seg.text):
             continue
         # in a list of violations ("有下列行为之一的，处……：（一）违规收费的"), an item describes the conduct
-        # sanctioned, not a measure of the draft: only the lead-in counts unless the rule reads the items
-        limit = seg.lead_len if seg.violation_list and not p.violation_items else None
-        m = _first_match(p, seg.text, limit, ctx.dossier.issuer, ctx.issuer_kind, lambda name: town_competent(ctx, name))
+        # sanctioned, not a measure of the draft: only the lead-in counts unless the rule reads the items — or the
+        # item's own consequence after its conduct ("（一）擅自变更设计的，责令限期改正，处二十万元以上……罚款")
+        limit = None
+        if seg.violation_list and not p.violation_items:
+            then = _ITEM_CONSEQUENCE.search(seg.text, seg.lead_len)
+            limit = (seg.lead_len, then.end() if then else len(seg.text))
+        m = _first_match(p, seg.text, limit, ctx.dossier.issuer, ctx.issuer_kind, lambda name: town_competent(ctx, name),
+                         seg.own_from)
         if m is None:
             continue
         if not all(rx.search(seg.text) for rx in p.require):
@@ -228,7 +236,7 @@ def check_pattern(rule: Rule, p: PatternParams, clause: Clause, ctx: ReviewConte
             continue
         if any(rx.search(seg.text) for rx in p.exceptions):
             continue
-        sentence = "".join(clean_clause[a:b] for a, b in seg.sentence)
+        sentence = seg.text if seg.lead_elsewhere else "".join(clean_clause[a:b] for a, b in seg.sentence)
         if any(rx.search(sentence) for rx in p.sentence_exceptions):
             continue
         if p.cited_measure and cited_measure_ok(p.measures, check_amount=p.check_amount,
