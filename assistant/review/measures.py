@@ -195,11 +195,19 @@ _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万)?元|[一二两三四五六七八�
 
 
 def _reference_only(text: str) -> bool:
-    """Every comma clause that names a measure refers it to the law ("依法采取相应措施"), and no amount is set."""
+    """Every comma clause that names a measure refers it to the law ("依法采取相应措施") or is the next step of a chain
+    that does ("依法责令限期改正，逾期不改正的，责令停止使用"), and no amount is set."""
     if not _rx("reference_only").search(text) or _AMOUNT.search(text):
         return False
-    clauses = [c for c in re.split(r"[，,；;。]", text) if _rx("measure_word").search(c)]
-    return all(re.search(r"依法|依照|按照有关", c) for c in clauses)
+    referred = escalating = False
+    for part in re.split(r"[，,；;。]", text):
+        if _rx("escalation").search(part.strip()):
+            escalating = referred
+        elif re.search(r"依法|依照|按照有关", part):
+            referred = True
+        elif _rx("measure_word").search(part) and not escalating:
+            return False
+    return referred
 
 
 def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
@@ -225,6 +233,8 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
                 and not _rx("wrongdoing").search(text) and not _rx("statutory_compensation").search(text):
             return "停止或者取消自愿申请的补贴、保障待遇，是该待遇自身的条件，不是行政处罚或者减损权利"
     if code == "C.PENALTY":
+        if _rx("list_procedure").search(text) and not _rx("conduct_listed").search(text):
+            return "规定列入、公布和移出名单的程序（告知、决定文书、公布期限、移出），是对当事人的程序保障，不是设定惩戒"
         if _rx("deregister").search(text) and not _rx("wrongdoing").search(text):
             return "许可失效后由原许可机关办理注销，是《中华人民共和国行政许可法》第七十条规定的程序，不是处罚"
         return None

@@ -246,6 +246,8 @@ def amounts(text: str) -> list[float]:
     return out
 
 
+# who a fine falls on, when a law sets one range for persons and another for organisations
+PARTIES = {"个人": re.compile(r"个人|自然人|公民"), "单位": re.compile(r"单位|企业|法人|经营者|组织")}
 _BOUND = re.compile(r"\s*(以上|以下)")
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from assistant.models import Basis, Finding, Hit, Level, SetAside, Status
 from assistant.review.measures import MODAL
-from assistant.review.sentences import fine_bounds
+from assistant.review.sentences import PARTIES, fine_bounds
 from assistant.text.grams import bigrams
 
 Search = Callable[[str, int], list[Hit]]
@@ -101,7 +101,13 @@ def _yuan(value: float) -> str:
 def outside_range(sentence: str, law_sentence: str) -> str | None:
     """How a fine the draft copies from a law's sentence leaves the law's range ("上位法规定X至Y，本条为A至B"), or
     None when it stays inside it or either side sets no sum (行政处罚法第十四条: only within the range the law sets)."""
-    mine, law = fine_bounds(sentence), fine_bounds(law_sentence)
+    mine = fine_bounds(sentence)
+    named = {n for n, rx in PARTIES.items() if rx.search(sentence)}
+    if len(named) == 1:  # a fine on 单位 compared with the law's range for 单位, not its range for 个人
+        other = PARTIES[({*PARTIES} - named).pop()]
+        law_sentence = "；".join(x for x in re.split(r"[。；]", law_sentence)
+                                if not (other.search(x) and not PARTIES[next(iter(named))].search(x)))
+    law = fine_bounds(law_sentence)
     if mine is None or law is None or (law[0] <= mine[0] and mine[1] <= law[1]):
         return None
     return f"上位法规定的罚款幅度为{_yuan(law[0])}至{_yuan(law[1])}，本条为{_yuan(mine[0])}至{_yuan(mine[1])}"
@@ -149,6 +155,11 @@ def compare_with_law(findings: list[Finding], search: Search) -> tuple[list[Find
                                   compared_with=[_basis(hit, para)]))
             continue
         related.sort(key=lambda t: -t[0])
+        if f.code == "C.PENALTY" and departs is None:
+            # the closest article that fines at all, its range often in a lead-in 款 apart from the conduct's item
+            fining = next((t for t in related if fine_bounds("；".join(_paragraphs(t[1])))), None)
+            changed = fining and outside_range(f.evidence, "；".join(_paragraphs(fining[1])))
+            departs = (fining[1], fining[2], changed) if fining and changed else None
         seen: set[str] = set()
         compared = []
         if departs:

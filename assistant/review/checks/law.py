@@ -13,7 +13,7 @@ from typing import Protocol
 from assistant.models import NORMATIVE_LEVELS, CitationStatus, Clause, Instrument
 from assistant.review.context import ReviewContext
 from assistant.review.measures import MODAL
-from assistant.review.sentences import Segment, amounts, fine_bounds
+from assistant.review.sentences import PARTIES, Segment, amounts, fine_bounds
 from assistant.review.upper import encourages_only
 from assistant.text.grams import bigrams
 
@@ -28,7 +28,6 @@ class Measure(Protocol):
 _LOCAL_NAME = re.compile(r"^[\u4e00-\u9fa5]{1,10}(省|自治区|市|县|区|旗|镇|乡)(?!政府)")
 _SOURCE = re.compile(r"(依照|按照|依据|根据|适用|参照)[^。；，]{0,4}$")
 _VIOLATED = re.compile(r"违反[^。；，]{0,4}$")
-_PARTY = {"个人": re.compile(r"个人|自然人|公民"), "单位": re.compile(r"单位|企业|法人|经营者|组织")}
 
 
 def _law_like_unknown(title: str | None, seg_text: str) -> bool:
@@ -100,7 +99,7 @@ def exceeds(draft: str, law_paragraphs: list[str], party: str | None = None) -> 
     if not law_all:
         return False  # the article counts in multiples (二倍以下) or not at all: nothing to compare
     for part in re.split(r"[，,；;]", draft):
-        for name, rx in _PARTY.items():
+        for name, rx in PARTIES.items():
             if rx.search(part):
                 party = name
         here = amounts(part)
@@ -114,8 +113,10 @@ def exceeds(draft: str, law_paragraphs: list[str], party: str | None = None) -> 
             allowed = own or law_all
         if max(here) > max(allowed):
             return True
-        mine, law = fine_bounds(part), fine_bounds("；".join(law_paragraphs))
-        if not party and mine and law and mine[0] < law[0]:
+        law_text = "；".join(law_paragraphs)
+        mine, law = fine_bounds(part), fine_bounds(law_text)
+        one_range = not all(rx.search(law_text) for rx in PARTIES.values())  # not 对个人……对单位…… apart
+        if one_range and mine and law and mine[0] < law[0]:
             return True  # below the law's least fine: outside its range too (行政处罚法第十四条)
     return False
 
@@ -126,12 +127,12 @@ def _party_amounts(law_paragraphs: list[str], party: str) -> list[float] | None:
     None when the law does not name the party; a multiple (二倍以下) counts as unbounded."""
     found: list[float] | None = None
     for para in law_paragraphs:
-        for m in _PARTY[party].finditer(para):
+        for m in PARTIES[party].finditer(para):
             end = len(para)
             stop = re.search(r"[。；;]", para[m.end():])
             if stop:
                 end = m.end() + stop.start()
-            for name, rx in _PARTY.items():
+            for name, rx in PARTIES.items():
                 other = rx.search(para, m.end(), end) if name != party else None
                 if other:
                     end = other.start()
@@ -185,7 +186,7 @@ def restates_law(seg: Segment, ctx: ReviewContext, threshold: float, *, measures
     # A draft that puts a figure where the law leaves the amount open sets the 幅度 itself: no restatement.
     sets_amount = check_amount and bool(amounts(seg.text))
     # who the whole sentence is about ("个人未……的，责令改正；拒不改正的，处……罚款")
-    party = next((n for n, rx in _PARTY.items() if rx.search(sentence or seg.text)), None)
+    party = next((n for n, rx in PARTIES.items() if rx.search(sentence or seg.text)), None)
     for inst in _restatement_sources(ctx, sources):
         index = ctx.memo(f"bigrams:{inst.id}", lambda inst=inst: [
             (para, bigrams(para)) for a in catalog.articles_of(inst.id) for para in (a.paragraphs or [a.text])])
