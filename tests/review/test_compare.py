@@ -52,6 +52,25 @@ def test_a_town_approving_what_the_law_gives_to_the_county_planning_department(m
     assert check_competence(rule, rule.options, clause, county) == []
 
 
+def test_a_county_granting_what_the_law_gives_the_province_and_a_coordinating_body_granting_at_all(monkeypatch):
+    law = Article(id="殡葬管理条例:8", instrument_id="殡葬管理条例", instrument_title="殡葬管理条例", number=8, label="第八条",
+                  level=Level.ADMIN_REGULATION,
+                  text="建设殡仪服务站、骨灰堂，由县级人民政府和设区的市、自治州人民政府的民政部门审批；建设公墓，经县级人民政府"
+                       "和设区的市、自治州人民政府的民政部门审核同意后，报省、自治区、直辖市人民政府民政部门审批。")
+    table = PowerTable(extract(law, law.instrument_title, Level.ADMIN_REGULATION, None))
+    monkeypatch.setattr(ReviewContext, "powers", lambda self: table)
+    rule = load_rules().get("compare.competence")
+
+    def found(text: str) -> list[tuple[str, str]]:
+        clause = Clause(location="第四条", number=4, text=text)
+        ctx = ReviewContext.from_text(text, object(), issuer="某县民政局", clauses=[clause])
+        return [(f.code, f.compared_with[0].article) for f in check_competence(rule, rule.options, clause, ctx)]
+
+    assert found("建设经营性公墓，由县民政局审批；审批通过的，报市民政局备案。") == [("C.ULTRA_VIRES", "第八条")]
+    assert found("建设殡仪服务站、骨灰堂，由县民政局审批。") == []  # the county's own approval under the same article
+    assert found("建设经营性公墓，由县民政局审核同意后，报省民政厅审批。") == []  # the law's own steps
+
+
 def test_an_approval_the_sectors_department_gives_under_the_law_is_a_restatement_and_a_towns_is_not():
     from assistant.review.measures import read, sector_approval
 

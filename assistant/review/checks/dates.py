@@ -194,7 +194,7 @@ def check_validity_period(rule: Rule, p: ValidityParams, clause: Clause, ctx: Re
         start = info.get("start") or ctx.reference_date
         if start and info["until"] > _add_years(start, limit):
             problems.append(f"有效期至{info['until'].isoformat()}，超过{kind}最长{limit}年的要求")
-    elif not supplied:
+    elif not supplied and not _SELF_EXPIRY.search(clause.text):
         problems.append("未规定有效期")
     if supplied:
         problems = [p for p in problems if p != "未规定施行日期"]
@@ -205,6 +205,8 @@ def check_validity_period(rule: Rule, p: ValidityParams, clause: Clause, ctx: Re
     return [finding]
 
 
+# a campaign's plan that lapses with the campaign (整治期满后自行失效): its period is the campaign's
+_SELF_EXPIRY = re.compile(r"(?:期满|结束|完成)[^。；，]{0,4}(?:自行|自动)?(?:失效|废止|终止)")
 _PERIOD = re.compile(r"长期有效|有效期(?:为|限为?)?\s*([0-9]+|[一二三四五六七八九十]+)\s*年")
 
 

@@ -124,7 +124,7 @@ def exceeds(draft: str, law_paragraphs: list[str], party: str | None = None) -> 
 def _party_amounts(law_paragraphs: list[str], party: str) -> list[float] | None:
     """Amounts the law sets for one party: read from each mention up to the next party or the sentence end.
 
-    None when the law does not name the party; a multiple (二倍以下) counts as unbounded."""
+    None when the law does not name the party in a sentence that fines; a multiple (二倍以下) counts as unbounded."""
     found: list[float] | None = None
     for para in law_paragraphs:
         for m in PARTIES[party].finditer(para):
@@ -137,6 +137,8 @@ def _party_amounts(law_paragraphs: list[str], party: str) -> list[float] | None:
                 if other:
                     end = other.start()
             part = para[m.start():end]
+            if "罚" not in para[max(para.rfind(c, 0, m.start()) for c in "。；;") + 1:end]:
+                continue  # the party named for something else (由有治理能力的单位代为治理)
             found = (found or []) + amounts(part) + ([float("inf")] if "倍" in part else [])
     return found
 

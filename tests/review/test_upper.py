@@ -1,0 +1,61 @@
+"""A fine copied from the law compared with the law's range (assistant/review/upper.py): outside it, the finding
+names the article and both ranges; inside it, with the article cited, nothing is found."""
+
+import pytest
+
+from assistant.models import Article, Finding, Hit, Level
+from assistant.review.sentences import fine_bounds
+from assistant.review.upper import compare_with_law, encourages_only, outside_range
+
+FIRE_LAW = ("单位违反本法规定，有下列行为之一的，责令改正，处五千元以上五万元以下罚款；"
+            "个人有前款第二项、第三项行为之一的，处警告或者五百元以下罚款。")
+
+
+@pytest.mark.parametrize("text, bounds", [
+    ("处五千元以上五万元以下罚款", (5000, 50000)),
+    ("处二千元以下罚款", (0, 2000)),
+    ("并处1000元罚款", (1000, 1000)),
+    ("可以处 500 元以上 5000 元以下罚款", (500, 5000)),
+    ("处一万元以下罚款；情节严重的，处一万元以上十万元以下罚款", (0, 100000)),
+    ("处五百元以上罚款", (500, float("inf"))),
+    ("处违法所得二倍以下罚款", None),
+    ("责令改正", None),
+])
+def test_the_range_a_text_lets_a_fine_be(text, bounds):
+    assert fine_bounds(text) == bounds
+
+
+def test_a_range_outside_the_laws_for_the_same_party_is_named():
+    assert outside_range("单位损坏消防设施的，处二千元以上二万元以下罚款。", FIRE_LAW) == \
+        "上位法规定的罚款幅度为5000元至5万元，本条为2000元至2万元"
+    assert outside_range("单位损坏消防设施的，处一万元以上五万元以下罚款。", FIRE_LAW) is None  # narrower, inside
+    assert outside_range("个人堵塞疏散通道的，处二百元以下罚款。", FIRE_LAW) is None  # the law's range for persons
+    assert outside_range("单位损坏消防设施的，处违法所得二倍以下罚款。", FIRE_LAW) is None  # nothing to compare
+
+
+def test_a_law_that_only_encourages_is_not_restated_by_a_duty():
+    assert encourages_only("鼓励保险公司承保火灾公众责任保险")
+    assert not encourages_only("高危行业生产经营单位应当投保安全生产责任保险，鼓励其他单位投保")
+
+
+def test_the_finding_names_the_article_and_ranges_it_compared():
+    article = Article(id="消防法:60", instrument_id="消防法", instrument_title="中华人民共和国消防法", number=60,
+                      label="第六十条", level=Level.LAW, text=FIRE_LAW,
+                      paragraphs=["单位违反本法规定，有下列行为之一的，责令改正，处五千元以上五万元以下罚款：",
+                                  "（二）损坏、挪用或者擅自拆除、停用消防设施、器材的；",
+                                  "个人有前款第二项、第三项行为之一的，处警告或者五百元以下罚款。"])
+
+    def search(query: str, k: int) -> list[Hit]:
+        return [Hit(article=article, score=1.0)]
+
+    def finding(evidence: str) -> Finding:
+        return Finding(code="C.PENALTY", location="第二条", title="规范性文件设定罚款", evidence=evidence,
+                       explanation="本条规定罚款。", source="rule:penalty.fine")
+
+    copied = "单位损坏、挪用或者擅自拆除、停用消防设施、器材的，由区消防救援机构责令改正，处二千元以上二万元以下罚款。"
+    (kept,), aside = compare_with_law([finding(copied)], search)
+    assert aside == [] and (kept.compared_with[0].instrument, kept.compared_with[0].article) == ("中华人民共和国消防法", "第六十条")
+    assert "《中华人民共和国消防法》第六十条，上位法规定的罚款幅度为5000元至5万元，本条为2000元至2万元" in kept.explanation
+    inside = "单位损坏、挪用或者擅自拆除、停用消防设施、器材的，由区消防救援机构责令改正，处五千元以上五万元以下罚款。"
+    (kept,), _ = compare_with_law([finding(inside)], search)
+    assert "幅度" not in kept.explanation
