@@ -52,7 +52,20 @@ def test_a_town_approving_what_the_law_gives_to_the_county_planning_department(m
     assert check_competence(rule, rule.options, clause, county) == []
 
 
-def test_a_county_granting_what_the_law_gives_the_province_and_a_coordinating_body_granting_at_all(monkeypatch):
+def test_a_lead_in_exercising_the_power_is_found_there_and_not_again_at_each_item(monkeypatch):
+    law = _law("中华人民共和国城乡规划法", "第四十四条", 44,
+               "在城市、镇规划区内进行临时建设的，应当经城市、县人民政府城乡规划主管部门批准。")
+    table = PowerTable(extract(law, law.instrument_title, Level.LAW, None))
+    monkeypatch.setattr(ReviewContext, "powers", lambda self: table)
+    rule = load_rules().get("compare.competence")
+    texts = ["某镇临时建设管理方案", "在镇规划区内进行下列临时建设的，须报镇人民政府审批同意后方可施工：",
+             "（一）搭建临时售楼处；", "（二）设置临时工棚。"]
+    clauses = [Clause(location=f"第{i}段", number=i, text=t) for i, t in enumerate(texts, 1)]
+    ctx = ReviewContext.from_text("\n".join(texts), object(), issuer="某县某镇人民政府", clauses=clauses)
+    assert [f.location for c in clauses for f in check_competence(rule, rule.options, c, ctx)] == ["第2段"]
+
+
+def test_a_county_granting_what_the_law_gives_the_province(monkeypatch):
     law = Article(id="殡葬管理条例:8", instrument_id="殡葬管理条例", instrument_title="殡葬管理条例", number=8, label="第八条",
                   level=Level.ADMIN_REGULATION,
                   text="建设殡仪服务站、骨灰堂，由县级人民政府和设区的市、自治州人民政府的民政部门审批；建设公墓，经县级人民政府"

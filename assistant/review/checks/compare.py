@@ -84,6 +84,8 @@ def _first_compared(rule: Rule, clause: Clause, ctx: ReviewContext, find: Callab
         return []
     for seg in segments_of(clause, ctx):
         row = find(seg.text, table)
+        if row is not None and seg.lead_elsewhere and find(seg.text[:seg.lead_len], table) is not None:
+            continue  # the lead-in's own paragraph carries what the lead-in alone says
         if row is not None:
             f = _compared(rule, clause, seg.evidence, row, detail(row))
             f.code = code(row) or f.code
@@ -429,6 +431,8 @@ def check_threshold(rule: Rule, p: ThresholdParams, clause: Clause, ctx: ReviewC
     """C.OBLIGATION where a clause lets a body decide by fewer votes than the law requires for the same decision."""
     for seg in segments_of(clause, ctx):
         found = threshold_article(seg.text, p, ctx)
+        if found is not None and seg.lead_elsewhere and threshold_article(seg.text[:seg.lead_len], p, ctx):
+            continue  # found at the lead-in's own paragraph
         if found is not None:
             art, law = found
             basis = Basis(instrument=art.instrument_title, article=art.label, verified=True, quote=law)
