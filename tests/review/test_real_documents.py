@@ -33,8 +33,6 @@ KNOWN_FALSE_ALARMS = {
         "the district assigning its own idle housing to its state-owned company reads as designating an operator",
     ("42-baoshan-lvrong-jianzhu-laji-yunshu", "C.COMPETITION", "第14段"):
         "carriers chosen by the city's tender, which the city's rule on construction waste provides for",
-    ("51-chongming-jianguanwei-xiaoxing-fangjian-anquan", "C.OBLIGATION", "第十八条"):
-        "materials the city's measure on small works lists (not in the national knowledge base)",
     ("58-shi-jiaotongwei-chuzuche-jingyingquan", "C.PENALTY", "第十条"):
         "withdrawal of a taxi operating right the city's regulation provides for (not in the national knowledge base)",
 }

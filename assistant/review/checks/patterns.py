@@ -166,7 +166,7 @@ def _occurrences(rx: re.Pattern[str], text: str):
             pos = m.start() + 1
 
 
-_ITEM_CONSEQUENCE = re.compile(r"的[，,]")
+_ITEM_CONSEQUENCE = re.compile(r"的[，,](?=\s*(?:由|责令|处|予以|并处|给予|没收|吊销|暂扣|暂停|取消|列入|纳入|不予|依照|按照))")
 
 
 def _first_match(p: PatternParams, text: str, limit: tuple[int, int] | None = None, issuer: str | None = None,
