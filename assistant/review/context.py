@@ -143,15 +143,16 @@ class ReviewContext:
 
     def lead_in(self, clause: Clause) -> str | None:
         """For an item paragraph of a 方案 ("（六）参加……"), the lead-in its list hangs from ("……还应当履行下列职责："):
-        the last sentence of the nearest paragraph above that is not an item, when it ends in a colon; else None."""
+        the last sentence of the nearest paragraph above that ends in a colon, with only items between; else None."""
         if not clause.location.endswith("段") or not ITEM.match(clause.text):
             return None
         i = next((k for k, c in enumerate(self.clauses) if c.location == clause.location), 0)
         for above in reversed(self.clauses[max(0, i - MAX_ITEMS):i]):
-            if ITEM.match(above.text):
-                continue
             last = above.text.rstrip(" \t\u3000")
-            return re.split(r"[。！？；;]", last)[-1] if last.endswith(("：", ":")) else None
+            if last.endswith(("：", ":")):  # a lead-in, itself an item of the list above (（三）申请材料。……下列材料：)
+                return re.split(r"[。！？；;]", last)[-1]
+            if not ITEM.match(above.text):
+                return None
         return None
 
     def memo(self, key: str, fn: Callable[[], T]) -> T:

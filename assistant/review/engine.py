@@ -16,7 +16,6 @@ from assistant.kb.catalog import Catalog
 from assistant.kb.packs import available_regions, region_pack
 from assistant.models import Clause, DocType, Dossier, Finding, ReviewReport, SetAside, Stage
 from assistant.review.checks.citations import excerpt_lines
-from assistant.review.checks.patterns import PatternParams
 from assistant.review.checks.public_comment import comment_period
 from assistant.review.checks.registry import CHECKS
 from assistant.review.clauses import split_clauses
@@ -48,7 +47,7 @@ def run_rule(rule: Rule, clause: Clause, ctx: ReviewContext) -> list[Finding]:
 
 
 def _overrides(rule: Rule | None) -> frozenset[str]:
-    return rule.options.overrides if rule is not None and isinstance(rule.options, PatternParams) else frozenset()
+    return frozenset(getattr(rule.options, "overrides", ())) if rule is not None else frozenset()
 
 
 def resolve_precedence(found: list[Finding], rule_by_id: dict[str, Rule]) -> list[Finding]:

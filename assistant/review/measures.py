@@ -230,7 +230,8 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
         return _vet_licence(reading, owner)
     if code in ("C.PENALTY", "C.OBLIGATION"):
         if reading.has(Setting.BENEFIT) and _rx("benefit_loss").search(text) and not _rx("penalty_kinds").search(text) \
-                and not _rx("wrongdoing").search(text) and not _rx("statutory_compensation").search(text):
+                and not _rx("wrongdoing").search(text) and not _rx("statutory_compensation").search(text) \
+                and not _rx("remedy").search(text):
             return "停止或者取消自愿申请的补贴、保障待遇，是该待遇自身的条件，不是行政处罚或者减损权利"
     if code == "C.PENALTY":
         if _rx("list_procedure").search(text) and not _rx("conduct_listed").search(text):

@@ -26,6 +26,15 @@ KNOWN_DIFFERENCES = {
                     "defect the writer did not label beside the retroactivity",
     "e08-yangquan": "also reports C.LICENSE at 第8段 (a dog returned only after registering), beside the seizure the "
                     "writer labelled",
+    "f04-gushumingmu": "a department approving what 古树名木保护条例第十五条 leaves to its own government (本级人民政府批准): "
+                       "the competence table compares levels, not a department with its government",
+    "f08-nongcunjitizichan": "the town's approval of a collective's leases is read as the supervision of collective assets "
+                             "the real-document reviewers judged internal (measures.yaml owner_markers 集体资产)",
+    "f14-zaoshengyouyan": "a district redefining 夜间 where the law lets the 设区的市 do so: definitions are not compared",
+    "f05-yuyeyangzhi": "第六条 restates 渔业法第十七条第二款 (2026 text), which the national knowledge base holds and the test "
+                       "catalog does not: there it reads as a local preference",
+    "f16-anquanshengchan": "第15段 restates the 查封、扣押 of 安全生产法第六十五条, verified against the national knowledge base "
+                           "(clean there), not against the test catalog",
 }
 PARAMS = [pytest.param(c, id=c.name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[c.name]))
           if c.name in KNOWN_DIFFERENCES else pytest.param(c, id=c.name) for c in CASES]

@@ -57,6 +57,7 @@ class CompetenceParams(BaseModel):
 
     issuers: frozenset[IssuerKind] = frozenset({IssuerKind.TOWN})
     min_share: float = Field(0.6, description="share of the row's matter words the sentence must hold")
+    overrides: frozenset[str] = Field(frozenset(), description="codes or rules this finding displaces on its sentence")
 
 COMPULSION = re.compile(r"^(强制|强迫|指定|限定|摊派)")
 _MANDATE = re.compile(rf"{MODAL}|一律")
@@ -234,8 +235,19 @@ _OWN_STAFF = re.compile(r"工作人员|处分|滥用职权|玩忽职守|徇私�
 
 
 # a town issuing a licence by its name (由镇人民政府……核发乡村建设规划许可证)
-_ISSUES = re.compile(r"(?:核发|颁发|发放|发给)(?P<licence>[\u4e00-\u9fa5]{2,14}?(?:许可证|执照|证书))")
+_ISSUES = re.compile(r"(?:核发|颁发|发放|发给)(?:(?P<licence>[\u4e00-\u9fa5]{2,14}?(?:许可证|执照|证书))"
+                     r"|《(?P<titled>[\u4e00-\u9fa5]{2,20}?证)》)")
 _ISSUER_IN_LAW = re.compile(r"(?:由|报|经)?(?P<who>[^，。；、由报经]{2,24}?)(?:核发|颁发|发放|发给)$")
+
+
+def _named_in(licence: str, sentence: str) -> int:
+    """Where the law's sentence names a certificate the draft titled as its own, read without the place and words put
+    before it (《白石镇水域养殖证》 is the law's 养殖证); -1 when it does not."""
+    for i in range(len(licence) - 2):
+        at = sentence.find(licence[i:])
+        if at >= 0:
+            return at
+    return -1
 
 
 def _licence_issuer(sentence: str, table: PowerTable) -> Power | None:
@@ -247,11 +259,11 @@ def _licence_issuer(sentence: str, table: PowerTable) -> Power | None:
         if not m or re.search(r"报(?:请|送)?[^，。；]{0,12}(?:县|区|市|部门|局)|转报|转交|交由|提请|协助|配合",
                               sentence[end:end + m.start()]):
             continue
-        licence = m.group("licence")
+        licence = m.group("licence") or m.group("titled")
         for row in table.powers:
             if row.action != "approve" or row.tier not in _ABOVE_TOWN:
                 continue
-            at = row.sentence.find(licence)
+            at = _named_in(licence, row.sentence) if m.group("titled") else row.sentence.find(licence)
             law = _ISSUER_IN_LAW.search(row.sentence[:at]) if at > 0 else None
             if law and not _TOWN_IN_LAW.search(law.group("who")) and not re.search(r"镇人民政府|镇政府|街道", law.group("who")):
                 return row
@@ -293,22 +305,23 @@ def town_power(sentence: str, table: PowerTable, min_share: float) -> Power | No
     return None
 
 
-# a county's body granting in its own name (由县民政局审批)
-_COUNTY_GRANT = re.compile(r"由(?:本)?(?:县|区|县级|区级)(?:(?!报|请|经|由|会同)[\u4e00-\u9fa5]){0,12}?(?:局|委员会|委|人民政府|政府)(?:负责)?"
-                           r"(?:审批|批准|核准|许可|核发)")
+# a county's body granting in its own name (由县民政局审批, 经区人社局主要负责人批准)
+_COUNTY_GRANT = re.compile(r"(?:由|经)(?:本)?(?:县|区|县级|区级)(?:(?!报|请|经|由|会同)[\u4e00-\u9fa5]){0,12}?(?:局|委员会|委|人民政府|政府)"
+                           r"(?:主要负责人|负责人)?(?:负责)?(?:审查|审核)?(?:审批|批准|核准|许可|核发)")
 
 
 def county_power(sentence: str, table: PowerTable, min_share: float) -> Power | None:
-    """The row of the law that gives to a provincial or national authority the approval a county body of the sentence
-    grants (建设公墓: 殡葬管理条例第八条, "报省、自治区、直辖市人民政府民政部门审批"), when no row on the same matter gives
-    it to the county level or below."""
+    """The row of the law that gives to a higher authority the approval a county body of the sentence grants (建设公墓:
+    殡葬管理条例第八条, "报省、自治区、直辖市人民政府民政部门审批"), when that law gives it to no county body or below."""
     m = _COUNTY_GRANT.search(sentence)
     if m is None:
         return None
     rows = table.find(sentence, actions=["approve"], min_share=min_share, k=8, min_shared=2, rare=True)
-    if not rows or any(tier_rank(r.tier) <= tier_rank("county") for r, _ in rows):
+    if not rows or tier_rank(rows[0][0].tier) <= tier_rank("county"):
         return None
-    return rows[0][0] if tier_rank(rows[0][0].tier) > tier_rank("county") else None
+    best = rows[0][0]  # the law closest to the matter decides: does it let a county grant it anywhere?
+    same_law = [r for r, _ in rows if r.instrument == best.instrument]
+    return None if any(tier_rank(r.tier) <= tier_rank("county") for r in same_law) else best
 
 
 def check_competence(rule: Rule, p: CompetenceParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
