@@ -1,6 +1,8 @@
 """Comparison with the upper-level law (assistant/review/compare.py): duties the law forbids to compel, filings
 examined on substance, approvals the law gives to a higher authority."""
 
+import pytest
+
 from assistant.kb.powers import PowerTable, extract
 from assistant.models import Article, Clause, Level
 from assistant.review.checks.compare import check_competence, check_threshold, forbidden_duty
@@ -30,12 +32,18 @@ def test_a_choice_a_permission_or_the_issuer_binding_itself_is_no_compulsion():
     assert forbidden_duty("区住房保障局应当委托招标代理机构办理招标事宜。", TABLE) is None
 
 
-def test_a_town_approving_what_the_law_gives_to_the_county_planning_department(monkeypatch):
+@pytest.fixture
+def temporary_works(monkeypatch):
+    """The competence rule, with a table of 城乡规划法第四十四条 (临时建设 approved by the county's planning department)."""
     law = _law("中华人民共和国城乡规划法", "第四十四条", 44,
                "在城市、镇规划区内进行临时建设的，应当经城市、县人民政府城乡规划主管部门批准。")
     table = PowerTable(extract(law, law.instrument_title, Level.LAW, None))
     monkeypatch.setattr(ReviewContext, "powers", lambda self: table)
-    rule = load_rules().get("compare.competence")
+    return load_rules().get("compare.competence")
+
+
+def test_a_town_approving_what_the_law_gives_to_the_county_planning_department(temporary_works):
+    rule = temporary_works
     text = "在镇规划区内进行临时建设的，须报镇人民政府审批同意后方可施工。"
     clause = Clause(location="第六条", number=6, text=text)
     town = ReviewContext.from_text(text, object(), issuer="某县某镇人民政府", clauses=[clause])
@@ -52,12 +60,8 @@ def test_a_town_approving_what_the_law_gives_to_the_county_planning_department(m
     assert check_competence(rule, rule.options, clause, county) == []
 
 
-def test_a_lead_in_exercising_the_power_is_found_there_and_not_again_at_each_item(monkeypatch):
-    law = _law("中华人民共和国城乡规划法", "第四十四条", 44,
-               "在城市、镇规划区内进行临时建设的，应当经城市、县人民政府城乡规划主管部门批准。")
-    table = PowerTable(extract(law, law.instrument_title, Level.LAW, None))
-    monkeypatch.setattr(ReviewContext, "powers", lambda self: table)
-    rule = load_rules().get("compare.competence")
+def test_a_lead_in_exercising_the_power_is_found_there_and_not_again_at_each_item(temporary_works):
+    rule = temporary_works
     texts = ["某镇临时建设管理方案", "在镇规划区内进行下列临时建设的，须报镇人民政府审批同意后方可施工：",
              "（一）搭建临时售楼处；", "（二）设置临时工棚。"]
     clauses = [Clause(location=f"第{i}段", number=i, text=t) for i, t in enumerate(texts, 1)]

@@ -128,13 +128,17 @@ LAWFUL = [
 ]
 
 
-def _review(issuer: str, article: str, catalog, rules):
-    text = (f"某管理办法\n\n第一条 为加强管理，根据有关法律、法规，结合本地实际，制定本办法。\n\n{article}\n\n"
-            "第三条 本办法自2026年1月1日起施行，有效期5年。\n")
-    dossier = Dossier(title="某管理办法", issuer=issuer, draft_name="draft.md", draft_text=text,
+def _found(issuer: str, title: str, text: str, catalog, rules) -> list[tuple[str, str]]:
+    dossier = Dossier(title=title, issuer=issuer, draft_name="draft.md", draft_text=text,
                       doc_type=DocType.NORMATIVE, stage=Stage.FILING)
     report = review(dossier, catalog=catalog, rules=rules)
     return [(f.code, f.location) for f in report.findings if f.code.startswith("C.")]
+
+
+def _review(issuer: str, article: str, catalog, rules):
+    text = (f"某管理办法\n\n第一条 为加强管理，根据有关法律、法规，结合本地实际，制定本办法。\n\n{article}\n\n"
+            "第三条 本办法自2026年1月1日起施行，有效期5年。\n")
+    return _found(issuer, "某管理办法", text, catalog, rules)
 
 
 @pytest.mark.parametrize("issuer, article, code", UNLAWFUL)
@@ -149,10 +153,7 @@ def test_a_lawful_clause_raises_nothing(issuer, article, catalog, rules):
 
 def _plan(issuer: str, paragraphs: list[str], catalog, rules):
     text = "\n\n".join(["某实施方案", *paragraphs, "本方案自2026年1月1日起施行，有效期5年。"]) + "\n"
-    dossier = Dossier(title="某实施方案", issuer=issuer, draft_name="draft.md", draft_text=text,
-                      doc_type=DocType.NORMATIVE, stage=Stage.FILING)
-    report = review(dossier, catalog=catalog, rules=rules)
-    return [(f.code, f.location) for f in report.findings if f.code.startswith("C.")]
+    return _found(issuer, "某实施方案", text, catalog, rules)
 
 
 def test_an_item_paragraph_of_a_plan_is_read_with_the_lead_in_above_it(catalog, rules):
