@@ -200,7 +200,8 @@ def check_filing_review(rule: Rule, p: FilingReviewParams, clause: Clause, ctx: 
 # A town's own actor: the 镇/乡 government, the 街道办事处, or one of their offices (镇规建办, 街道综合行政执法队,
 # 镇文物行政管理部门 — the last copied from a law with only the level word changed).
 # (an office's name holds no act: 镇人民政府受理后报县自然资源主管部门 is the town and then the county's department)
-_TOWN_ACTOR = re.compile(r"(?:本镇|本乡|本街道|[镇乡]|街道)(?:人民政府|政府|办事处)?(?P<unit>(?:(?!报|受理|后|由|向|经|会同|协助|负责|应当)[\u4e00-\u9fa5]){0,14}?"
+_TOWN_ACTOR = re.compile(r"(?:本镇|本乡|本街道|[镇乡]|街道)(?:人民政府|政府|办事处)?"
+                         r"(?P<unit>(?:(?!报|受理|后|由|向|经|会同|协助|负责|应当)[\u4e00-\u9fa5]){0,14}?"
                          r"(?:行政管理部门|行政主管部门|主管部门|行政部门|管理部门|部门|办公室|中心|办|所|队|站))?")
 _ROLE = re.compile(r"(?:由|经|报|向|交由)$")
 # a sector authority named at the level of a town: 镇文物行政管理部门 (towns have offices, not sector departments)
@@ -306,8 +307,9 @@ def town_power(sentence: str, table: PowerTable, min_share: float) -> Power | No
 
 
 # a county's body granting in its own name (由县民政局审批, 经区人社局主要负责人批准)
-_COUNTY_GRANT = re.compile(r"(?:由|经)(?:本)?(?:县|区|县级|区级)(?:(?!报|请|经|由|会同)[\u4e00-\u9fa5]){0,12}?(?:局|委员会|委|人民政府|政府)"
-                           r"(?:主要负责人|负责人)?(?:负责)?(?:审查|审核)?(?:审批|批准|核准|许可|核发)")
+_COUNTY_GRANT = re.compile(r"(?:由|经)(?:本)?(?:县|区|县级|区级)(?:(?!报|请|经|由|会同)[\u4e00-\u9fa5]){0,12}?"
+                           r"(?:局|委员会|委|人民政府|政府)(?:主要负责人|负责人)?(?:负责)?(?:审查|审核)?"
+                           r"(?:审批|批准|核准|许可|核发)")
 
 
 def county_power(sentence: str, table: PowerTable, min_share: float) -> Power | None:

@@ -180,7 +180,9 @@ def check_validity_period(rule: Rule, p: ValidityParams, clause: Clause, ctx: Re
     supplied = province_of(ctx.dossier.issuer, ctx.dossier.title) in p.default_period_regions
     if not info:
         # a work plan or campaign (工作要点, 专项整治工作方案) runs for its year or its campaign, not for years on end
-        return [] if supplied or _WORK_PLAN.search(ctx.title) else [make_finding(rule, clause, None, "未规定施行日期和有效期")]
+        if supplied or _WORK_PLAN.search(ctx.title):
+            return []
+        return [make_finding(rule, clause, None, "未规定施行日期和有效期")]
     problems = []
     if not info.get("start_known"):
         problems.append("未规定施行日期")

@@ -28,6 +28,7 @@ class Measure(Protocol):
 _LOCAL_NAME = re.compile(r"^[\u4e00-\u9fa5]{1,10}(省|自治区|市|县|区|旗|镇|乡)(?!政府)")
 _SOURCE = re.compile(r"(依照|按照|依据|根据|适用|参照)[^。；，]{0,4}$")
 _VIOLATED = re.compile(r"违反[^。；，]{0,4}$")
+_MANDATE = re.compile(MODAL)
 
 
 def _law_like_unknown(title: str | None, seg_text: str) -> bool:
@@ -98,6 +99,9 @@ def exceeds(draft: str, law_paragraphs: list[str], party: str | None = None) -> 
     law_all = [a for p in law_paragraphs for a in amounts(p)]
     if not law_all:
         return False  # the article counts in multiples (二倍以下) or not at all: nothing to compare
+    law_text = "；".join(law_paragraphs)
+    law_bounds = fine_bounds(law_text)
+    one_range = not all(rx.search(law_text) for rx in PARTIES.values())  # not 对个人……对单位…… apart
     for part in re.split(r"[，,；;]", draft):
         for name, rx in PARTIES.items():
             if rx.search(part):
@@ -113,10 +117,8 @@ def exceeds(draft: str, law_paragraphs: list[str], party: str | None = None) -> 
             allowed = own or law_all
         if max(here) > max(allowed):
             return True
-        law_text = "；".join(law_paragraphs)
-        mine, law = fine_bounds(part), fine_bounds(law_text)
-        one_range = not all(rx.search(law_text) for rx in PARTIES.values())  # not 对个人……对单位…… apart
-        if one_range and mine and law and mine[0] < law[0]:
+        mine = fine_bounds(part)
+        if one_range and mine and law_bounds and mine[0] < law_bounds[0]:
             return True  # below the law's least fine: outside its range too (行政处罚法第十四条)
     return False
 
@@ -203,5 +205,3 @@ def restates_law(seg: Segment, ctx: ReviewContext, threshold: float, *, measures
                 return True
     return False
 
-
-_MANDATE = re.compile(MODAL)
