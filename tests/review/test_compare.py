@@ -5,7 +5,8 @@ import pytest
 
 from assistant.kb.powers import PowerTable, extract
 from assistant.models import Article, Clause, Level
-from assistant.review.checks.compare import check_competence, check_threshold, forbidden_duty
+from assistant.review.checks.compare import check_competence, forbidden_duty
+from assistant.review.checks.threshold import check_threshold
 from assistant.review.context import ReviewContext
 from assistant.review.rules import load_rules
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from assistant.models import Finding
 from assistant.review.checks import (citations, collective, compare, dates, draft_note, fair_competition,
                                      legality_review, major_decision, patterns, personal, procedure, public_comment,
-                                     reminders)
+                                     reminders, threshold)
 from assistant.review.schema import CheckKind
 
 
@@ -44,7 +44,7 @@ CHECKS: dict[str, Check] = {
     "filing_review": Check(_C, compare.check_filing_review, compare.FilingReviewParams),
     "competence": Check(_C, compare.check_competence, compare.CompetenceParams),
     "total_ban": Check(_C, compare.check_total_ban, compare.TotalBanParams),
-    "threshold": Check(_C, compare.check_threshold, compare.ThresholdParams),
+    "threshold": Check(_C, threshold.check_threshold, threshold.ThresholdParams),
     # procedure (P.*)
     "procedure_draft_note": Check(_P, draft_note.check_draft_note, draft_note.DraftNoteParams),
     "procedure_public_comment": Check(_P, public_comment.check_public_comment, public_comment.PublicCommentParams),
