@@ -357,6 +357,30 @@ def fee_in_law(sentence: str, table: PowerTable) -> Power | None:
     return None
 
 
+_PAYS = "缴纳|交纳|收取|征收|计收"
+_FEE_LEVELS = {Level.LAW, Level.ADMIN_REGULATION, Level.LOCAL_REGULATION, Level.RULE}
+
+
+def fee_in_catalog(sentence: str, catalog) -> Power | None:
+    """A fee the sentence names that a current law, regulation or rule makes payable in so many words, though no
+    authority is named collecting it ("……应当缴纳水土保持补偿费": 水土保持法第三十二条); None when none does."""
+    for m in _FEE_NAME.finditer(sentence):
+        words = m.group(1)
+        for i in range(len(words) - 3):
+            stem = words[i:] + "费"
+            if words[i:] in _GENERIC_FEE:
+                break
+            for a in catalog.articles_containing(stem):
+                if a.level not in _FEE_LEVELS or a.status == Status.REPEALED:
+                    continue
+                said = re.search(rf"[^。；]*(?:{_PAYS}){re.escape(stem)}[^。；]*|[^。；]*{re.escape(stem)}的(?:收取|征收)[^。；]*",
+                                 a.text)
+                if said:
+                    return Power(article_id=a.id, instrument=a.instrument_title, article=a.label, level=a.level,
+                                 authority="", tier="any", action="fee", role="subject", sentence=said.group(0))
+    return None
+
+
 _LICENCE_NAME = re.compile(r"《([^《》]{2,30}?(?:许可证|许可|执照|经营证|资格证|资质证书))》|([\u4e00-\u9fa5]{2,14}?许可证?)")
 _GENERIC_LICENCE = {"行政许可", "许可", "审批许可", "相关许可", "有关许可"}
 

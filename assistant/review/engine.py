@@ -158,7 +158,8 @@ def review(dossier: Dossier, *, catalog: Catalog | None = None, rules: RuleSet |
     owner = section_postures(clauses, owner_posture(dossier.title, dossier.draft_text))
     quoted = excerpt_lines(ctx)
     content, set_aside = vetted_content(rules.rules, ctx, lambda found: vet_findings(
-        found, issuer_kind=ctx.issuer_kind, owner=owner, table=ctx.powers(), title=dossier.title, quoted=quoted))
+        found, issuer_kind=ctx.issuer_kind, owner=owner, table=ctx.powers(), title=dossier.title, quoted=quoted,
+        catalog=catalog))
     if search is not None:
         content, restated = compare_with_law(content, search)
         set_aside += restated

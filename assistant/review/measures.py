@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from assistant.config import KNOWLEDGE_BASE_DIR
-from assistant.kb.powers import Power, PowerTable, fee_in_law, licence_in_law
+from assistant.kb.powers import Power, PowerTable, fee_in_catalog, fee_in_law, licence_in_law
 from assistant.models import Basis, Clause, Finding, SetAside
 from assistant.review.issuer import IssuerKind
 
@@ -378,7 +378,8 @@ def town_grants(text: str, issuer_kind: IssuerKind | None) -> bool:
 
 def vet_findings(findings: list[Finding], *, owner: dict[str, bool] | None = None,
                  issuer_kind: IssuerKind | None = None, table: PowerTable | None = None,
-                 title: str = "", quoted: dict[str, list[str]] | None = None) -> tuple[list[Finding], list[SetAside]]:
+                 title: str = "", quoted: dict[str, list[str]] | None = None,
+                 catalog=None) -> tuple[list[Finding], list[SetAside]]:
     """Keep the content findings whose sentence, read as measures, bears them out; set the others aside. With the
     competence table, a licence the sentence names that the law itself sets is a restatement (compared with the
     article that sets it)."""
@@ -397,7 +398,8 @@ def vet_findings(findings: list[Finding], *, owner: dict[str, bool] | None = Non
         # a fee the law sets, named without a rate of the draft's own: the rate is the competent government's to fix
         if reason is None and f.code == "C.FEE" and table is not None and not _AMOUNT.search(f.evidence):
             # the fee the sentence collects, or the one the document is about (单位生活垃圾处理费征收管理实施细则)
-            row = fee_in_law(f.evidence, table) or (fee_in_law(title, table) if _FEE_TITLE.search(title) else None)
+            row = fee_in_law(f.evidence, table) or (fee_in_law(title, table) if _FEE_TITLE.search(title) else None) \
+                or (fee_in_catalog(f.evidence, catalog) if catalog is not None else None)
             if row is not None:
                 reason = f"所称收费由{row.citation}规定（“{row.sentence}”），本条是对法定收费的执行，不是新设收费"
                 compared = [Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)]

@@ -115,7 +115,9 @@ def neutralize(text: str) -> str:
 _VIOLATION_LEAD = re.compile(r"有?下列[^。；：]{0,12}(行为|情形|情况|事项)之一"
                              r"|(罚款|责令|追究|处分|处罚|查处|监督(?!管理)|违法行为)[^。；：:]{0,30}[：:]\s*$"
                              # the measure in the lead-in, the items its conditions (……的，由区发改委将其调整出名录：)
-                             r"|(将其|取消其|暂停其|对其)[^。；：:]{0,30}[：:]\s*$")
+                             r"|(将其|取消其|暂停其|对其)[^。；：:]{0,30}[：:]\s*$"
+                             # conduct listed to be reported or rewarded (重点包括以下情形和行为：)
+                             r"|(以下|下列)[^。；：:]{0,8}(情形|行为)[^。；：:]{0,6}[：:]\s*$")
 # a lead-in ending in a colon, its first item on the same line
 _INLINE_LEAD = re.compile(r"^[^。；]*?[：:](?=\s*[（(][一二三四五六七八九十\d]+[）)])")
 ITEM = re.compile(r"^[ \t\u3000]*(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[①-⑳])")

@@ -4,7 +4,7 @@ takes effect, or a 施行日期 before the draft is adopted)."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -195,7 +195,10 @@ def check_validity_period(rule: Rule, p: ValidityParams, clause: Clause, ctx: Re
             problems.append(f"有效期{shown}，超过{kind}最长{limit}年的要求")
     elif info.get("until"):
         start = info.get("start") or ctx.reference_date
-        if start and info["until"] > _add_years(start, limit):
+        # 自公布之日起施行: the day it is published, not known here, is on or after the 落款 — a month's grace
+        dated = info.get("start") and re.search(r"\d{4}\s*年|[〇零○一二三四五六七八九]{4}年", info.get("start_text") or "")
+        grace = timedelta(days=0 if dated else 31)
+        if start and info["until"] > _add_years(start, limit) + grace:
             problems.append(f"有效期至{info['until'].isoformat()}，超过{kind}最长{limit}年的要求")
     elif not supplied and not _SELF_EXPIRY.search(clause.text):
         problems.append("未规定有效期")
