@@ -35,6 +35,17 @@ KNOWN_DIFFERENCES = {
                        "catalog does not: there it reads as a local preference",
     "f16-anquanshengchan": "第15段 restates the 查封、扣押 of 安全生产法第六十五条, verified against the national knowledge base "
                            "(clean there), not against the test catalog",
+    "g08-hedao-baojie": "an article cited for what it does not say (河道管理条例第四十五条 for the fine of 第四十四条): "
+                        "citations are checked for existence and figures, not for their subject",
+    "g09-jiegan-jinshao": "a town's enforcement team fining without a delegation: reported as C.PENALTY (a fine the plan "
+                          "sets), the writer chose C.ULTRA_VIRES",
+    "g15-nongmao-shichang-tisheng": "a collective's market handed to the town's company: reported as C.COMPETITION "
+                                    "(a designated operator), the writer chose C.ULTRA_VIRES",
+    "g10-nongcun-wushui-yunwei": "a missing 有效期 reported on a plan the writer did not hold to one",
+    "g11-xiaoqu-tingche": "a missing 有效期 reported on a notice the writer did not hold to one",
+    "g14-laonian-zhucan": "a missing 有效期 reported on a plan the writer did not hold to one",
+    "g12-weifa-jianshe-zhengzhi": "also reports C.OBLIGATION beside the labelled C.PENALTY on the same article (subsidies "
+                                  "and honours withheld with the listing)",
 }
 PARAMS = [pytest.param(c, id=c.name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[c.name]))
           if c.name in KNOWN_DIFFERENCES else pytest.param(c, id=c.name) for c in CASES]

@@ -240,6 +240,7 @@ def _statement_evidence(clause: Clause, ctx: ReviewContext) -> str:
 # -- C.RETROACTIVE from dates --------------------------------------------------------------------------------
 
 _DATED = re.compile(rf"(?:自|从|于|对)?\s*({_DATE})\s*(?:起|以来|以后|之后|开始|后|至今)")
+_YEAR_UNDER_THIS = re.compile(r"(\d{4})\s*年度[^。；]{0,24}按照?本(?:办法|规定|细则|方案|通知|意见)[^。；]{0,6}执行")
 _YEAR_DONE = re.compile(r"(\d{4}|[〇零○一二三四五六七八九]{4})\s*年度?(?:以来|以前|之前|内)?[^。；，]{0,4}[^。；]{0,12}已")
 
 
@@ -269,6 +270,11 @@ def check_retroactive_dates(rule: Rule, p: RetroactiveParams, clause: Clause, ct
             if limit and date(year, 12, 31) < limit:
                 return [make_finding(rule, clause, seg.evidence,
                                      f"对{year}年已发生的事项适用本文件的不利规定（施行日期{limit.isoformat()}）")]
+        # a past year assessed under this document (2025年度物业服务质量考核按照本办法执行)
+        past = _YEAR_UNDER_THIS.search(seg.text)
+        if past and limit and date(int(past.group(1)), 12, 31) < limit:
+            return [make_finding(rule, clause, seg.evidence,
+                                 f"{past.group(1)}年度已经过去，按照本文件考核、评定（施行日期{limit.isoformat()}）")]
     # (2) the 施行日期 itself precedes the adoption/issue (or the review) of a burdensome draft
     if ctx.dossier.stage == Stage.FILING and ctx.issue_date is None:
         reference = None  # an issued document is naturally in force before it is filed
