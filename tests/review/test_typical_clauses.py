@@ -77,6 +77,7 @@ UNLAWFUL = [
     ("某区体育局", "第二条 复训统一由区体育局委托的北湖区水上安全救护培训中心承担。", "C.COMPETITION"),
     # heldout11: bidders barred from the street's later tenders
     ("上海市某区某街道办事处", "第二条 评定履约不合格的投标人不得参与实施部门后续组织的小型建设工程招标活动。", "C.PENALTY"),
+    ("上海市某区财政局", "第二条 考核结果较差且拒不落实整改的财务监理机构将被纳入诚信黑名单。", "C.PENALTY"),
     # review_heldout10: deposits by other names, a fine called 违约金, a list made a condition to bid, a dividend cut
     # for a low score, a rating of companies published, a card to be served, a past year assessed under new rules
     ("某县人民政府", "第二条 入园企业应当按照每亩3万元的标准向园区管委会缴纳项目履约诚意金。", "C.FEE"),
@@ -156,6 +157,14 @@ LAWFUL = [
     ("某区某街道办事处", "第二条 网格员采集的信息由街道统一管理，未经批准不得对外提供。"),
     ("某区某街道办事处", "第二条 街道利用闲置地块建设临时停车场，委托区城投公司建设，运营单位通过公开招标方式确定。"),
     ("某区人民政府", "第二条 承租人违约的，应当按照合同约定支付违约金。"),
+    # heldout12: a meeting set up, a conference's spirit carried out, an outage described, a fee paid as the rules
+    # say, checks free of charge, towns reporting and assisting
+    ("上海市某区规划和自然资源局", "第二条 按程序建立区土地储备成本认定管理工作联席会议制度，研究认定土地储备成本。"),
+    ("上海市某区人民政府", "第二条 为确保道路下立交防汛安全，贯彻落实市防汛工作会议精神，决定开展下立交设施防汛整治。"),
+    ("上海市某区人民政府", "第二条 供电的安全性对下立交的防汛安全至关重要，一旦断电造成排水不及时将对交通带来重大影响。"),
+    ("上海市某区人民政府办公室", "第二条 因特殊情况需要挖掘农村公路的，应当按照规定向区交通行政管理部门交纳掘路修复费。"),
+    ("上海市市场监督管理局", "第二条 监督抽样检定不向企业收取费用。"),
+    ("上海市某区农业农村委员会", "第二条 各镇政府监督经营者按备案用途实施建设，发现重大问题后应及时报区城管执法局，并积极配合查处。"),
 ]
 
 
