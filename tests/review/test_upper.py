@@ -59,3 +59,38 @@ def test_the_finding_names_the_article_and_ranges_it_compared():
     inside = "单位损坏、挪用或者擅自拆除、停用消防设施、器材的，由区消防救援机构责令改正，处五千元以上五万元以下罚款。"
     (kept,), _ = compare_with_law([finding(inside)], search)
     assert "幅度" not in kept.explanation
+
+
+class _OneArticle:
+    """A review context that knows one article (what `_restated_mismatch` asks of it)."""
+
+    def __init__(self, title: str, text: str):
+        self.title, self.text = title, text
+
+    def instrument(self, name):
+        return type("Instrument", (), {"title": self.title})() if name == self.title else None
+
+    def article_text(self, title, number, suffix=0):
+        return self.text if title == self.title else None
+
+
+def test_a_paraphrase_keeping_the_articles_acts_attributes_nothing_new_and_another_act_does():
+    from assistant.models import Citation
+    from assistant.review.checks.citations import _restated_mismatch
+
+    title = "中华人民共和国计量法实施细则"
+    ctx = _OneArticle(title, "县级以上人民政府计量行政部门可以根据需要，采取以下形式授权其他单位的计量检定机构和技术机构，"
+                             "在规定的范围内执行强制检定和其他检定、测试任务：（三）授权某一部门或某一单位的计量检定机构，"
+                             "对其内部使用的强制检定计量器具执行强制检定。")
+
+    def mismatch(said: str) -> str | None:
+        text = f"依据《{title}》第二十七条规定，{said}"
+        c = Citation(text=f"《{title}》第二十七条", instrument=title, article="第二十七条", article_no=27,
+                     start=2, end=2 + len(f"《{title}》第二十七条"))
+        return _restated_mismatch(c, text, ctx)
+
+    # 授权……检定, as the article provides (heldout12 s10)
+    assert mismatch("经市场监管部门授权的生产企业，对本企业制造的民用水表、燃气表在出厂前进行计量检定，检定合格后在安装前可不再"
+                    "进行首次强制检定。") is None
+    # a fee the article does not provide for
+    assert mismatch("生产企业应当向市场监管部门缴纳民用水表、燃气表出厂检定费，每只收费五元。") is not None

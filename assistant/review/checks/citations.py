@@ -148,11 +148,14 @@ def _restated_mismatch(c: Citation, text: str, ctx: ReviewContext) -> str | None
     if _EXEMPTION.search(said) and (figures := _figures(said)) and not figures & _figures(article):
         return shown
     terms = bigrams(said) - bigrams(inst.title) - _FUNCTION_BIGRAMS
-    if len(terms) < RESTATED_MIN_TERMS or len(terms & bigrams(article)) / len(terms) > RESTATED_MAX_SHARE:
+    if len(terms) < RESTATED_MIN_TERMS:
+        return None
+    share = len(terms & bigrams(article)) / len(terms)
+    if share > RESTATED_MAX_SHARE:
         return None
     # a paraphrase that keeps every legal act the article provides for (授权……检定) attributes nothing new to it
     acts = set(_ACTS.findall(said))
-    if acts and acts <= set(_ACTS.findall(article)) and len(terms & bigrams(article)) / len(terms) > PARAPHRASE_MIN_SHARE:
+    if acts and acts <= set(_ACTS.findall(article)) and share > PARAPHRASE_MIN_SHARE:
         return None
     return shown
 
