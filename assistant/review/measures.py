@@ -226,6 +226,10 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
         return "介绍其他文件的规定，不是本文件设定的措施"
     if code in ("C.FEE", "C.PENALTY", "C.COERCION", "C.OBLIGATION") and _reference_only(text):
         return "“依法采取措施”只是援引法律规定，本条没有设定具体措施"
+    if owner and code == "C.FEE" and _rx("own_costs").search(text):
+        return "制定机关核定自身资金、成本的开支范围和列支方式，不是向公民、法人收费"
+    if owner and code == "C.COERCION" and _rx("own_funds").search(text) and not re.search(r"查封|扣押|冻结|强制执行", text):
+        return "制定机关管理自身资金、项目的分工和列支，不是设定行政强制措施"
     if code == "C.LICENSE":
         return _vet_licence(reading, owner)
     if code in ("C.PENALTY", "C.OBLIGATION"):
@@ -318,6 +322,8 @@ def _vet_licence(reading: Reading, owner: bool) -> str | None:
         return "已取得的审批、许可事项发生变更的，依法向原审批机关申请（《中华人民共和国行政许可法》第四十九条），不是新设许可"
     if _rx("acceptance").search(text) and not any(a.kind == PartyKind.AUTHORITY for a in reading.approvals):
         return "工程竣工经验收合格后方可交付使用，是建设单位依法组织验收的义务，不是行政机关的许可"
+    if owner and _rx("own_costs").search(text):
+        return "核定哪些费用列入制定机关自身的成本、预算，是内部财务管理，不是对外设定的行政许可"
     if owner and _rx("project_change").search(text):  # the government's own investment, approved within government
         return "项目变更、调整和结算经审核，是制定机关管理自身投资项目的内部程序，不是对外设定的行政许可"
     if not reading.approvals:

@@ -207,3 +207,13 @@ def test_a_lead_ins_own_sanction_is_found_at_the_lead_in_not_at_each_item(catalo
     found = _plan("上海市某区某街道办事处", ["对有下列情形之一的物业服务企业，予以通报批评：",
                                        "（一）未按规定开展垃圾分类的；", "（二）未按规定清运装修垃圾的。"], catalog, rules)
     assert found == [("C.PENALTY", "第2段")]
+
+
+def test_a_document_on_the_issuers_own_funds_sets_no_fee_coercion_or_licence_by_listing_its_costs(catalog, rules):
+    # heldout13: a district's rules on its demolition fund and its land-reserve costs
+    text = ("某区拆除违法建筑项目资金管理办法\n\n第一条 为规范拆除违法建筑项目资金管理，制定本办法。\n\n"
+            "第二条 拆除违法建筑专项资金管理主要涉及以下部门：\n（一）区城管执法局：负责实施拆除违法建筑项目；\n\n"
+            "第三条 拆除工程费是指委托拆除违法建筑施工单位实施拆除期间发生的费用，包括代建、监理、审计审价等费用。\n\n"
+            "第四条 项目红线范围内的前期开发配套工程费列入土地储备成本。\n\n"
+            "第五条 本办法自2026年1月1日起施行，有效期5年。\n")
+    assert _found("上海市某区城市管理行政执法局", "某区拆除违法建筑项目资金管理办法", text, catalog, rules) == []
