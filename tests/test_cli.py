@@ -96,6 +96,7 @@ def test_cite_check_of_a_one_sentence_file_finds_its_citations(run, tmp_path):
 
 
 @pytest.mark.integration
+@pytest.mark.skipif(not REVIEW_CASES.is_dir(), reason="../shared/evaldata/review/cases is not available")
 def test_review_case_json_shape_and_draft_docx(run, tmp_path):
     case = next(REVIEW_CASES.glob("n01-*"))
     res = run("review", str(case), "--format", "json", "-o", str(tmp_path / "report.json"))

@@ -45,6 +45,7 @@ TAIL = "第三条　本办法自2027年1月1日起施行，有效期五年。\n"
 
 # -- clauses ------------------------------------------------------------------------------------------------
 
+@needs_cases
 def test_articles_are_clauses_located_by_article():
     text, paras = _read(REVIEW_CASES / "n01-县政府-农贸市场管理办法" / "draft.md")
     clauses = split_clauses(text, paras)
@@ -57,6 +58,7 @@ def test_articles_are_clauses_located_by_article():
     assert clause_at(clauses, "第九十九条") is None
 
 
+@needs_cases
 def test_signature_after_the_last_article_is_not_part_of_it():
     text, paras = _read(REVIEW_CASES / "n08-市政府-公租房保障实施细则" / "draft.md")
     last = split_clauses(text, paras)[-1]
@@ -64,6 +66,7 @@ def test_signature_after_the_last_article_is_not_part_of_it():
     assert "宁川市人民政府" not in last.text and "2026年6月15日" not in last.text
 
 
+@needs_cases
 def test_plan_style_markdown_draft_is_located_by_paragraph():
     text, paras = _read(REVIEW_CASES / "m01-县政府-居民用水价格调整方案" / "draft.md")
     assert not has_articles(text)
@@ -75,6 +78,7 @@ def test_plan_style_markdown_draft_is_located_by_paragraph():
     assert clause_at(clauses, "第18段").text.startswith("本方案自2026年12月1日起执行")
 
 
+@needs_cases
 def test_plan_style_docx_draft_is_located_by_paragraph():
     text, paras = _read(REVIEW_CASES / "m04-区政府-智慧安防小区建设方案" / "draft.docx")
     clauses = split_clauses(text, paras)
