@@ -84,12 +84,12 @@ def restates(sentence: str, law_sentence: str, mine: set[str] | None = None) -> 
 
 
 _ENCOURAGED = re.compile(r"鼓励|提倡|倡导|引导|支持")
-_DUTY = re.compile(MODAL)
+DUTY = re.compile(MODAL)  # a duty imposed (应当/必须/须)
 
 
 def encourages_only(law_sentence: str) -> bool:
     """A sentence of the law that only encourages (鼓励保险公司承保……): a draft making it a duty does not restate it."""
-    return bool(_ENCOURAGED.search(law_sentence)) and not _DUTY.search(law_sentence)
+    return bool(_ENCOURAGED.search(law_sentence)) and not DUTY.search(law_sentence)
 
 
 def _yuan(value: float) -> str:

@@ -12,9 +12,8 @@ from typing import Protocol
 
 from assistant.models import NORMATIVE_LEVELS, CitationStatus, Clause, Instrument
 from assistant.review.context import ReviewContext
-from assistant.review.measures import MODAL
 from assistant.review.sentences import PARTIES, Segment, amounts, fine_bounds
-from assistant.review.upper import encourages_only
+from assistant.review.upper import DUTY, encourages_only
 from assistant.text.grams import bigrams
 
 
@@ -28,7 +27,6 @@ class Measure(Protocol):
 _LOCAL_NAME = re.compile(r"^[\u4e00-\u9fa5]{1,10}(省|自治区|市|县|区|旗|镇|乡)(?!政府)")
 _SOURCE = re.compile(r"(依照|按照|依据|根据|适用|参照)[^。；，]{0,4}$")
 _VIOLATED = re.compile(r"违反[^。；，]{0,4}$")
-_MANDATE = re.compile(MODAL)
 
 
 def _law_like_unknown(title: str | None, seg_text: str) -> bool:
@@ -199,7 +197,7 @@ def restates_law(seg: Segment, ctx: ReviewContext, threshold: float, *, measures
                 continue
             if sets_amount and not amounts(para) and "倍" not in para:
                 continue
-            if encourages_only(para) and _MANDATE.search(seg.text):
+            if encourages_only(para) and DUTY.search(seg.text):
                 continue  # the law encourages what the draft makes a duty (鼓励……投保 → 应当参加……保险)
             if all(law.search(para) for law in wanted) and not (check_amount and exceeds(seg.text, [para], party)):
                 return True
