@@ -16,6 +16,7 @@ from assistant.errors import InputError
 from evals.base import EvalCase, ItemResult, RunContext
 from evals.cite import Resolver, parse_label, ref_key, split_reference
 from evals.metrics import dedupe, first_rank, hit_at_k, mean, recall_at_k, reciprocal_rank
+from assistant.text.grams import bigrams
 from assistant.text.numerals import article_label
 
 KS = (1, 3, 5, 10, 20, 30, 50, 100)
@@ -59,7 +60,8 @@ def load_stard(root: Path) -> list[EvalCase]:
                     continue
                 ref = split_reference(name)
                 if ref is not None:
-                    gold.append({"law": ref.title, "number": ref.number, "suffix": ref.suffix, "name": name})
+                    gold.append({"law": ref.title, "number": ref.number, "suffix": ref.suffix, "name": name,
+                                 "text": q.get("相关法规", {}).get(name, "")})
             cases.append(EvalCase(id=f"stard-{qid_text}", input={"query": question.strip() or q["问题"]},
                                   gold={"articles": gold}, meta={}))
     return cases
@@ -101,21 +103,51 @@ def prepare(cases: list[EvalCase], ctx: RunContext) -> list[EvalCase]:
     for case in cases:
         keys, missing = [], []
         for g in case.gold["articles"]:
+            name = g.get("name") or g["law"] + article_label(g["number"], g["suffix"])
+            art = resolver.article(g["law"], g["number"], g["suffix"])
+            if art is not None and g.get("text") and _same_text(g["text"], art.text) is False:
+                # The dataset quotes the article: a number of another version, or a successor law resolved by
+                # its old title, holds other words. The article with those words counts, or the query is skipped.
+                art = _by_text(resolver, g["law"], g["text"])
+                if art is None:
+                    missing.append(name + "（所收版本条文不同）")
+                    continue
+                keys.append(ref_key(art.instrument_title, art.number, art.suffix))
+                continue
             keys.append(resolver.key(g["law"], g["number"], g["suffix"]))
-            if resolver.exists(g["law"], g["number"], g["suffix"]) is False:
-                missing.append(g.get("name") or g["law"] + article_label(g["number"], g["suffix"]))
+            if art is None and resolver.exists(g["law"], g["number"], g["suffix"]) is False:
+                missing.append(name)
         gold = {**case.gold, "keys": dedupe(keys)}
         skip = None
-        if not keys:
-            skip = "没有可解析的标准答案条文"
-        elif missing:
+        if missing:
             skip = "知识库未收录：" + "、".join(missing)
+        elif not keys:
+            skip = "没有可解析的标准答案条文"
         elif restrict and not all(resolver.official_title(g["law"]) in restrict for g in case.gold["articles"]):
             skip = "不在 laws.db 收录范围（-o restrict=laws_db）"
         out.append(case.model_copy(update={"gold": gold, "skip": skip}))
     if ctx.catalog is None:
         ctx.notes.append("未连接知识库目录：标准答案条文按书写的标题比对，未核对覆盖率。")
     return out
+
+
+SAME_TEXT = 0.6  # bigram overlap (of the shorter text) above which two texts are the same article
+
+
+def _same_text(a: str, b: str) -> bool | None:
+    """Whether two texts are the same article (most bigrams shared); None when either has none."""
+    x, y = bigrams(a), bigrams(b)
+    if not x or not y:
+        return None
+    return len(x & y) / min(len(x), len(y)) >= SAME_TEXT
+
+
+def _by_text(resolver: Resolver, law: str, text: str):
+    """The article of the instrument a title resolves to whose words are the quoted text, or None."""
+    inst = resolver.instrument(law)
+    if inst is None or not hasattr(resolver.catalog, "articles_of"):
+        return None
+    return next((a for a in resolver.catalog.articles_of(inst.id) if _same_text(text, a.text)), None)
 
 
 def _laws_db_titles() -> set[str]:

@@ -19,8 +19,8 @@ def test_stard_dev_split_joins_queries_and_qrels(evaldata):
     cases = load_stard(evaldata / "stard")
     assert [c.id for c in cases] == ["stard-0", "stard-1", "stard-2"]  # query 3 is train only
     assert cases[1].gold["articles"] == [
-        {"law": "行政处罚法", "number": 16, "suffix": 0, "name": "行政处罚法第十六条"},
-        {"law": "行政处罚法", "number": 10, "suffix": 0, "name": "行政处罚法第十条"},
+        {"law": "行政处罚法", "number": 16, "suffix": 0, "name": "行政处罚法第十六条", "text": ""},
+        {"law": "行政处罚法", "number": 10, "suffix": 0, "name": "行政处罚法第十条", "text": ""},
     ]
 
 
@@ -30,6 +30,23 @@ def test_prepare_maps_short_titles_and_skips_uncovered_queries(evaldata, tiny_ca
     assert [c.skip for c in cases[:2]] == [None, None]
     assert cases[0].gold["keys"] == ["民法典第五十四条"]
     assert cases[2].skip == "知识库未收录：建筑法第四十八条"
+
+
+def test_quoted_text_of_another_version_maps_by_words_or_skips(evaldata, tiny_catalog):
+    """STARD quotes each article: where the knowledge base's article of that number holds other words (another
+    version's numbering, a successor law resolved by the old title) the article holding the quoted words counts;
+    where none does, the query is skipped rather than scored against an article it does not ask about."""
+    import json
+
+    path = evaldata / "stard" / "queries.json"
+    queries = json.loads(path.read_text(encoding="utf-8"))
+    queries[1]["相关法规"] = {"行政处罚法第十条": "除法律、法规、规章外，其他规范性文件不得设定行政处罚。",  # 第十六条's words
+                           "行政处罚法第十六条": "除法律、法规、规章外，其他规范性文件不得设定行政处罚。"}
+    queries[0]["相关法规"] = {"中华人民共和国民法典第五十四条": "夫妻在婚姻家庭中地位平等，互相尊重。"}
+    path.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
+    cases = prepare(load_stard(evaldata / "stard"), RunContext(catalog=tiny_catalog))
+    assert cases[1].skip is None and cases[1].gold["keys"] == ["行政处罚法第十六条"]
+    assert cases[0].skip == "知识库未收录：中华人民共和国民法典第五十四条（所收版本条文不同）"
 
 
 def test_qa_admin_queries_leave_out_traps_without_gold(evaldata):
