@@ -293,13 +293,28 @@ _APPLICANT = re.compile(r"(?P<who>[\u4e00-\u9fa5、]{2,12}?)(?:应当|应|须|�
 _OBLIGED = re.compile(r"(?:^|[，,；;：:])(?P<who>[^，,；;：:。]{2,30}?)(?:应当|应|须|需|必须)")
 
 
+# the subject of a sentence's leading act on property, money or works (镇属企业对外出租……的，租赁合同须经……)
+_LEAD_ACTOR = re.compile(r"^(?:凡|对)?(?P<who>[\u4e00-\u9fa5、]{2,14}?)(?:对外|自行|拟|需要|需)?"
+                         r"(?:采购|出租|承租|发包|购买|租赁|处置|转让|出让|投资|举办|建设|实施|使用|调整)")
+
+
 def _among_government(text: str) -> bool:
-    """Whether every party the sentence obliges is an authority or the government's own company."""
-    m = _OBLIGED.search(text)
-    if not m or _rx("the_public").search(text):
+    """Whether every party the sentence obliges — or, where it names none, the one doing its leading act — is an
+    authority or the government's own company."""
+    if _rx("the_public").search(text):
         return False
-    parties = [re.sub(r"^(各|相关|有关)", "", x) for x in re.split(r"[、和及与]|以及", m.group("who")) if x.strip()]
+    m = _OBLIGED.search(text)
+    if m and not any(official(x, internal=False) or _rx("own_company").search(x) for x in _split(m.group("who"))):
+        m = None  # 租赁合同须经…… : the obliged word is a thing, not a party
+    m = m or _LEAD_ACTOR.search(text)
+    if not m:
+        return False
+    parties = _split(m.group("who"))
     return bool(parties) and all(official(x, internal=False) or _rx("own_company").search(x) for x in parties)
+
+
+def _split(who: str) -> list[str]:
+    return [re.sub(r"^(各|相关|有关)", "", x) for x in re.split(r"[、和及与]|以及", who) if x.strip()]
 
 
 def _vet_licence(reading: Reading, owner: bool) -> str | None:
