@@ -31,11 +31,22 @@ def _trim_signature(paragraphs: list[str]) -> list[str]:
     return out
 
 
+MIN_BODY = 10  # paragraphs before an annex that make a body of their own (a cover notice has a few)
+_ANNEX = re.compile(r"^[#\s]*附件\s*[\d一二三四五六七八九十]*\s*(?:[：:]|$)", re.M)
+
+
 def own_articles(text: str) -> list[ParsedArticle]:
     """The draft's own articles: at least three 第X条, numbered from 第一条. A 方案 that reproduces articles of a law in
-    an annex (第二十条……第二十五条) is not organised in articles: it is read by paragraphs, annex included."""
+    an annex (第二十条……第二十五条) is not organised in articles: it is read by paragraphs, annex included; so is a
+    notice whose body (一、二、……) stands before an annex of articles (a contract form: 第一条 甲方……) — a cover
+    notice wrapping the rules has a few paragraphs, not a body of its own."""
     articles = parse_articles(text)
-    return articles if len(articles) >= MIN_ARTICLES and articles[0].number == 1 else []
+    if len(articles) < MIN_ARTICLES or articles[0].number != 1:
+        return []
+    annex = next((m for m in _ANNEX.finditer(text, 0, articles[0].start)), None)
+    if annex and sum(1 for line in text[:annex.start()].splitlines() if line.strip(" \t\u3000")) >= MIN_BODY:
+        return []
+    return articles
 
 
 def has_articles(text: str) -> bool:

@@ -12,7 +12,7 @@ from assistant.config import Settings, get_settings
 from assistant.kb import citations
 from assistant.kb.catalog import Catalog
 from assistant.kb.powers import PowerTable, table_for_catalog
-from assistant.models import Citation, Clause, DocType, Dossier, Instrument, Stage
+from assistant.models import Citation, Clause, DocType, Dossier, Hit, Instrument, Stage
 from assistant.review.clauses import has_articles, split_clauses
 from assistant.review.dates import date_lines
 from assistant.review.issuer import IssuerKind, issuer_kind
@@ -36,6 +36,7 @@ class ReviewContext:
     self_titles: tuple[str, ...] = ()
     has_articles: bool = True
     issue_date: date | None = None  # 印发/落款 date found in the draft itself (the 施行日期 is read by checks/dates.py)
+    search: Callable[[str, int], list[Hit]] | None = None  # the knowledge base's search, where a review has one
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # -- construction -----------------------------------------------------------------------------------

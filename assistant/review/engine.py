@@ -154,6 +154,7 @@ def review(dossier: Dossier, *, catalog: Catalog | None = None, rules: RuleSet |
         raise InputError(f"草案《{dossier.draft_name}》共 {len(clauses):,} 条（段），超过一次审查 "
                          f"{settings.review.max_clauses:,} 条（段）的上限（设置 review.max_clauses）。请拆分后分别审查。")
     ctx = ReviewContext.build(dossier, catalog, clauses=clauses, settings=settings)
+    ctx.search = search
     # the reading of each clause's measures vets what the phrase rules found (measures.py)
     owner = section_postures(clauses, owner_posture(dossier.title, dossier.draft_text))
     quoted = excerpt_lines(ctx)

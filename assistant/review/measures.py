@@ -335,6 +335,8 @@ def _vet_licence(reading: Reading, owner: bool) -> str | None:
         return "协议、合同的续签、续期是合同当事人之间的约定，不是行政许可"
     if _rx("original_approver").search(text):
         return "已取得的审批、许可事项发生变更的，依法向原审批机关申请（《中华人民共和国行政许可法》第四十九条），不是新设许可"
+    if _rx("corrected_first").search(text):
+        return "违法行为整改到位后方可再申请法定审批，是对既有审批的申请次序，不是新设的行政许可"
     if _rx("acceptance").search(text) and not any(a.kind == PartyKind.AUTHORITY for a in reading.approvals):
         return "工程竣工经验收合格后方可交付使用，是建设单位依法组织验收的义务，不是行政机关的许可"
     if owner and _rx("own_costs").search(text):

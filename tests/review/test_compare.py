@@ -110,6 +110,21 @@ def test_a_plan_quoting_a_laws_articles_in_an_annex_is_read_by_paragraphs():
     assert [c.location for c in split_clauses(text)][:3] == ["第1段", "第2段", "第3段"]
 
 
+def test_a_notice_with_a_body_of_its_own_before_an_annexed_contract_is_read_by_paragraphs():
+    """A notice organised 一、二、…… whose annex is a contract form of 第一条…… is read by paragraphs (its own body
+    located 第N段); a cover notice wrapping rules of articles stays read by articles."""
+    from assistant.review.clauses import split_clauses
+
+    body = [f"{n}、临时用地使用人应当按要求办理第{n}项手续。" for n in "一二三四五六七八九十"]
+    annex = "附件：临时用地合同\n第一条 甲方将土地临时出租给乙方。\n第二条 乙方按期支付租金。\n第三条 乙方期满后复垦。"
+    text = "关于规范临时用地管理的通知\n各镇人民政府：\n" + "\n".join(body) + "\n" + annex
+    clauses = split_clauses(text)
+    assert clauses[2].location == "第3段" and clauses[2].text.startswith("一、")
+    assert clauses[-1].location == f"第{len(clauses)}段" and "复垦" in clauses[-1].text
+    cover = "关于印发《某区临时用地管理办法》的通知\n各镇人民政府：\n现将办法印发给你们，请遵照执行。\n" + annex
+    assert [c.location for c in split_clauses(cover)] == ["第一条", "第二条", "第三条"]
+
+
 def test_an_outright_ban_of_what_the_law_licenses_is_stricter_than_the_law():
     from assistant.review.checks.compare import total_ban
 

@@ -171,6 +171,8 @@ LAWFUL = [
     # thing (租赁合同须经……) or the subject stands before the act
     ("上海市某区某镇人民政府", "第二条 镇属企业对外出租经营性房产的，租赁合同须经镇资产管理办公室审核同意后方可签订。"),
     ("上海市某区某镇人民政府", "第二条 镇机关各部门采购单项金额5万元以上的货物，应当报镇党委会议审定后方可采购。"),
+    # a violation corrected before applying again for the approval the law sets
+    ("上海市某区规划和自然资源局", "第二条 未批先用的，依法予以处罚，待整改验收合格后方可申请办理临时用地手续。"),
 ]
 
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from assistant.models import Finding
 from assistant.review.checks import (citations, collective, compare, dates, draft_note, fair_competition,
-                                     legality_review, major_decision, patterns, personal, procedure, public_comment,
+                                     legality_review, major_decision, patterns, periods, personal, procedure, public_comment,
                                      reminders, threshold)
 from assistant.review.schema import CheckKind
 
@@ -45,6 +45,7 @@ CHECKS: dict[str, Check] = {
     "competence": Check(_C, compare.check_competence, compare.CompetenceParams),
     "total_ban": Check(_C, compare.check_total_ban, compare.TotalBanParams),
     "threshold": Check(_C, threshold.check_threshold, threshold.ThresholdParams),
+    "shorter_period": Check(_C, periods.check_shorter_period, periods.PeriodParams),
     # procedure (P.*)
     "procedure_draft_note": Check(_P, draft_note.check_draft_note, draft_note.DraftNoteParams),
     "procedure_public_comment": Check(_P, public_comment.check_public_comment, public_comment.PublicCommentParams),
