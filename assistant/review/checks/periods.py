@@ -40,6 +40,10 @@ _PERIOD = re.compile(r"自(?P<event>[^，。；]{2,40}?)(?:之日|之时)?起\s*
                      r"(?P<n>\d+|[一二两三四五六七八九十百]+)\s*(?P<unit>个工作日|工作日|个月|日|天|月|年)(?:内|以内|之内)")
 # the acts a period is given for; 办理 and 完成 name none by themselves
 _ACTS = re.compile(r"登记|备案|复垦|申请|申报|报告|报送|缴纳|拆除|改正|整改|注销|变更|提交|恢复|清除|迁出|补正|签订|公示|公告|移交")
+# acts any matter has: shared alone, they do not make two sentences about the same thing
+_GENERIC_ACTS = {"申请", "申报", "提交", "报告", "报送", "变更", "公示", "公告"}
+# the issuer's own benefit: when to apply for it is the issuer's to say
+_BENEFIT = re.compile(r"补贴|补助|奖励|资助|奖补|扶持资金")
 _MODAL = re.compile(r"应当|应|须|必须|要求|逾期")
 _SUBJECT = re.compile(r"(?:^|[，,；;：:])(?P<who>[^，,；;：:。]{2,30}?)(?:应当|应|须|必须)")
 _CITED = re.compile(r"(?:依照|按照|依据|根据)[^。；，]{0,20}(?:《|法律|法规|规章|规定)")
@@ -57,6 +61,10 @@ MIN_EVENT = 3  # bigrams an event needs, its generic words and acts left out (�
 
 def _event(text: str) -> set[str]:
     return bigrams(_ACTS.sub("，", _GENERIC_EVENT.sub("，", text)))
+
+
+def _object(act: str) -> set[str]:
+    return bigrams(_ACTS.sub("，", act))
 
 
 def _days(n: str, unit: str, *, most: bool) -> float:
@@ -94,8 +102,11 @@ def shorter(sentence: str, law_sentence: str, min_share: float) -> tuple[str, st
         if not acts or len(mine) < MIN_EVENT or not _on_others(sentence, m.start()):
             continue
         for lm, law_act in law_periods:
-            if not acts & _acts(law_act) or len(mine & _event(lm.group("event"))) / len(mine) < min_share:
+            common = acts & _acts(law_act)
+            if not common or len(mine & _event(lm.group("event"))) / len(mine) < min_share:
                 continue
+            if common <= _GENERIC_ACTS and len(_object(act) & _object(law_act)) < 2:
+                continue  # 申请 of a subsidy is not 申请 of a licence
             if _days(m.group("n"), m.group("unit"), most=True) < _days(lm.group("n"), lm.group("unit"), most=False):
                 return m.group(0), lm.group(0)
     return None
@@ -119,7 +130,7 @@ def check_shorter_period(rule: Rule, p: PeriodParams, clause: Clause, ctx: Revie
         # words broken by a line or a space of the source's layout (网上使 用登记) are joined
         for sentence in re.split(r"[。；]", re.sub(r"(?<=[\u4e00-\u9fa5])\s+(?=[\u4e00-\u9fa5])", "", seg.text)):
             period = _PERIOD.search(sentence)
-            if not period or not _MODAL.search(sentence) or _CITED.search(sentence):
+            if not period or not _MODAL.search(sentence) or _CITED.search(sentence) or _BENEFIT.search(sentence):
                 continue
             for a in _upper_articles(ctx, sentence, period.group("event"), p.hits):
                 for para in a.paragraphs or [a.text]:
