@@ -194,10 +194,14 @@ _PURPOSE = re.compile(r"^\s*(?:第[一二三四五六七八九十]+条\s*)?(?:[�
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万)?元|[一二两三四五六七八九十百千万]+元")
 
 
+# "依法采取下列惩戒措施：" — the measures are the document's own list, not the law's
+_LISTED_HERE = re.compile(r"依法[^，,。；;]{0,6}(?:采取|实施|给予)(?:下列|以下|如下)")
+
+
 def _reference_only(text: str) -> bool:
     """Every comma clause that names a measure refers it to the law ("依法采取相应措施") or is the next step of a chain
     that does ("依法责令限期改正，逾期不改正的，责令停止使用"), and no amount is set."""
-    if not _rx("reference_only").search(text) or _AMOUNT.search(text):
+    if not _rx("reference_only").search(text) or _AMOUNT.search(text) or _LISTED_HERE.search(text):
         return False
     referred = escalating = False
     for part in re.split(r"[，,；;。]", text):
