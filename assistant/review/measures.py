@@ -311,8 +311,8 @@ def _among_government(text: str) -> bool:
     if m and not any(official(x, internal=False) or _rx("own_company").search(x) for x in _split(m.group("who"))):
         m = None  # 租赁合同须经…… : the obliged word is a thing, not a party
     m = m or _LEAD_ACTOR.search(text)
-    if not m:
-        return False
+    if not m:  # 公办学校组织学生外出的，须报……: the government's own company or institution opens the sentence
+        return bool(re.match(rf"(?:凡|对|各)?(?:{_rx('own_company').pattern})", text))
     parties = _split(m.group("who"))
     return bool(parties) and all(official(x, internal=False) or _rx("own_company").search(x) for x in parties)
 
@@ -330,7 +330,7 @@ def _vet_licence(reading: Reading, owner: bool) -> str | None:
     if reporting and official(re.split(r"[，,；;：:]", reporting.group("who"))[-1], internal=False):
         return "行政机关向上级机关报备、报批是机关之间的工作程序，不是对公民、法人设定的许可"
     if _among_government(text):
-        return "本条约束的是行政机关和政府所属企业，机关之间、对所属企业的审核是内部管理程序，不是对公民、法人设定的许可"
+        return "本条约束的是行政机关和政府所属企业、事业单位，机关之间、对所属企业和事业单位的审核是内部管理程序，不是对公民、法人设定的许可"
     if _rx("facilitate").search(text):
         return "简化、优化审批程序的便民措施，不是设定行政许可"
     if _rx("not_needed").search(text):

@@ -19,6 +19,8 @@ UNLAWFUL = [
     # "依法采取下列惩戒措施：" lists the document's own measures; it refers nothing to the law (heldout15 s01)
     ("上海市绿化和市容管理局", "第二条 对于信用状况不良的法人，市、区绿化市容局可以依法采取下列惩戒措施：限制参加政府采购、政府投资项目招标等活动。",
      "C.PENALTY"),
+    # the same approval of a private institution's activity
+    ("上海市某区人民政府", "第二条 民办培训机构组织学员外出研学的，须报区教育局备案同意后方可出行。", "C.LICENSE"),
     # the same shape as the own company's lease below, done by a private trader
     ("上海市某区某镇人民政府", "第二条 个体工商户对外出租经营用房的，租赁合同须经镇资产管理办公室审核同意后方可签订。", "C.LICENSE"),
     ("上海市某区某镇人民政府", "第二条 对存在重大事故隐患拒不整改的企业，镇安监所可以责令其停产停业。", "C.PENALTY"),
@@ -174,6 +176,8 @@ LAWFUL = [
     # thing (租赁合同须经……) or the subject stands before the act
     ("上海市某区某镇人民政府", "第二条 镇属企业对外出租经营性房产的，租赁合同须经镇资产管理办公室审核同意后方可签订。"),
     ("上海市某区某镇人民政府", "第二条 镇机关各部门采购单项金额5万元以上的货物，应当报镇党委会议审定后方可采购。"),
+    # a public institution the authority manages directly (行政许可法第三条第二款)
+    ("上海市某区人民政府", "第二条 公办学校组织学生外出研学的，须报区教育局备案同意后方可出行。"),
     # a violation corrected before applying again for the approval the law sets
     ("上海市某区规划和自然资源局", "第二条 未批先用的，依法予以处罚，待整改验收合格后方可申请办理临时用地手续。"),
 ]
