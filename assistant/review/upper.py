@@ -83,6 +83,29 @@ def restates(sentence: str, law_sentence: str, mine: set[str] | None = None) -> 
         or not _TOWN_ACTOR.search(sentence) or bool(_HIGHER.search(sentence))
 
 
+# A penalty restated in other words: the conduct (what stands before "的，") is the law's, and so is every kind of
+# sanction (对擅自占用绿地的，由区绿化市容局责令限期归还，恢复原状，并处罚款 — 城市绿化条例第二十七条)
+_CONDUCT = re.compile(r"^(?:对|凡)?(?:违反本[\u4e00-\u9fa5]{1,4}规定[，,]?)?(?P<conduct>[^，,。；]{4,40}?)的[，,]")
+_SANCTIONS = re.compile(r"罚款|没收|吊销|暂扣|责令停产停业|责令停业|警告|通报批评|拘留|责令关闭")
+CONDUCT_SHARE = 0.6  # of the conduct's words the law's sentence must hold
+# words of any conduct (逾期仍不缴纳, 拒不改正, 未按照规定履行职责): the conduct compared is what is left
+_ANY_CONDUCT = re.compile(r"逾期|仍|拒不|不予?|未按照?|未|按照|规定|改正|整改|补缴|缴纳|履行|职责|义务|责令|限期|要求|相关|有关|其")
+
+
+def restates_penalty(sentence: str, law_sentence: str) -> bool:
+    """Whether a draft's penalty is the law's for the same conduct, reworded: the conduct's words in the law's
+    sentence, every sanction the draft names named there too, and the same actor level (see `restates`)."""
+    m = _CONDUCT.search(sentence)
+    kinds = set(_SANCTIONS.findall(sentence))
+    if not m or not kinds or not kinds <= set(_SANCTIONS.findall(law_sentence)):
+        return False
+    conduct = bigrams(_ANY_CONDUCT.sub("，", m.group("conduct")))
+    if len(conduct) < 3 or len(conduct & bigrams(law_sentence)) / len(conduct) < CONDUCT_SHARE:
+        return False
+    return not (_HIGHER.search(law_sentence) or re.search(r"(部门|机关)", law_sentence)) \
+        or not _TOWN_ACTOR.search(sentence) or bool(_HIGHER.search(sentence))
+
+
 _ENCOURAGED = re.compile(r"鼓励|提倡|倡导|引导|支持")
 DUTY = re.compile(MODAL)  # a duty imposed (应当/必须/须)
 
@@ -135,7 +158,8 @@ def compare_with_law(findings: list[Finding], search: Search) -> tuple[list[Find
                 continue
             for para in _paragraphs(hit):
                 law = next((x for x in _sentences(para) if measure.search(x) and not encourages_only(x)
-                            and restates(f.evidence, x, mine)), None)
+                            and (restates(f.evidence, x, mine)
+                                 or f.code == "C.PENALTY" and restates_penalty(f.evidence, x))), None)
                 if law is not None and measure.search(f.evidence):
                     changed = outside_range(f.evidence, law) if f.code == "C.PENALTY" else None
                     if changed is None:

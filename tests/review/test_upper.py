@@ -94,3 +94,22 @@ def test_a_paraphrase_keeping_the_articles_acts_attributes_nothing_new_and_anoth
                     "进行首次强制检定。") is None
     # a fee the article does not provide for
     assert mismatch("生产企业应当向市场监管部门缴纳民用水表、燃气表出厂检定费，每只收费五元。") is not None
+
+
+GREEN = "未经同意擅自占用城市绿化用地的，由城市人民政府城市绿化行政主管部门责令限期退还、恢复原状，可以并处罚款"  # 城市绿化条例第二十七条
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # the law's penalty for the same conduct, reworded, by a district department
+    ("对擅自占用绿地的，由区绿化市容局责令限期归还，恢复原状，并处罚款", True),
+    # a sanction the law does not name for it
+    ("对擅自占用绿地的，由区绿化市容局责令限期归还，并吊销其营业执照", False),
+    # a town's body where the law names the city's department
+    ("对擅自占用绿地的，由镇人民政府责令限期归还，并处罚款", False),
+    # conduct of no words of its own: 逾期仍不缴纳 is every law's
+    ("逾期仍不改正的，处罚款", False),
+])
+def test_a_penalty_reworded_from_the_law_for_the_same_conduct_is_a_restatement(sentence, expected):
+    from assistant.review.upper import restates_penalty
+
+    assert restates_penalty(sentence, GREEN) is expected
