@@ -26,9 +26,9 @@ FINDING_CODES: tuple[str, ...] = (*PROCEDURE, *CONTENT)  # what a finding may ca
 # independent defects and never displace or get displaced.
 PRECEDENCE: tuple[str, ...] = ("C.LICENSE", "C.PENALTY", "C.COERCION", "C.FEE", "C.CERTIFICATE", "C.COMPETITION",
                                "C.PERSONAL_INFO", "C.MINUTES", "C.OBLIGATION", "C.ULTRA_VIRES")
-# Two defects one sentence can carry side by side: a charge, and the provider it must be paid to (代办 by the
-# authority's own centre for a fee).
-INDEPENDENT_PAIR = frozenset({"C.FEE", "C.COMPETITION"})
+# Two defects one sentence can carry side by side (PRIMER §3): a charge, and the provider it must be paid to (代办 by
+# the authority's own centre for a fee); a licence set up, and a local presence it asks of those who apply.
+INDEPENDENT_PAIRS = (frozenset({"C.FEE", "C.COMPETITION"}), frozenset({"C.LICENSE", "C.COMPETITION"}))
 
 
 def label(code: str) -> str:

@@ -19,7 +19,7 @@ from assistant.review.checks.citations import excerpt_lines
 from assistant.review.checks.public_comment import comment_period
 from assistant.review.checks.registry import CHECKS
 from assistant.review.clauses import split_clauses
-from assistant.review.codes import INDEPENDENT_PAIR, PRECEDENCE, PROCEDURE
+from assistant.review.codes import INDEPENDENT_PAIRS, PRECEDENCE, PROCEDURE
 from assistant.review.context import ReviewContext
 from assistant.review.dates import review_date_of
 from assistant.review.dossier import detect_doc_type
@@ -70,7 +70,7 @@ def resolve_precedence(found: list[Finding], rule_by_id: dict[str, Rule]) -> lis
     seen_evidence: dict[str, str] = {}
     for f in ordered:
         first = seen_evidence.get(f.evidence or "")
-        if first is not None and {first, f.code} != INDEPENDENT_PAIR:
+        if first is not None and frozenset({first, f.code}) not in INDEPENDENT_PAIRS:
             continue  # the same sentence: one defect, reported under its most specific code
         seen_evidence.setdefault(f.evidence or "", f.code)
         out.append(f)

@@ -252,6 +252,14 @@ def test_plan_style_normative_document_validity_is_located_by_paragraph(content_
     assert _pairs(found) == [("C.VALIDITY", "第5段")]
 
 
+def test_a_plan_of_one_year_lapses_with_it_and_needs_no_validity(content_rules, catalog):
+    """《某镇2026年……实施方案》 is spent when its year is; the same plan without a year keeps needing a 有效期."""
+    body = "\n一、工作目标\n各村做好危房排查。\n二、保障措施\n各部门加强协作。\n某镇人民政府\n2026年4月8日"
+    for title, expected in (("某镇2026年农村危房改造实施方案", []), ("某镇农村危房改造实施方案", ["C.VALIDITY"])):
+        found = _review(title + body, content_rules, catalog, title=title)
+        assert [c for c, _ in _pairs(found)] == expected
+
+
 # -- hand-written clauses for every code: (expected code or None, clause[, issuer]) ------------------------------
 
 SNIPPETS = [

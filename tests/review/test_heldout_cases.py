@@ -46,6 +46,15 @@ KNOWN_DIFFERENCES = {
     "g14-laonian-zhucan": "a missing 有效期 reported on a plan the writer did not hold to one",
     "g12-weifa-jianshe-zhengzhi": "also reports C.OBLIGATION beside the labelled C.PENALTY on the same article (subsidies "
                                   "and honours withheld with the listing)",
+    "h05-fangxun-fangtai": "第16段: sanctions resting on a 党工委 meeting's minutes are reported as C.MINUTES only (it "
+                           "displaces the codes of what it grounds, as nineteen other writers' labels have it); this "
+                           "writer labelled C.PENALTY beside it",
+    "h06-shuitu-baochi": "第四条: a licence the law sets (水土保持方案 approval, 水土保持法第二十五条) extended to every project "
+                         "whatever its area — the scope of a statutory licence is not compared with the law's",
+    "h08-waimai-qishou": "第17段: delivery stations made to suspend their riders for traffic offences — a private party "
+                         "made to sanction others is not read as a duty yet",
+    "h16-tiyu-changguan-kaifang": "第14段: free hours and a price cap compelled on private sports venues, where "
+                                  "老年人权益保障法第五十九条 itself asks 体育场馆 for free or discounted entry — not read",
 }
 PARAMS = [pytest.param(c, id=c.name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[c.name]))
           if c.name in KNOWN_DIFFERENCES else pytest.param(c, id=c.name) for c in CASES]

@@ -176,6 +176,8 @@ LAWFUL = [
     # thing (租赁合同须经……) or the subject stands before the act
     ("上海市某区某镇人民政府", "第二条 镇属企业对外出租经营性房产的，租赁合同须经镇资产管理办公室审核同意后方可签订。"),
     ("上海市某区某镇人民政府", "第二条 镇机关各部门采购单项金额5万元以上的货物，应当报镇党委会议审定后方可采购。"),
+    # the county's own authority acting under the same article
+    ("某县水务局", "第二条 逾期不补办手续的，由县水务局依照《中华人民共和国水土保持法》第五十三条的规定处五万元以上五十万元以下的罚款。"),
     # a public institution the authority manages directly (行政许可法第三条第二款)
     ("上海市某区人民政府", "第二条 公办学校组织学生外出研学的，须报区教育局备案同意后方可出行。"),
     # a violation corrected before applying again for the approval the law sets
@@ -232,3 +234,12 @@ def test_a_document_on_the_issuers_own_funds_sets_no_fee_coercion_or_licence_by_
             "第四条 项目红线范围内的前期开发配套工程费列入土地储备成本。\n\n"
             "第五条 本办法自2026年1月1日起施行，有效期5年。\n")
     assert _found("上海市某区城市管理行政执法局", "某区拆除违法建筑项目资金管理办法", text, catalog, rules) == []
+
+
+def test_a_licence_that_asks_for_a_local_presence_is_two_defects(catalog, rules):
+    """PRIMER §3: one clause, two distinct defects — a licence set up, and a local office and local staff it asks of
+    those who apply (公平竞争审查条例第九条) — both reported at the clause."""
+    clause = ("第二条 维保单位应当持本区常驻维保人员名单及社会保险缴纳证明、在本区设立的固定维保站点租赁合同，向区市场监管局"
+              "办理入区登记，取得登记回执后方可承接本区业务。")
+    assert sorted(_review("上海市某区市场监督管理局", clause, catalog, rules)) == [("C.COMPETITION", "第二条"),
+                                                                           ("C.LICENSE", "第二条")]

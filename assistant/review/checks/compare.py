@@ -203,7 +203,7 @@ def check_filing_review(rule: Rule, p: FilingReviewParams, clause: Clause, ctx: 
 _TOWN_ACTOR = re.compile(r"(?:本镇|本乡|本街道|[镇乡]|街道)(?:人民政府|政府|办事处)?"
                          r"(?P<unit>(?:(?!报|受理|后|由|向|经|会同|协助|负责|应当)[\u4e00-\u9fa5]){0,14}?"
                          r"(?:行政管理部门|行政主管部门|主管部门|行政部门|管理部门|部门|办公室|中心|办|所|队|站))?")
-_ROLE = re.compile(r"(?:由|经|报|向|交由)$")
+_ROLE = re.compile(r"(?:由|经|报|向|交由)(?:所在地?|当地|属地)?$")  # 由所在镇人民政府
 # a sector authority named at the level of a town: 镇文物行政管理部门 (towns have offices, not sector departments)
 _SECTOR_UNIT = re.compile(r"(?P<sector>[\u4e00-\u9fa5]{2,8}?)(?:行政管理部门|行政主管部门|主管部门|行政部门)$")
 # what a copied sector authority does to the public (not its training, research or promotion work)
@@ -223,7 +223,7 @@ def _town_actors(sentence: str) -> list[tuple[str, str | None, int, bool]]:
             continue
         head = max(sentence.rfind(c, 0, m.start()) for c in "，,：:；") + 1
         subject = not sentence[head:m.start()].strip()
-        if not (subject or _ROLE.search(sentence[max(0, m.start() - 2):m.start()])):
+        if not (subject or _ROLE.search(sentence[max(0, m.start() - 4):m.start()])):
             continue
         out.append((m.group(0), m.group("unit"), m.end(), subject))
     return out
@@ -271,6 +271,22 @@ def _licence_issuer(sentence: str, table: PowerTable) -> Power | None:
     return None
 
 
+# the article a town actor is said to act under (由所在镇人民政府依照《中华人民共和国水土保持法》第五十三条的规定处……罚款)
+_UNDER = re.compile(r"^[^。；]{0,6}?(?:依照|按照|依据|根据)《(?P<title>[^》]{2,40})》(?P<label>第[零一二三四五六七八九十百]+条)")
+
+
+def _cited_power(window: str, table: PowerTable) -> Power | None:
+    """The power the article a town actor cites gives to a higher authority, and no part of it to the towns."""
+    m = _UNDER.search(window)
+    if not m or not actions_in(window):
+        return None
+    title = m.group("title").removeprefix("中华人民共和国")
+    rows = [r for r in table.powers if r.instrument.removeprefix("中华人民共和国") == title and r.article == m.group("label")]
+    if not rows or any(r.tier == "town" or _TOWN_IN_LAW.search(r.sentence) for r in rows):
+        return None
+    return next((r for r in rows if r.tier in _ABOVE_TOWN), None)
+
+
 def town_power(sentence: str, table: PowerTable, min_share: float) -> Power | None:
     """The row of the law that gives to a higher authority a power this sentence has a town actor exercise: the
     action the actor takes (登记, 审批, 处罚 …) on the same matter, and no row giving it to the 乡镇 level; or the row
@@ -283,6 +299,9 @@ def town_power(sentence: str, table: PowerTable, min_share: float) -> Power | No
         return issued
     for actor, unit, end, subject in _town_actors(sentence):
         window = sentence[end:end + _WINDOW]
+        cited = _cited_power(sentence[end:], table)
+        if cited is not None:
+            return cited
         sector = _SECTOR_UNIT.search(unit or "")
         # an actor named after 由/报 acts within its comma clause ("上报镇规建办，并协助……" does not make it act)
         actions = actions_in(window if sector or subject else re.split(r"[，,；;]", window)[0])

@@ -214,7 +214,8 @@ def check_validity_period(rule: Rule, p: ValidityParams, clause: Clause, ctx: Re
 # a campaign's plan that lapses with the campaign (整治期满后自行失效): its period is the campaign's
 _SELF_EXPIRY = re.compile(r"(?:期满|结束|完成)[^。；，]{0,4}(?:自行|自动)?(?:失效|废止|终止)"
                           r"|(?:治理|整治|行动|攻坚|活动)[^。；，]{0,4}(?:期限|时间)?至\s*\d{4}\s*年[^。；，]{0,8}(?:日|底|末)")
-_WORK_PLAN = re.compile(r"工作要点|工作计划|(?:专项|集中)?(?:整治|治理|攻坚|行动)[^《》]{0,6}方案|行动方案|工作方案")
+_WORK_PLAN = re.compile(r"工作要点|工作计划|(?:专项|集中)?(?:整治|治理|攻坚|行动)[^《》]{0,6}方案|行动方案|工作方案"
+                        r"|\d{4}\s*年度?[^《》（(]{0,30}(?:方案|计划|要点)")  # a plan of one year lapses with it
 _PERIOD = re.compile(r"长期有效|有效期(?:为|限为?)?\s*([0-9]+|[一二三四五六七八九十]+)\s*年")
 
 
