@@ -49,8 +49,6 @@ KNOWN_DIFFERENCES = {
     "h05-fangxun-fangtai": "第16段: sanctions resting on a 党工委 meeting's minutes are reported as C.MINUTES only (it "
                            "displaces the codes of what it grounds, as nineteen other writers' labels have it); this "
                            "writer labelled C.PENALTY beside it",
-    "h06-shuitu-baochi": "第四条: a licence the law sets (水土保持方案 approval, 水土保持法第二十五条) extended to every project "
-                         "whatever its area — the scope of a statutory licence is not compared with the law's",
     "h08-waimai-qishou": "第17段: delivery stations made to suspend their riders for traffic offences — a private party "
                          "made to sanction others is not read as a duty yet",
     "h16-tiyu-changguan-kaifang": "第14段: free hours and a price cap compelled on private sports venues, where "
