@@ -163,6 +163,7 @@ _REAL_SETS = [
     ("review-real-heldout13", "heldout13", "真实规范性文件第十三留出集（3 件区级资金、成本管理文件，引擎定型后首次运行；evals/real/heldout13）"),
     ("review-real-heldout14", "heldout14", "真实规范性文件第十四留出集（3 件区政府办公室消防、环卫文件，引擎定型后首次运行；evals/real/heldout14）"),
     ("review-real-heldout15", "heldout15", "真实规范性文件第十五留出集（5 件区、市级文件，引擎定型后首次运行；evals/real/heldout15）"),
+    ("review-real-heldout16", "heldout16", "真实规范性文件第十六留出集（2 件市交通委文件，引擎定型后首次运行；evals/real/heldout16）"),
     ("review-reported", "reported", "备案审查机关纠正过的问题条款（14 条，官方报告；evals/real/reported）"),
     ("review-reported2", "reported2", "公平竞争审查督查、行政垄断纠正通报中的问题条款（25 条；evals/real/reported2）"),
 ]

@@ -17,9 +17,9 @@ from tests.evals.helpers import write_jsonl, write_review_case
 BUILTIN = ["retrieval-stard", "retrieval-qa", "review", "qa", "citations", "citations-corpus", "lawbench-1-1",
            "lawbench-3-2", "lawbench-3-8", "lexeval", "review-heldout", "retrieval-qa-heldout", "qa-heldout",
            "review-real", "review-real-heldout", "review-real-heldout2", "review-real-heldout3", "review-real-heldout4", "review-real-heldout5",
-           "review-real-heldout6", "review-real-heldout7", "review-real-heldout8", "review-real-heldout9", "review-real-heldout10", "review-real-heldout11", "review-real-heldout12", "review-real-heldout13", "review-real-heldout14", "review-real-heldout15", "review-reported", "review-reported2"]
+           "review-real-heldout6", "review-real-heldout7", "review-real-heldout8", "review-real-heldout9", "review-real-heldout10", "review-real-heldout11", "review-real-heldout12", "review-real-heldout13", "review-real-heldout14", "review-real-heldout15", "review-real-heldout16", "review-reported", "review-reported2"]
 HELDOUT = {"review-heldout", "retrieval-qa-heldout", "qa-heldout", "review-real-heldout", "review-real-heldout2",
-           "review-real-heldout3", "review-real-heldout4", "review-real-heldout5", "review-real-heldout6", "review-real-heldout7", "review-real-heldout8", "review-real-heldout9", "review-real-heldout10", "review-real-heldout11", "review-real-heldout12", "review-real-heldout13", "review-real-heldout14", "review-real-heldout15", "review-reported", "review-reported2",
+           "review-real-heldout3", "review-real-heldout4", "review-real-heldout5", "review-real-heldout6", "review-real-heldout7", "review-real-heldout8", "review-real-heldout9", "review-real-heldout10", "review-real-heldout11", "review-real-heldout12", "review-real-heldout13", "review-real-heldout14", "review-real-heldout15", "review-real-heldout16", "review-reported", "review-reported2",
            "citations-corpus"}  # data in this repository, not in evaldata
 REAL = {"review-real"}  # labels here, documents in ../shared/realdocs
 
@@ -47,7 +47,7 @@ def test_heldout_suites_read_the_sets_shipped_in_the_repository(tmp_path):
     counts = {name: len(suites[name].load(suites[name].data_path(tmp_path)))
               for name in sorted(HELDOUT - {"citations-corpus"})}  # that one reads every pack: tested in tests/kb
     assert counts == {"qa-heldout": 60, "retrieval-qa-heldout": 55, "review-heldout": 136, "review-real-heldout": 20,
-                      "review-real-heldout2": 20, "review-real-heldout3": 20, "review-real-heldout4": 20, "review-real-heldout5": 16, "review-real-heldout6": 20, "review-real-heldout7": 20, "review-real-heldout8": 20, "review-real-heldout9": 20, "review-real-heldout10": 20, "review-real-heldout11": 20, "review-real-heldout12": 20, "review-real-heldout13": 3, "review-real-heldout14": 3, "review-real-heldout15": 5,
+                      "review-real-heldout2": 20, "review-real-heldout3": 20, "review-real-heldout4": 20, "review-real-heldout5": 16, "review-real-heldout6": 20, "review-real-heldout7": 20, "review-real-heldout8": 20, "review-real-heldout9": 20, "review-real-heldout10": 20, "review-real-heldout11": 20, "review-real-heldout12": 20, "review-real-heldout13": 3, "review-real-heldout14": 3, "review-real-heldout15": 5, "review-real-heldout16": 2,
                       "review-reported": 14, "review-reported2": 25}
     ids = [c.id for c in suites["review-heldout"].load(suites["review-heldout"].data_path(tmp_path))]
     assert len(set(ids)) == len(ids) and ids[0].startswith("review_heldout/")
