@@ -239,7 +239,7 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
     if code in ("C.PENALTY", "C.OBLIGATION"):
         if reading.has(Setting.BENEFIT) and _rx("benefit_loss").search(text) and not _rx("penalty_kinds").search(text) \
                 and not _rx("wrongdoing").search(text) and not _rx("statutory_compensation").search(text) \
-                and not _rx("remedy").search(text):
+                and not _rx("remedy").search(text) and not _rx("relative_conduct").search(text):
             return "停止或者取消自愿申请的补贴、保障待遇，是该待遇自身的条件，不是行政处罚或者减损权利"
     if code == "C.PENALTY":
         if _rx("list_procedure").search(text) and not _rx("conduct_listed").search(text):
@@ -294,12 +294,12 @@ _APPLICANT = re.compile(r"(?P<who>[\u4e00-\u9fa5、]{2,12}?)(?:应当|应|须|�
 
 
 # the subjects a sentence obliges (各街镇、相关区管企业应……)
-_OBLIGED = re.compile(r"(?:^|[，,；;：:])(?P<who>[^，,；;：:。]{2,30}?)(?:应当|应|须|需|必须)")
+_OBLIGED = re.compile(r"(?:^|[，,；;：:])(?P<who>[^，,；;：:。]{2,30}?)(?<!所)(?:应当|应|须|需|必须)")  # not 所需
 
 
 # the subject of a sentence's leading act on property, money or works (镇属企业对外出租……的，租赁合同须经……)
-_LEAD_ACTOR = re.compile(r"^(?:凡|对)?(?P<who>[\u4e00-\u9fa5、]{2,14}?)(?:对外|自行|拟|需要|需)?"
-                         r"(?:采购|出租|承租|发包|购买|租赁|处置|转让|出让|投资|举办|建设|实施|使用|调整)")
+_LEAD_ACTOR = re.compile(r"^(?:凡|对)?(?P<who>(?:(?!会同)[\u4e00-\u9fa5、]){2,14}?)(?:对外|自行|拟|需要|需)?"
+                         r"(?:采购|出租|承租|发包|购买|租赁|处置|转让|出让|投资)")
 
 
 def _among_government(text: str) -> bool:
@@ -340,7 +340,7 @@ def _vet_licence(reading: Reading, owner: bool) -> str | None:
     if _rx("original_approver").search(text):
         return "已取得的审批、许可事项发生变更的，依法向原审批机关申请（《中华人民共和国行政许可法》第四十九条），不是新设许可"
     if _rx("corrected_first").search(text):
-        return "违法行为整改到位后方可再申请法定审批，是对既有审批的申请次序，不是新设的行政许可"
+        return "违法行为整改到位后方可再申请法定审批或者恢复被暂停的经营，是对违法行为的处理次序，不是新设的行政许可"
     if _rx("acceptance").search(text) and not any(a.kind == PartyKind.AUTHORITY for a in reading.approvals):
         return "工程竣工经验收合格后方可交付使用，是建设单位依法组织验收的义务，不是行政机关的许可"
     if owner and _rx("own_costs").search(text):

@@ -51,6 +51,17 @@ KNOWN_DIFFERENCES = {
                            "writer labelled C.PENALTY beside it",
     "h08-waimai-qishou": "第17段: delivery stations made to suspend their riders for traffic offences — a private party "
                          "made to sanction others is not read as a duty yet",
+    "j07-qiche-weixiu": "第七条 restates 道路运输条例第四十三条 (a repairer's published rates) and 第十一条 cites a 款 of its "
+                        "第六十五条 for another 款's conduct: both are read against the national knowledge base, which holds "
+                        "the 条例; the test catalog does not",
+    "j09-xiaoche-anquan": "第四条 lists the conditions of 校车安全管理条例第十四条 (承运人责任保险 included), which the "
+                          "national knowledge base holds (no finding there) and the test catalog does not",
+    "j11-nongjiale": "第六条 restates the 消防安全检查 licence of 消防法第十五条 as the national knowledge base words it; the test "
+                     "catalog's older text reads as a filing that blocks",
+    "j12-wurenji": "第11段: a county designating controlled airspace over its towns, where 民用航空法第六十一条 has the "
+                   "state designate it — not in the competence table",
+    "j15-laowu-paiqian": "第八条: an open-ended contract compelled after two years of dispatch, a duty 劳动合同法 does not set — "
+                         "not read",
     "h16-tiyu-changguan-kaifang": "第14段: free hours and a price cap compelled on private sports venues, where "
                                   "老年人权益保障法第五十九条 itself asks 体育场馆 for free or discounted entry — not read",
 }

@@ -19,6 +19,17 @@ UNLAWFUL = [
     # "依法采取下列惩戒措施：" lists the document's own measures; it refers nothing to the law (heldout15 s01)
     ("上海市绿化和市容管理局", "第二条 对于信用状况不良的法人，市、区绿化市容局可以依法采取下列惩戒措施：限制参加政府采购、政府投资项目招标等活动。",
      "C.PENALTY"),
+    # a department setting its peers' inspection rounds and time limits, reported back to it
+    ("某区卫生健康委员会", "第二条 区生态环境局、区城管执法局应当按照本方案要求，每季度开展一次联合执法检查，对发现的违法行为应当在5个"
+     "工作日内立案查处，并将查处结果报区卫健委备案。", "C.ULTRA_VIRES"),
+    # one person's benefit stopped for what a relative does not do
+    ("某区某街道办事处", "第二条 子女未签订赡养承诺书或者每月看望签到次数不足的，暂停发放该老年人的服务补贴。", "C.OBLIGATION"),
+    # a titled paper, whatever it is called, to be obtained before opening
+    ("某区农业农村委员会", "第二条 宠物服务场所经区农业农村委现场评估合格并取得《宠物服务场所防疫条件评估意见书》后，方可对外营业。",
+     "C.LICENSE"),
+    # 所需 is no modal: the town's offices examine the public's application (农家乐)
+    ("某镇人民政府", "第二条 镇农业农村服务中心会同镇规划建设等部门联合踏勘，符合条件的出具《农家乐开业审核意见书》。未取得审核意见书"
+     "的，不得对外营业，镇不予出具办理其他手续所需的相关意见。", "C.LICENSE"),
     # the same approval of a private institution's activity
     ("上海市某区人民政府", "第二条 民办培训机构组织学员外出研学的，须报区教育局备案同意后方可出行。", "C.LICENSE"),
     # the same shape as the own company's lease below, done by a private trader
@@ -178,6 +189,10 @@ LAWFUL = [
     ("上海市某区某镇人民政府", "第二条 镇机关各部门采购单项金额5万元以上的货物，应当报镇党委会议审定后方可采购。"),
     # the county's own authority acting under the same article
     ("某县水务局", "第二条 逾期不补办手续的，由县水务局依照《中华人民共和国水土保持法》第五十三条的规定处五万元以上五十万元以下的罚款。"),
+    # the issuer's own unit, named by its short form (区卫健委监督所 of 某区卫生健康委员会)
+    ("某区卫生健康委员会", "第二条 区卫健委监督所应当在5个工作日内立案查处，并将结果报区卫健委。"),
+    # resuming what a sanction suspended once corrected (the suspension itself is a penalty, reported apart)
+    ("某县商务局", "第二条 被责令停业整顿的加油站，整改验收合格后方可恢复经营。"),
     # a public institution the authority manages directly (行政许可法第三条第二款)
     ("上海市某区人民政府", "第二条 公办学校组织学生外出研学的，须报区教育局备案同意后方可出行。"),
     # a violation corrected before applying again for the approval the law sets

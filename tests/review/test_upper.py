@@ -113,3 +113,32 @@ def test_a_penalty_reworded_from_the_law_for_the_same_conduct_is_a_restatement(s
     from assistant.review.upper import restates_penalty
 
     assert restates_penalty(sentence, GREEN) is expected
+
+
+# 《中华人民共和国道路运输条例》第六十五条, as in the national knowledge base
+ROAD = ["违反本条例的规定，未经许可擅自从事道路旅客运输站（场）经营的，由县级以上地方人民政府交通运输主管部门责令停止经营；有违法所得的，"
+        "没收违法所得，处违法所得2倍以上10倍以下的罚款；没有违法所得或者违法所得不足1万元的，处2万元以上5万元以下的罚款；构成犯罪的，依法"
+        "追究刑事责任。",
+        "从事机动车维修经营业务不符合国务院交通运输主管部门制定的机动车维修经营业务标准的，由县级以上地方人民政府交通运输主管部门责令改正；"
+        "情节严重的，由县级以上地方人民政府交通运输主管部门责令停业整顿。",
+        "从事道路货物运输站（场）经营、机动车驾驶员培训业务，未按规定进行备案的，由县级以上地方人民政府交通运输主管部门责令改正；拒不改正的，"
+        "处5000元以上2万元以下的罚款。",
+        "从事机动车维修经营业务，未按规定进行备案的，由县级以上地方人民政府交通运输主管部门责令改正；拒不改正的，处3000元以上1万元以下的罚款。",
+        "备案时提供虚假材料情节严重的，其直接负责的主管人员和其他直接责任人员5年内不得从事原备案的业务。"]
+
+
+@pytest.mark.parametrize("cited, expected", [(2, 4), (4, None)])
+def test_a_paragraph_cited_for_another_paragraphs_conduct_is_named(cited, expected):
+    """The conduct before the citation (未按规定进行备案) is the fourth 款's: citing the second is an error the finding
+    names, citing the fourth is none."""
+    from assistant.models import Citation
+    from assistant.review.checks.law import right_paragraph
+
+    title = "中华人民共和国道路运输条例"
+    ctx = type("Ctx", (), {"article_paragraphs": lambda self, t, n, suffix=0: ROAD if (t, n) == (title, 65) else None})()
+    cited_text = f"《{title}》第六十五条第{'二四'[cited // 4]}款"
+    text = f"从事机动车维修经营业务，未按规定进行备案的，由县交通运输局依照{cited_text}的规定责令改正"
+    start = text.index("《")
+    c = Citation(text=cited_text, instrument=title, article="第六十五条", article_no=65, paragraph=cited, start=start,
+                 end=start + len(cited_text))
+    assert right_paragraph(c, text, ctx) == expected

@@ -11,12 +11,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.models import Basis, Citation, CitationStatus, Clause, Finding, Instrument, Rewrite, Stage
+from assistant.review.checks.law import right_paragraph
 from assistant.review.checks.patterns import make_finding
 from assistant.review.context import ReviewContext
 from assistant.review.schema import Rule
 from assistant.review.sentences import neutralize, segments
 from assistant.text.grams import bigrams
-from assistant.text.numerals import CN_NUM, cn_to_int
+from assistant.text.numerals import CN_NUM, cn_to_int, int_to_cn
 
 Problem = Literal["repealed", "no_article", "misnamed", "amended", "mismatch", "topic"]
 
@@ -74,6 +75,9 @@ def check_citation_validity(rule: Rule, p: CitationParams, clause: Clause, ctx: 
                     rewrite = Rewrite(old=written, new=f"《{near}》")
         elif c.status == CitationStatus.VERIFIED and "topic" in p.report:
             problem = _topic_mismatch(c, clean, ctx, ctx.cited_articles(clause)) or _restated_mismatch(c, clean, ctx)
+            right = None if problem else right_paragraph(c, clean, ctx)
+            if right:
+                problem = f"{c.text}规定的是另一情形，本条所述情形见该条第{int_to_cn(right)}款"
         if problem:
             problems.append(problem)
             if evidence is None:

@@ -81,13 +81,37 @@ def cited_measure_ok(measures: tuple[Measure, ...], *, check_amount: bool, cite_
                 return True
             texts = paras
             if c.paragraph and c.paragraph <= len(paras):
-                texts = [paras[c.paragraph - 1]]
+                # a 款 cited for another's conduct is C.BASIS_INVALID's defect; the measure is the right 款's
+                texts = [paras[(right_paragraph(c, clause.text, ctx) or c.paragraph) - 1]]
         joined = "\n".join(texts)
         if all(law.search(joined) for law in wanted):
             if check_amount and draft_max and c.article_no is not None and exceeds(seg.text, texts):
                 continue
             return True
     return False
+
+
+# "……未按规定进行备案的，由……依照《X》第N条第M款的规定……": the conduct before the citation is another 款's
+RIGHT_PARAGRAPH_SHARE = 0.8   # of the conduct's words the right 款 holds …
+WRONG_PARAGRAPH_GAP = 0.25    # … this much more than the 款 cited
+_CONDUCT_NOISE = {"依照", "依据", "根据", "按照", "规定", "应当", "由县", "由区", "由市"}
+
+
+def right_paragraph(c, text: str, ctx: ReviewContext) -> int | None:
+    """The 款 of the cited article whose conduct the sentence describes, where the citation names another one."""
+    paras = ctx.article_paragraphs(c.instrument, c.article_no) if c.paragraph and c.start is not None else None
+    if not paras or len(paras) < 2 or c.paragraph > len(paras):
+        return None
+    begin = max(text.rfind(x, 0, c.start) for x in "。；\n") + 1
+    terms = bigrams(text[begin:c.start]) - _CONDUCT_NOISE
+    if len(terms) < 6:
+        return None
+    shares = [len(terms & bigrams(p)) / len(terms) for p in paras]
+    best = max(range(len(paras)), key=shares.__getitem__)
+    if best + 1 != c.paragraph and shares[best] >= RIGHT_PARAGRAPH_SHARE \
+            and shares[c.paragraph - 1] <= shares[best] - WRONG_PARAGRAPH_GAP:
+        return best + 1
+    return None
 
 
 def exceeds(draft: str, law_paragraphs: list[str], party: str | None = None) -> bool:

@@ -132,11 +132,22 @@ def _comma_prefix(text: str, start: int) -> str:
 
 
 def _same_body(named: str, issuer: str | None) -> bool:
-    """'县公安局' names the issuer '某县公安局' (place prefixes ignored)."""
+    """'县公安局' names the issuer '某县公安局' (place prefixes ignored); so does its short form, or one of its own units
+    under the short form ('区卫健委监督所' for '某区卫生健康委员会': the first character of each word, 委 for 委员会)."""
     if not issuer:
         return False
     core = _PLACE_PREFIX.sub("", named)
-    return bool(core) and (core in issuer or core.replace("管理", "") in issuer.replace("管理", ""))
+    if not core:
+        return False
+    if core in issuer or core.replace("管理", "") in issuer.replace("管理", ""):
+        return True
+    # the body's name after each place word (上海市某区卫生健康委员会 → 卫生健康委员会), shortened
+    for at in [i + 1 for i, ch in enumerate(issuer) if ch in "省市区县镇乡"]:
+        m = re.fullmatch(r"(?P<words>(?:[\u4e00-\u9fa5]{2})+?)(?P<kind>委员会|局|委|办公室|厅)", issuer[at:])
+        short = m and "".join(m.group("words")[::2]) + m.group("kind")[0]
+        if short and len(short) >= 3 and core.startswith(short):
+            return True
+    return False
 
 
 def _anchored_hit(patterns: tuple[re.Pattern[str], ...], text: str, a: int, b: int, m: re.Match[str]) -> bool:
