@@ -52,18 +52,20 @@ def _overrides(rule: Rule | None) -> frozenset[str]:
 
 def resolve_precedence(found: list[Finding], rule_by_id: dict[str, Rule]) -> list[Finding]:
     """One finding per code; one code per sentence (most specific first); distinct sentences, distinct defects."""
-    by_code: dict[str, Finding] = {}
-    for f in found:
-        by_code.setdefault(f.code, f)
-    kept = list(by_code.values())
-    # explicit overrides: a rule may displace named codes (or rules) on the same sentence
+    # explicit overrides first, among all that was found: a rule may displace named codes (or rules) on its sentence
     drop: set[int] = set()
-    for i, f in enumerate(kept):
+    winners: set[int] = set()  # what displaced another speaks for its code on the sentence
+    for i, f in enumerate(found):
         displaces = _overrides(rule_by_id.get(f.source.removeprefix("rule:")))
-        for j, g in enumerate(kept):
+        for j, g in enumerate(found):
             if i != j and {g.code, g.source.removeprefix("rule:")} & displaces and g.evidence == f.evidence:
                 drop.add(j)
-    kept = [f for k, f in enumerate(kept) if k not in drop]
+                winners.add(i)
+    by_code: dict[str, Finding] = {}
+    for k in sorted(range(len(found)), key=lambda k: k not in winners):
+        if k not in drop:
+            by_code.setdefault(found[k].code, found[k])
+    kept = list(by_code.values())
     rank = {c: i for i, c in enumerate(PRECEDENCE)}
     ordered = sorted((f for f in kept if f.code in rank), key=lambda f: rank[f.code])
     out: list[Finding] = []

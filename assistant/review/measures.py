@@ -329,7 +329,7 @@ def _vet_licence(reading: Reading, owner: bool) -> str | None:
     reporting = _REPORTS_UP.search(text)
     if reporting and official(re.split(r"[，,；;：:]", reporting.group("who"))[-1], internal=False):
         return "行政机关向上级机关报备、报批是机关之间的工作程序，不是对公民、法人设定的许可"
-    if _among_government(text):
+    if _among_government(text) or _rx("enforcement_gated").search(text):
         return "本条约束的是行政机关和政府所属企业、事业单位，机关之间、对所属企业和事业单位的审核是内部管理程序，不是对公民、法人设定的许可"
     if _rx("facilitate").search(text):
         return "简化、优化审批程序的便民措施，不是设定行政许可"

@@ -62,6 +62,8 @@ KNOWN_DIFFERENCES = {
                    "state designate it — not in the competence table",
     "j15-laowu-paiqian": "第八条: an open-ended contract compelled after two years of dispatch, a duty 劳动合同法 does not set — "
                          "not read",
+    "k13-shangwang-fuwu-changsuo": "also reports C.OBLIGATION at 第五条 (a yearly report of 经营情况 to the bureau), a "
+                                   "second defect beside the annual inspection the writer labelled as a licence",
     "h16-tiyu-changguan-kaifang": "第14段: free hours and a price cap compelled on private sports venues, where "
                                   "老年人权益保障法第五十九条 itself asks 体育场馆 for free or discounted entry — not read",
 }

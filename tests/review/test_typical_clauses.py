@@ -30,6 +30,18 @@ UNLAWFUL = [
     # 所需 is no modal: the town's offices examine the public's application (农家乐)
     ("某镇人民政府", "第二条 镇农业农村服务中心会同镇规划建设等部门联合踏勘，符合条件的出具《农家乐开业审核意见书》。未取得审核意见书"
      "的，不得对外营业，镇不予出具办理其他手续所需的相关意见。", "C.LICENSE"),
+    # review_heldout13: insurance of the authority's choosing as one of a sentence's duties
+    ("某县农业农村局", "第二条 种植户均应当于每年3月底前与所在乡镇签订质量安全责任书，统一购买县农业农村局确定险种的农产品质量安全责任"
+     "保险，未投保的，其农产品不得进入本县农贸市场销售。", "C.OBLIGATION"),
+    # outside produce tested again however certified (公平竞争审查条例第九条)
+    ("某县农业农村局", "第二条 外县产地的蔬菜进入本县批发市场的，无论是否附带产地合格证明，均须在县农产品检测中心重新检测合格后方可上市。",
+     "C.COMPETITION"),
+    # a department making another authority's penalty decisions subject to its approval
+    ("某区应急管理局", "第二条 区公安分局交警支队对违规停放危化品车辆的查处，须事先报区应急管理局审核同意后方可作出处理决定。",
+     "C.ULTRA_VIRES"),
+    # land a household holds for its term taken back (农村土地承包法第二十七条): the taking, not a sanction
+    ("某县人民政府", "第二条 对承包期内连续两年弃耕抛荒的承包地，由所在乡镇人民政府决定收回承包经营权，交由村集体经济组织统一发包。",
+     "C.ULTRA_VIRES"),
     # the same approval of a private institution's activity
     ("上海市某区人民政府", "第二条 民办培训机构组织学员外出研学的，须报区教育局备案同意后方可出行。", "C.LICENSE"),
     # the same shape as the own company's lease below, done by a private trader
@@ -193,6 +205,11 @@ LAWFUL = [
     ("某区卫生健康委员会", "第二条 区卫健委监督所应当在5个工作日内立案查处，并将结果报区卫健委。"),
     # resuming what a sanction suspended once corrected (the suspension itself is a penalty, reported apart)
     ("某县商务局", "第二条 被责令停业整顿的加油站，整改验收合格后方可恢复经营。"),
+    # a quantity the licence sets; customers' identities checked and logged by the operator; accounts kept as the rules say
+    ("某镇人民政府", "第二条 从事烟花爆竹零售经营的，应当依法取得烟花爆竹经营（零售）许可证，按照许可证载明的经营场所和限制存放数量"
+     "从事经营活动。"),
+    ("某县文化广电和旅游局", "第二条 上网场所应当在入口处悬挂未成年人禁入标志，对上网消费者的身份证件进行核对、登记，不得接纳未成年人进入。"),
+    ("某区某街道办事处", "第二条 专项维修资金的交存、划转和账户管理，由区住房保障和房屋管理局依照国家和本市有关规定办理。"),
     # a public institution the authority manages directly (行政许可法第三条第二款)
     ("上海市某区人民政府", "第二条 公办学校组织学生外出研学的，须报区教育局备案同意后方可出行。"),
     # a violation corrected before applying again for the approval the law sets
