@@ -64,6 +64,8 @@ KNOWN_DIFFERENCES = {
                          "not read",
     "k13-shangwang-fuwu-changsuo": "also reports C.OBLIGATION at 第五条 (a yearly report of 经营情况 to the bureau), a "
                                    "second defect beside the annual inspection the writer labelled as a licence",
+    "m09-cishan-mujuan": "第七条: a share of donations held in the county and the charity's spending plan made subject to the "
+                         "bureau's changes — the charity's own decisions (慈善法) are not compared",
     "h16-tiyu-changguan-kaifang": "第14段: free hours and a price cap compelled on private sports venues, where "
                                   "老年人权益保障法第五十九条 itself asks 体育场馆 for free or discounted entry — not read",
 }

@@ -42,6 +42,15 @@ UNLAWFUL = [
     # land a household holds for its term taken back (农村土地承包法第二十七条): the taking, not a sanction
     ("某县人民政府", "第二条 对承包期内连续两年弃耕抛荒的承包地，由所在乡镇人民政府决定收回承包经营权，交由村集体经济组织统一发包。",
      "C.ULTRA_VIRES"),
+    # review_heldout14: a certificate added to the documents a regulation lists (婚姻登记条例第五条)
+    ("某县民政局", "第二条 办理结婚登记的内地居民，应当出具下列证件和证明材料：（一）本人的户口簿、身份证；（二）户籍所在地村（居）民"
+     "委员会或者所在单位出具的婚姻状况证明。", "C.CERTIFICATE"),
+    # peers given a time limit from the issuer's referral
+    ("某县住房和城乡建设局", "第二条 县公安局、县市场监督管理局应当在接到县住房和城乡建设局移送线索之日起5个工作日内完成查处，并将查处结果"
+     "报县住房和城乡建设局备案。", "C.ULTRA_VIRES"),
+    # a pledge to give up other assistance as the condition of this one
+    ("某区某街道办事处", "第二条 已获得临时救助的家庭，申请时须签署承诺书，承诺十二个月内不再向街道、区有关部门申请任何形式的社会救助。",
+     "C.OBLIGATION"),
     # the same approval of a private institution's activity
     ("上海市某区人民政府", "第二条 民办培训机构组织学员外出研学的，须报区教育局备案同意后方可出行。", "C.LICENSE"),
     # the same shape as the own company's lease below, done by a private trader
@@ -210,6 +219,12 @@ LAWFUL = [
      "从事经营活动。"),
     ("某县文化广电和旅游局", "第二条 上网场所应当在入口处悬挂未成年人禁入标志，对上网消费者的身份证件进行核对、登记，不得接纳未成年人进入。"),
     ("某区某街道办事处", "第二条 专项维修资金的交存、划转和账户管理，由区住房保障和房屋管理局依照国家和本市有关规定办理。"),
+    # an office's listed business; a free check at designated hospitals, taken up voluntarily; help-seekers guided to
+    # the platforms the ministry designates (慈善法第二十七条); what follows a false 告知承诺
+    ("某县民政局", "第二条 县婚姻登记处具体办理内地居民结婚登记、离婚登记、撤销婚姻登记和补领婚姻登记证等事项。"),
+    ("某县民政局", "第二条 鼓励当事人自愿进行婚前医学检查，县卫生健康局指定的医疗机构为当事人提供免费婚前医学检查。"),
+    ("某县民政局", "第二条 县民政局应当引导求助人通过具有公开募捐资格的慈善组织或者民政部门指定的网络平台进行求助。"),
+    ("上海市规划和自然资源局", "第二条 发现承诺事项不实的，申请人不得再以告知承诺制方式申请办理不动产登记。"),
     # a public institution the authority manages directly (行政许可法第三条第二款)
     ("上海市某区人民政府", "第二条 公办学校组织学生外出研学的，须报区教育局备案同意后方可出行。"),
     # a violation corrected before applying again for the approval the law sets
