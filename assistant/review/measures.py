@@ -430,7 +430,7 @@ def vet_findings(findings: list[Finding], *, owner: dict[str, bool] | None = Non
             if row is not None:
                 reason = f"所称收费由{row.citation}规定（“{row.sentence}”），本条是对法定收费的执行，不是新设收费"
                 compared = [Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)]
-        if reason is None and f.code == "C.LICENSE" and table is not None:
+        if reason is None and f.code == "C.LICENSE" and table is not None and not _rx("added_condition").search(f.evidence):
             row = licence_in_law(f.evidence, table) or sector_approval(reading, table)
             # a town granting a licence the law gives to a higher authority restates nothing: the finding stands
             town = row is not None and row.tier != "town" and town_grants(f.evidence, issuer_kind)

@@ -51,6 +51,14 @@ UNLAWFUL = [
     # a pledge to give up other assistance as the condition of this one
     ("某区某街道办事处", "第二条 已获得临时救助的家庭，申请时须签署承诺书，承诺十二个月内不再向街道、区有关部门申请任何形式的社会救助。",
      "C.OBLIGATION"),
+    # review_heldout15: utilities cut at the premises until compliance; a licence the law sets given added conditions
+    ("某县人民政府办公室", "第二条 对逾期仍未淘汰燃煤锅炉的经营户，由所在乡镇人民政府通知供电、供水企业暂停其经营场所的供电、供水，直至"
+     "完成淘汰为止。", "C.COERCION"),
+    ("某县市场监督管理局", "第二条 申请开办药品零售企业的，除应当具备《中华人民共和国药品管理法》第五十二条规定的条件外，拟开办门店与已有"
+     "药品零售企业之间的步行距离不得少于300米，不符合的，不予受理《药品经营许可证》申请。", "C.LICENSE"),
+    # a status changed (直接调整为D类) is no text quoted: the quarterly report demanded stands
+    ("某县市场监督管理局", "第二条 被列为C类、D类的企业应当每季度向所在地市场监管所书面报送上一季度的营业收入、纳税额和用工人数，未按时"
+     "报送的，直接调整为D类。", "C.OBLIGATION"),
     # the same approval of a private institution's activity
     ("上海市某区人民政府", "第二条 民办培训机构组织学员外出研学的，须报区教育局备案同意后方可出行。", "C.LICENSE"),
     # the same shape as the own company's lease below, done by a private trader
@@ -225,6 +233,8 @@ LAWFUL = [
     ("某县民政局", "第二条 鼓励当事人自愿进行婚前医学检查，县卫生健康局指定的医疗机构为当事人提供免费婚前医学检查。"),
     ("某县民政局", "第二条 县民政局应当引导求助人通过具有公开募捐资格的慈善组织或者民政部门指定的网络平台进行求助。"),
     ("上海市规划和自然资源局", "第二条 发现承诺事项不实的，申请人不得再以告知承诺制方式申请办理不动产登记。"),
+    # a document's scope by registration
+    ("某县市场监督管理局", "第二条 本办法适用于在本县登记注册的企业、农民专业合作社和个体工商户的信用风险分类管理。"),
     # a public institution the authority manages directly (行政许可法第三条第二款)
     ("上海市某区人民政府", "第二条 公办学校组织学生外出研学的，须报区教育局备案同意后方可出行。"),
     # a violation corrected before applying again for the approval the law sets
