@@ -59,6 +59,10 @@ UNLAWFUL = [
     # a status changed (直接调整为D类) is no text quoted: the quarterly report demanded stands
     ("某县市场监督管理局", "第二条 被列为C类、D类的企业应当每季度向所在地市场监管所书面报送上一季度的营业收入、纳税额和用工人数，未按时"
      "报送的，直接调整为D类。", "C.OBLIGATION"),
+    # review_heldout16: an association to join compelled; employees sent to a town's night patrol
+    ("某区交通运输局", "第二条 汽车租赁经营者应当为每辆租赁车辆投保保额不低于二百万元的第三者责任商业保险，并加入区汽车租赁行业协会。",
+     "C.OBLIGATION"),
+    ("某镇人民政府", "第二条 辖区规模以上企业应当每日安排不少于一名员工参加镇巡防大队夜间巡逻。", "C.OBLIGATION"),
     # the same approval of a private institution's activity
     ("上海市某区人民政府", "第二条 民办培训机构组织学员外出研学的，须报区教育局备案同意后方可出行。", "C.LICENSE"),
     # the same shape as the own company's lease below, done by a private trader
@@ -233,6 +237,8 @@ LAWFUL = [
     ("某县民政局", "第二条 鼓励当事人自愿进行婚前医学检查，县卫生健康局指定的医疗机构为当事人提供免费婚前医学检查。"),
     ("某县民政局", "第二条 县民政局应当引导求助人通过具有公开募捐资格的慈善组织或者民政部门指定的网络平台进行求助。"),
     ("上海市规划和自然资源局", "第二条 发现承诺事项不实的，申请人不得再以告知承诺制方式申请办理不动产登记。"),
+    # the town's own grid staff sent on patrol
+    ("某镇人民政府", "第二条 镇综治办应当组织网格员参加夜间巡逻。"),
     # a document's scope by registration
     ("某县市场监督管理局", "第二条 本办法适用于在本县登记注册的企业、农民专业合作社和个体工商户的信用风险分类管理。"),
     # a public institution the authority manages directly (行政许可法第三条第二款)
