@@ -28,7 +28,9 @@ PRECEDENCE: tuple[str, ...] = ("C.LICENSE", "C.PENALTY", "C.COERCION", "C.FEE", 
                                "C.PERSONAL_INFO", "C.MINUTES", "C.OBLIGATION", "C.ULTRA_VIRES")
 # Two defects one sentence can carry side by side (PRIMER §3): a charge, and the provider it must be paid to (代办 by
 # the authority's own centre for a fee); a licence set up, and a local presence it asks of those who apply.
-INDEPENDENT_PAIRS = (frozenset({"C.FEE", "C.COMPETITION"}), frozenset({"C.LICENSE", "C.COMPETITION"}))
+INDEPENDENT_PAIRS = (frozenset({"C.FEE", "C.COMPETITION"}), frozenset({"C.LICENSE", "C.COMPETITION"}),
+                     # a sanction and a seizure one sentence imposes side by side (通报批评，并……暂扣其设备)
+                     frozenset({"C.PENALTY", "C.COERCION"}))
 
 
 def label(code: str) -> str:

@@ -63,6 +63,8 @@ UNLAWFUL = [
     ("某区交通运输局", "第二条 汽车租赁经营者应当为每辆租赁车辆投保保额不低于二百万元的第三者责任商业保险，并加入区汽车租赁行业协会。",
      "C.OBLIGATION"),
     ("某镇人民政府", "第二条 辖区规模以上企业应当每日安排不少于一名员工参加镇巡防大队夜间巡逻。", "C.OBLIGATION"),
+    # review_heldout17: machines bought from the dealers an office picks, as a subsidy's condition
+    ("某县农业农村局", "第二条 作业所用的拖拉机、收获机械应当购自县农机推广中心确定的定点经销商。", "C.COMPETITION"),
     # the same approval of a private institution's activity
     ("上海市某区人民政府", "第二条 民办培训机构组织学员外出研学的，须报区教育局备案同意后方可出行。", "C.LICENSE"),
     # the same shape as the own company's lease below, done by a private trader
@@ -306,3 +308,10 @@ def test_a_licence_that_asks_for_a_local_presence_is_two_defects(catalog, rules)
               "办理入区登记，取得登记回执后方可承接本区业务。")
     assert sorted(_review("上海市某区市场监督管理局", clause, catalog, rules)) == [("C.COMPETITION", "第二条"),
                                                                            ("C.LICENSE", "第二条")]
+
+
+def test_a_sanction_and_a_seizure_in_one_sentence_are_two_defects(catalog, rules):
+    """PRIMER §3: 通报批评 and 暂扣 imposed side by side are distinct defects, both reported at the clause."""
+    clause = ("第二条 对超标准操办且拒不改正的，由镇人民政府予以通报批评，并由镇综合执法队暂扣其搭建的棚架和音响设备，待办事结束后返还。")
+    found = _review("某镇人民政府", clause, catalog, rules)
+    assert ("C.PENALTY", "第二条") in found and ("C.COERCION", "第二条") in found
