@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.models import Basis, Finding, Hit, Level, SetAside, Status
+from assistant.models import Article, Basis, Finding, Hit, Level, SetAside, Status
 from assistant.review.measures import MODAL
 from assistant.review.sentences import PARTIES, fine_bounds
 from assistant.text.grams import bigrams
@@ -49,9 +49,13 @@ def _paragraphs(hit: Hit) -> list[str]:
     return hit.article.paragraphs or [hit.article.text]
 
 
-def _basis(hit: Hit, quote: str) -> Basis:
-    a = hit.article
+def article_basis(a: Article, quote: str) -> Basis:
+    """A verified basis quoting the words of an article read from the knowledge base."""
     return Basis(instrument=a.instrument_title, article=a.label, verified=True, quote=quote)
+
+
+def _basis(hit: Hit, quote: str) -> Basis:
+    return article_basis(hit.article, quote)
 
 
 # Words every penalty clause shares, left out so that only the matter is compared.

@@ -16,12 +16,12 @@ from itertools import islice
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.models import Article, Basis, Clause, Finding, Status
+from assistant.models import Article, Clause, Finding, Status
 from assistant.review.checks.patterns import make_finding, segments_of
 from assistant.review.context import ReviewContext
 from assistant.review.measures import official
 from assistant.review.schema import Rule
-from assistant.review.upper import UPPER_LEVELS
+from assistant.review.upper import UPPER_LEVELS, article_basis
 from assistant.text.grams import bigrams
 from assistant.text.numerals import cn_to_int
 
@@ -138,8 +138,7 @@ def check_shorter_period(rule: Rule, p: PeriodParams, clause: Clause, ctx: Revie
                         found = shorter(sentence, law, p.min_event_share)
                         if found:
                             mine, theirs = found
-                            compared = Basis(instrument=a.instrument_title, article=a.label, verified=True,
-                                             quote=para)
+                            compared = article_basis(a, para)
                             f = make_finding(rule, clause, sentence.strip(),
                                              f"{a.citation}规定“{theirs}”，本条要求“{mine}”，短于上位法规定的期限")
                             f.basis = [*f.basis, compared]
