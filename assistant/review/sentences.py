@@ -120,6 +120,8 @@ _VIOLATION_LEAD = re.compile(r"有?下列[^。；：]{0,12}(行为|情形|情况
                              r"|(以下|下列)[^。；：:]{0,8}(情形|行为)[^。；：:]{0,6}[：:]\s*$")
 # a lead-in ending in a colon, its first item on the same line
 _INLINE_LEAD = re.compile(r"^[^。；]*?[：:](?=\s*[（(][一二三四五六七八九十\d]+[）)])")
+# a list without numbers, its items ；-parts of one sentence: "信息表内容包括：姓名、电话；收入、存款；宗教信仰。"
+_LIST_LEAD = re.compile(r"^[^。；：:“”\"]*?(包括|包含|如下|下列[^。；：:]{0,10}|以下[^。；：:]{0,10})[：:](?!\s*[“\"])")
 ITEM = re.compile(r"^[ \t\u3000]*(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[①-⑳])")
 _SENT_END = re.compile(r"[。！？；;]")
 # Real sentences are under 200 characters. A run longer than this without 。！？； is cut into pieces, and a
@@ -199,7 +201,8 @@ def segments(text: str, lead_in: str | None = None) -> list[Segment]:
             continue
         is_item = bool(ITEM.match(line))
         parts = _parts(line)
-        inline: tuple[str, int, int] | None = None  # a lead-in and its items on one line: 应当提交下列材料：（一）……；（二）……
+        # a lead-in and its items on one line (应当提交下列材料：（一）……；（二）……), and the sentence it binds (-1: any)
+        inline: tuple[str, int, int, int] | None = None
         for a, b, sa, sb in parts:
             seg_text = line[a:b].strip(" \t\u3000")
             if not seg_text.strip("。；;！？ "):
@@ -207,7 +210,8 @@ def segments(text: str, lead_in: str | None = None) -> list[Segment]:
             start, end = line_start + a, line_start + b
             sentence = [(line_start + sa, line_start + sb)]
             evidence = text[start:end].strip(" \t\u3000")
-            own = lead if is_item else (inline if inline is not None and ITEM.match(seg_text) else None)
+            binds = inline is not None and (inline[3] == sa or (inline[3] < 0 and bool(ITEM.match(seg_text))))
+            own = inline if binds else (lead if is_item else None)
             if own is not None and own[1] < 0:  # the lead-in stands in another paragraph: read, not quoted
                 out.append(Segment(text=own[0] + seg_text, evidence=evidence, spans=[(start, end)], sentence=sentence,
                                    lead_len=len(own[0]), violation_list=bool(_VIOLATION_LEAD.search(own[0])),
@@ -218,10 +222,13 @@ def segments(text: str, lead_in: str | None = None) -> list[Segment]:
                                    lead_len=len(own[0]), violation_list=bool(_VIOLATION_LEAD.search(own[0]))))
             else:
                 out.append(Segment(text=seg_text, evidence=evidence, spans=[(start, end)], sentence=sentence))
-            colon = _INLINE_LEAD.search(seg_text)
-            if colon is not None and not is_item:
+            colon = None if is_item else _INLINE_LEAD.search(seg_text)
+            listed = colon is None and not binds and _LIST_LEAD.search(seg_text)
+            if colon or listed:
                 off = line[a:b].find(seg_text)
-                inline = (seg_text[:colon.end()], start + off, start + off + colon.end())
+                end_ = (colon or listed).end()
+                # a numbered list runs on past the sentence; an unnumbered one is the sentence's ；-parts
+                inline = (seg_text[:end_], start + off, start + off + end_, -1 if colon else sa)
         if not is_item:
             last = line.rstrip(" \t\u3000")
             if last.endswith(("：", ":")):

@@ -111,6 +111,16 @@ def test_items_are_read_with_their_lead_in():
     assert "……" in segs[-1].evidence
 
 
+def test_an_unnumbered_list_binds_its_lead_in_to_the_parts_of_its_sentence_only():
+    segs = segments("（二）结对小组填写信息表，内容包括：老人姓名、电话；子女的工作单位、月收入；宗教信仰。信息表存档备查。")
+    lead = "（二）结对小组填写信息表，内容包括："
+    assert [s.text.startswith(lead) for s in segs] == [True, True, True, False]
+    assert [s.lead_len for s in segs] == [0, len(lead), len(lead), 0]
+    assert segs[1].evidence == lead + "……子女的工作单位、月收入；"
+    # a colon before a quotation, or one that lists nothing, binds nothing
+    assert [s.lead_len for s in segments("标牌写明：“禁止停车”；违者劝离。")] == [0, 0]
+
+
 def test_an_agency_named_in_a_lead_in_does_not_make_it_a_list_of_violations():
     docs = segments("申请人应当向区市场监督管理局提交下列材料：\n（一）申请书；\n（二）社区出具的无纠纷证明。")
     assert not docs[-1].violation_list  # the items are documents demanded, read as the draft's own measures

@@ -68,8 +68,6 @@ KNOWN_DIFFERENCES = {
                         "地名管理条例 gives the approval to higher governments — not in the competence table",
     "q03-wuye-shoufei": "第八条: arrears collected from those whose transfer was registered since 2025 is reported as "
                         "C.RETROACTIVE; the writer labelled the condition on the transfer itself (C.OBLIGATION), not read",
-    "q06-dujulaoren-guanai": "第7段: children's income and savings and an elder's religion collected and posted on a notice "
-                             "board — the posting of sensitive data in a form is not read",
     "q08-shouyao-jingying": "第9段: a bureau's plan deciding the 市场监管局's revocations and the police's detention is "
                             "reported as C.PENALTY (as the dev cases have a 发改委 deciding a revocation); this writer "
                             "chose C.ULTRA_VIRES",
