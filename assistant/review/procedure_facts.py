@@ -208,7 +208,7 @@ def detect_operators(title: str, text: str, materials: list[Material], vocab: Vo
             if _any(spec.get("denial", []), s):
                 denial.append(s)
                 denied_here = True
-            elif _any(spec.get("affirm", []), s) and not re.search(r"不涉及", s):
+            elif _any(spec.get("affirm", []), s) and not re.search(r"不涉及|是否涉及", s):  # not a form's question
                 (affirm_fc if "fair_competition" in m.kinds else affirm_other).append(s)
         # A fair-competition review carried out to a conclusion treats the draft as concerning operators.
         if "fair_competition" in m.kinds and not denied_here and not affirm_fc:

@@ -340,3 +340,40 @@ def test_opinion_items_are_read_one_by_one_and_made_deletions_do_not_count(rules
                               "应当明码标价；（三）第九条建议删除“取消经营资格”的规定。\n审核结论：修改后合法。\n某县司法局\n"
                               "2026年9月20日\n附：上述意见已全部采纳。")
     assert run(rules, dossier(materials=[*FILED[:3], opinion, FILED[4]], stage=Stage.FILING))[0] == {}
+
+
+def _opinion(items: str) -> tuple[str, str]:
+    return ("合法性审核意见书.md", "某县司法局关于《某县农贸市场管理办法（送审稿）》的合法性审核意见书\n县市场监督管理局：送审稿收悉。"
+                             f"经审核，提出如下意见：\n{items}\n审核结论：按上述意见修改后，可以提请县政府常务会议审议。\n"
+                             "某县司法局\n2026年9月20日")
+
+
+def test_an_opinion_is_followed_when_the_wording_it_quoted_is_gone_and_ignored_when_it_stays(rules):
+    # no adoption statement anywhere: the issued text itself shows whether the quoted old wording was changed
+    changed = _opinion("一、送审稿第四条原规定“市场开办者向经营者收取管理保证金”，缺乏依据，建议修改为“市场开办者收取摊位费，应当"
+                       "明码标价”。")
+    assert run(rules, dossier(materials=[*FILED[:3], changed, FILED[4]], stage=Stage.FILING))[0] == {}
+    # a quoted clause keeps its ；, and the wording the item wants kept is not what it asks to delete
+    kept = _opinion("一、第三条“市场开办者应当建立经营者档案，经营者应当亮照经营”之后增加的“违者；不得入场”没有依据。\n"
+                    "二、第四条“市场开办者收取摊位费；应当明码标价”建议删除，保留“明码标价”。")
+    draft = MARKET_DRAFT.replace("收取摊位费，应当", "收取摊位费；应当")
+    found, _ = run(rules, dossier(draft, materials=[*FILED[:3], kept, FILED[4]], stage=Stage.FILING))
+    assert set(found) == {"P.LEGALITY_REVIEW"}
+    assert "第四条仍有“市场开办者收取摊位费；应当明码标价”" in found["P.LEGALITY_REVIEW"].explanation
+
+
+def test_a_refinement_the_opinion_suggests_needs_no_adoption_record(rules):
+    refine = _opinion("（一）建议第三条进一步细化经营者档案的内容。\n（二）建议第四条明确摊位费的公示方式。")
+    assert run(rules, dossier(materials=[*FILED[:3], refine, FILED[4]], stage=Stage.FILING))[0] == {}
+
+
+def test_a_fair_competition_review_that_stops_at_not_applicable(rules):
+    # the form answers "不涉及" for a draft about market operators: no review was made (公平竞争审查条例第二条)
+    na = ("公平竞争审查表.md", "| 项目 | 内容 |\n|---|---|\n| 是否涉及经营者经济活动 | 否 |\n"
+                          "| 审查结论 | 本政策措施不涉及经营者经济活动，无需开展公平竞争审查 |")
+    found, _ = run(rules, dossier(materials=[*COMPLETE_MARKET[:2], na]))
+    assert set(found) == {"P.FAIR_COMPETITION"} and "为由未作审查" in found["P.FAIR_COMPETITION"].explanation
+    # a conclusion in the 起草说明's section on the review, a sentence after the one naming it, is accepted
+    note = ("起草说明.md", NOTE.format(title="某县农贸市场管理办法") + "\n四、公平竞争审查情况\n县市场监督管理局会同我局开展了公平竞争"
+                       "审查。经审查，未设置市场准入条件。审查结论：未发现排除、限制竞争的内容，可以出台。\n五、其他")
+    assert run(rules, dossier(materials=[note, COMPLETE_MARKET[1]]))[0] == {}

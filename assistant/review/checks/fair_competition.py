@@ -3,6 +3,7 @@ the right body (公平竞争审查条例 第十三条、第十四条)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from assistant.models import Finding
@@ -35,6 +36,24 @@ def _self_review_only(f: ProcedureFacts, text: str) -> str | None:
     return None
 
 
+_HEADING = re.compile(r"^\s*(?:#+|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
+
+
+def _concluded_in_section(f: ProcedureFacts, conclusion: list[str], not_applicable: list[str]) -> bool:
+    """A conclusion in the section of a 起草说明 that names the review ("六、公平竞争审查情况\n……审查结论：未发现排除、
+    限制竞争的内容，可以出台。"), the heading, its paragraph and the lines under it up to the next heading."""
+    for m in f.materials:
+        lines = (m.text or "").splitlines()
+        for i, line in enumerate(lines):
+            if "公平竞争审查" not in line:
+                continue
+            block = [line] + list(itertools.takewhile(lambda x: not _HEADING.match(x), lines[i + 1:i + 8]))
+            text = "\n".join(block)
+            if any(re.search(p, text) for p in conclusion) and not any(re.search(p, text) for p in not_applicable):
+                return True
+    return False
+
+
 def check_fair_competition(rule: Rule, p: FairCompetitionParams, f: ProcedureFacts) -> list[Finding]:
     """Drafts concerning operators' economic activity: a 公平竞争审查 with a conclusion."""
     # A clause that restricts competition shows the draft concerns operators, whatever the materials say of it.
@@ -46,13 +65,19 @@ def check_fair_competition(rule: Rule, p: FairCompetitionParams, f: ProcedureFac
     subject = "；".join(reasons[:2]) or "涉及经营者"
     reviews = f.of_kind("fair_competition")
     conclusion = st.get("fair_conclusion", [])
+    not_applicable = st.get("fair_not_applicable", [])
     no_conclusion = st.get("fair_no_conclusion", [])
     for m in reviews:
         text = m.text or ""
         lines = [ln for ln in text.splitlines() if re.search(r"结论", ln)]
         if any(re.search(pat, ln) for pat in no_conclusion for ln in lines) and not any(
-                re.search(pat, text) for pat in conclusion[1:]):
+                re.search(pat, text) for pat in conclusion[1:] + not_applicable):
             continue
+        said = [ln for ln in lines for pat in not_applicable if re.search(pat, ln)]
+        if said and not any(re.search(pat, text) for pat in conclusion[1:]):
+            # "审查结论：本政策措施不涉及经营者经济活动，无需开展公平竞争审查" for a draft that does concern them
+            return [procedure_finding(rule, p, f, f"《{material_stem(m.name)}》以{quote(said[0], 40)}为由未作审查",
+                                      variant="missing", subject=subject)]
         if any(re.search(pat, text, re.MULTILINE) for pat in conclusion):
             wrong = _self_review_only(f, text)
             if wrong:
@@ -63,11 +88,10 @@ def check_fair_competition(rule: Rule, p: FairCompetitionParams, f: ProcedureFac
         return [procedure_finding(rule, p, f, f"{f.names(reviews)}没有作出审查结论", variant="no_conclusion",
                                   subject=subject)]
     # No review form: a conclusion stated in another material (起草说明: "已开展，结论为可以出台") is accepted.
+    if _concluded_in_section(f, conclusion, not_applicable):
+        return []
     pos, neg = f.statement([r"公平竞争审查"])
     pos.sort(key=len, reverse=True)  # the sentence that says what was done, not a bare heading
-    for s in pos:
-        if any(re.search(pat, s) for pat in conclusion) and not re.search(r"无需|不需要|不涉及", s):
-            return []
     if neg:
         detail = f"材料称{quote(neg[0], 40)}"
     elif pos:

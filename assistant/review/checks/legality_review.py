@@ -87,11 +87,12 @@ def check_legality_review(rule: Rule, p: LegalityParams, f: ProcedureFacts) -> l
                     and re.search(r"审[核查]意见|法律意见|合法性|第.{1,4}条", x)
                     for m in f.materials if m is not review and "comment_report" not in m.kinds
                     for x in split_sentences(m.text))
-    kept = [] if explained else _deletions_ignored(f, body)
-    if not kept and _deletions_carried_out(f, body):
-        return []  # the issued text no longer says what the opinion asked to delete: the opinion was acted on
+    kept, done = _opinion_followed(f, body)
+    kept = [] if explained else kept
+    if not kept and done:
+        return []  # the issued text no longer says what the opinion asked to change: the opinion was acted on
     if kept:
-        detail = (f"《{material_stem(review.name)}》要求删除的内容在印发文本中仍然保留（{'；'.join(kept[:2])}），"
+        detail = (f"《{material_stem(review.name)}》要求删除或者修改的内容在印发文本中仍然保留（{'；'.join(kept[:2])}），"
                   "材料中没有不采纳的理由说明，合法性审核意见未见落实")
         return finding(detail, "ignored")
     adopted_patterns = st.get("legality_adopted", [])
@@ -117,49 +118,63 @@ def _without(text: str, patterns: list[str]) -> str:
 
 
 _ITEM_ARTICLE = re.compile(r"第([一二三四五六七八九十百]+|\d+)条")
-_OPINION_ITEM = re.compile(r"[；;。\n]|[（(][一二三四五六七八九十]+[）)]")
+# an opinion's items: its numbered paragraphs, （一）… parts and ；-parts; a 。 inside an item keeps its article
+# ("一、关于第九条。该条……建议删除该条。")
+_OPINION_ITEM = re.compile(r"[；;\n]|[（(][一二三四五六七八九十]+[）)]")
 _DELETE_REQUEST = re.compile(r"(?:建议|应当|应予|要求|须|请)[^，,]{0,6}(?:删除|删去|删减)|(?:删除|删去)(?:该|此|上述|相关)")
+_CHANGE_REQUEST = re.compile(r"(?:建议|应当|应予|要求|须|请)[^，,。]{0,20}?(?:删除|删去|修改|改为|调整|取消)")
 _ALREADY_DELETED = re.compile(r"已[^，,]{0,10}(?:删除|删去)|予以确认")
+# the wording an item wants in place of the old: not what it asks to remove ("建议删除，保留“责令改正”")
+_WANTED = re.compile(r"(?:保留|修改为|改为|表述为|调整为|增加|补充|增设)[^。；]*")
+_QUOTED = re.compile(r"[“\"]([^”\"\n]{2,200})[”\"]")
 
 
-def _deletion_requests(f: ProcedureFacts, opinion: str) -> Iterator[tuple[str, dict[str, str]]]:
-    """(opinion item, issued text of each article it names) for every item asking to delete something.
-
-    One opinion item at a time: a paragraph often lists several (（一）… ；（二）…), each about its own article,
-    and only a request to delete counts — not a deletion already made ("已删除，予以确认")."""
+def _opinion_items(f: ProcedureFacts, opinion: str) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """(item, the part of it that names what is to go, issued text of each article it names) for every item that
+    asks to delete or change something — not a deletion already made ("已删除，予以确认")."""
     articles = {a.label: a.text for a in parse_articles(f.dossier.draft_text or "")}
-    for line in _OPINION_ITEM.split(opinion or ""):
-        if not _DELETE_REQUEST.search(line) or _ALREADY_DELETED.search(line):
+    # a quoted clause keeps its ；: "第十一条“……强制拆除；对拒不清栏的，可以扣押……”，建议删除"
+    masked = _QUOTED.sub(lambda m: m.group(0).replace("；", "\0").replace(";", "\1"), opinion or "")
+    for line in (x.replace("\0", "；").replace("\1", ";") for x in _OPINION_ITEM.split(masked)):
+        if not _CHANGE_REQUEST.search(line) or _ALREADY_DELETED.search(line):
             continue
+        old = _WANTED.sub("", line)
         labels = [f"第{m.group(1)}条" if not m.group(1).isdigit() else article_label(int(m.group(1)))
-                  for m in _ITEM_ARTICLE.finditer(line)]
-        yield line, {label: articles[label] for label in labels if articles.get(label)}
+                  for m in _ITEM_ARTICLE.finditer(old)]
+        yield line, old, {label: articles[label] for label in labels if articles.get(label)}
 
 
-def _deletions_ignored(f: ProcedureFacts, opinion: str) -> list[str]:
-    """Opinion items that ask to delete something the issued text still says: "第十条仍保留“…”"."""
+def _still_said(quote_: str, named: dict[str, str], draft: str) -> bool:
+    """Whether the issued text still says a quoted old wording: anywhere when it is long enough to be the clause's
+    own (articles are renumbered between 送审稿 and issue), in the named article when it is a word or two."""
+    if len(quote_) >= 6:
+        return quote_ in draft
+    return any(quote_ in clause for clause in named.values())
+
+
+def _opinion_followed(f: ProcedureFacts, opinion: str) -> tuple[list[str], bool]:
+    """(what the issued text still says that the opinion asked to remove or change, whether any such request was
+    carried out). A quoted old wording is looked for in the issued text; a deletion without one is compared with
+    the article it names."""
+    draft = re.sub(r"\s+", "", f.dossier.draft_text or "")
     kept: list[str] = []
-    for line, named in _deletion_requests(f, opinion):
-        said = _ITEM_ARTICLE.sub("", line)
+    done = False
+    for line, old, named in _opinion_items(f, opinion):
+        quotes = [q for q in _QUOTED.findall(old) if not _ITEM_ARTICLE.fullmatch(q)]
+        if quotes:
+            still = [q for q in quotes if _still_said(re.sub(r"\s+", "", q), named, draft)]
+            if still:
+                where = next((label for label, clause in named.items() if still[0] in clause), "印发文本")
+                kept.append(f"{where}仍有“{still[0][:40]}{'……' if len(still[0]) > 40 else ''}”")
+            else:
+                done = True
+            continue
+        if not _DELETE_REQUEST.search(line):
+            continue
+        said = _ITEM_ARTICLE.sub("", old)
         for label, clause in named.items():
             match = SequenceMatcher(None, said, clause, autojunk=False).find_longest_match(0, len(said), 0, len(clause))
             if match.size >= 8:
                 kept.append(f"{label}仍有“{clause[match.b:match.b + match.size]}”")
                 break
-    return kept
-
-
-_QUOTED = re.compile(r"[“\"]([^”\"]{1,20})[”\"]")
-
-
-def _deletions_carried_out(f: ProcedureFacts, opinion: str) -> bool:
-    """Whether the opinion asked to delete a quoted wording of a named article (第二十五条“罚款”…建议删除) and
-    the issued text of that article no longer has it."""
-    done = False
-    for line, named in _deletion_requests(f, opinion):
-        words = _QUOTED.findall(line)
-        for clause in named.values() if words else ():
-            if any(w in clause for w in words):
-                return False
-            done = True
-    return done
+    return kept, done
