@@ -319,6 +319,28 @@ def _adoption(materials: list[Material], windows: list[CommentWindow], vocab: Vo
     return Verdict(bool(found), found[:3]), deferral[:2]
 
 
+def majority_objection(f: ProcedureFacts) -> str | None:
+    """The sentence showing most of those a taking concerns object (旧城区改建, 征收集体土地: a hearing is due), or
+    None."""
+    spec = f.vocab.subjects.get("expropriation", {})
+    body = f"{f.dossier.title or ''}\n{f.dossier.draft_text or ''}"
+    if not _any(spec.get("old_town", []), body) and not (_any(spec.get("land", []), body) and "集体" in body):
+        return None
+    # sentence and its line: the parties may be named a sentence before ("成员总数……。……要求听证的共672人，占58.6%")
+    for line, s in ((ln, s) for m in f.materials for ln in (m.text or "").splitlines() for s in split_sentences(ln)):
+        if not any(re.search(pat, s) for pat in spec.get("objection", [])):
+            continue
+        if not any(re.search(pat, line) for pat in spec.get("parties", [])):
+            continue
+        if any(re.search(pat, s) for pat in spec.get("majority_words", [])):
+            return s
+        if any(float(pct) > 50 for pct in re.findall(r"(\d+(?:\.\d+)?)\s*[%％]", s)):
+            return s
+        if re.search(r"(?:过|超过)(?:半数|一半|三分之二)", s):
+            return s
+    return None
+
+
 # --- construction -------------------------------------------------------------------------------------
 
 def build_facts(dossier: Dossier, *, settings: ReviewSettings, content_findings: tuple[Finding, ...] = (),

@@ -377,3 +377,43 @@ def test_a_fair_competition_review_that_stops_at_not_applicable(rules):
     note = ("起草说明.md", NOTE.format(title="某县农贸市场管理办法") + "\n四、公平竞争审查情况\n县市场监督管理局会同我局开展了公平竞争"
                        "审查。经审查，未设置市场准入条件。审查结论：未发现排除、限制竞争的内容，可以出台。\n五、其他")
     assert run(rules, dossier(materials=[note, COMPLETE_MARKET[1]]))[0] == {}
+
+
+def test_experts_who_are_all_officials_or_interested_companies_are_no_expert_argument(rules):
+    base = [WATER_NOTE, WATER_COMMENT, WATER_FAIR, WATER_RISK, WATER_HEARING]
+    staff = ("专家论证意见.md", "县发展和改革局组织召开专家论证会（征求意见稿），论证意见认为方案可行。\n| 姓名 | 工作单位及职务 |\n|---|---|\n"
+                           "| 甲 | 县发展和改革局价格股股长 |\n| 乙 | 县自来水有限公司总经理 |\n| 丙 | 县财政局经建股副股长 |")
+    found, _ = run(rules, major([*base, staff]))
+    assert set(found) == {"P.EXPERT"} and "中立性" in found["P.EXPERT"].explanation
+    mixed = (staff[0], staff[1] + "\n| 丁 | 某大学经济学院教授 |")
+    assert run(rules, major([*base, mixed]))[0] == {}  # one independent expert beside the officials
+
+
+def test_a_risk_assessment_that_is_only_its_verdict(rules):
+    bare = ("社会稳定风险评估情况.md", "经县水务局组织评估，本方案符合群众根本利益，社会稳定风险等级为低风险，可以实施。")
+    found, _ = run(rules, major([WATER_NOTE, WATER_COMMENT, WATER_FAIR, WATER_EXPERT, WATER_HEARING, bare]))
+    assert set(found) == {"P.RISK"} and "只有评估结论" in found["P.RISK"].explanation
+
+
+def test_public_school_fees_need_a_hearing_and_a_conditional_is_no_hearing_held(rules):
+    draft = "某县公办幼儿园保育教育费标准调整方案（送审稿）\n一、调整标准\n每生每月由600元调整为800元。"
+    note = (WATER_NOTE[0], WATER_NOTE[1] + "\n四、听证。家长代表要求召开听证会；符合法定情形的，依法组织听证。")
+    found, _ = run(rules, major([note, WATER_COMMENT, WATER_FAIR, WATER_RISK, WATER_EXPERT], draft=draft))
+    assert set(found) == {"P.HEARING"}
+
+
+def test_most_members_objecting_calls_for_a_hearing_and_answers_their_objection(rules):
+    draft = "某县某片区集体土地征收补偿安置方案（送审稿）\n一、补偿标准\n按省定区片综合地价执行。"
+    objection = ("公告期间意见汇总.md", "2026年7月6日至8月5日在县政府门户网站和村务公开栏公告。\n两村集体经济组织成员共1146人。"
+                                   "联名提出方案不符合法律规定并要求听证的共672人，占58.6%。")
+    found, _ = run(rules, major([WATER_NOTE, objection, WATER_FAIR, WATER_RISK, WATER_EXPERT], draft=draft))
+    assert set(found) == {"P.HEARING"}  # the objections unanswered are the hearing's, not a second finding
+
+
+def test_a_draft_for_operators_put_out_only_on_village_boards_and_chat_groups(rules):
+    local = ("征求意见情况.md", "2026年8月1日，将征求意见稿张贴在镇政府公告栏和各村村务公开栏，同时在村民微信群发布，至8月31日止。"
+                            "共收到意见6条，采纳4条，未采纳2条。")
+    found, _ = run(rules, dossier(materials=[COMPLETE_MARKET[0], local, COMPLETE_MARKET[2]]))
+    assert set(found) == {"P.PUBLIC_COMMENT"} and "报纸、网络" in found["P.PUBLIC_COMMENT"].explanation
+    also_web = (local[0], local[1] + "同期在县人民政府门户网站公布征求意见稿。")
+    assert run(rules, dossier(materials=[COMPLETE_MARKET[0], also_web, COMPLETE_MARKET[2]]))[0] == {}

@@ -8,7 +8,8 @@ import re
 
 from assistant.models import Finding
 from assistant.review.checks.procedure import ProcedureParams, procedure_finding, quote
-from assistant.review.procedure_facts import ProcedureFacts
+from assistant.review.materials import material_stem
+from assistant.review.procedure_facts import ProcedureFacts, majority_objection
 from assistant.review.schema import Rule
 from assistant.review.sentences import split_sentences
 
@@ -39,14 +40,51 @@ def _done(f: ProcedureFacts, kind: str, words: list[str]) -> tuple[bool, list[st
     if f.of_kind(kind):
         return True, []
     pos, neg = f.statement(words, exclude_kinds=(kind,))
-    done = [s for s in pos if re.search(r"已|组织|召开|开展|进行|完成|委托|举行|形成", s)
-            and not re.search(r"拟|将|计划|待|应当|建议|需要|请", s)]
+    # said as done: "已组织", "于8月25日召开", "经专家论证" — not "……的，依法组织听证" (a condition) or "要求召开"
+    done = [s for s in pos if re.search(r"(?:已|于[\d〇一二三四五六七八九十]|先后|分别)[^，。；]{0,20}(?:组织|召开|开展|进行|完成|委托|举行|形成)"
+                                        r"|(?:组织|召开|开展|进行|完成|委托|举行|形成)了|经[^，。；]{0,10}(?:论证|评估|听证)|笔录", s)
+            and not re.search(r"拟|将|计划|待|应当|建议|需要|请|要求|不再", s)]
     return bool(done), neg
+
+
+# 专家 chosen for 专业性、代表性和中立性, none with a direct interest in the decision (重大行政决策程序暂行条例第二十条):
+# officials of the local government's own units and the companies the decision concerns are not independent experts
+_OFFICIAL = re.compile(r"(?:县|区|市|镇|乡|街道|管委会)[^|（）()]{0,16}(?:局|委员会|委|办公室|办|人民政府|政府|中心|股|科|所|站|队)"
+                       r"|(?:区属|县属|市属|镇属)|(?:有限公司|有限责任公司|集团)")
+_INDEPENDENT = re.compile(r"大学|学院|研究院|研究所|研究中心|设计院|科学院|律师事务所|会计师事务所|专家库|学会|协会|咨询")
+
+
+def _expert_affiliations(f: ProcedureFacts) -> list[str]:
+    """The affiliations listed for the experts of the expert materials: a table's rows, or "张三（某大学教授）"."""
+    out: list[str] = []
+    for m in f.of_kind("expert"):
+        for line in (m.text or "").splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.strip().startswith("|") else []
+            if len(cells) >= 2 and not re.fullmatch(r"[-: ]*", cells[1]) and not re.search(r"单位|职务|姓名", cells[1]):
+                out.append(" ".join(cells[1:]))
+            elif re.search(r"专家|成员", line):
+                out += [a for a in re.findall(r"[\u4e00-\u9fa5]{2,4}[（(]([^（）()]{4,40})[）)]", line)
+                        if not re.search(r"稿|草案|简称", a)]
+    return out
+
+
+def _not_neutral(f: ProcedureFacts) -> str | None:
+    """When every expert listed is an official of the local government or of a company the decision concerns."""
+    listed = _expert_affiliations(f)
+    if len(listed) >= 2 and all(_OFFICIAL.search(a) and not _INDEPENDENT.search(a) for a in listed):
+        return listed[0]
+    return None
 
 
 def check_expert(rule: Rule, p: ExpertParams, f: ProcedureFacts) -> list[Finding]:
     """Major decisions on professional or technical matters: 专家论证."""
     hits = _subject_hits(f, "expert")
+    # an argument held, the unit judging the matter technical, by people who are no independent experts
+    partial = _not_neutral(f)
+    if partial:
+        detail = (f"参加论证的人员均为本级政府部门、决策承办单位或者与决策事项有利害关系的企业人员（如“{partial[:30]}”），"
+                  "不具有中立性，不构成专家论证")
+        return [procedure_finding(rule, p, f, detail, subject="、".join(hits[:4]) or "决策事项")]
     if not hits:
         return []
     done, neg = _done(f, "expert", [r"专家论证", r"论证会", r"专家.{0,6}论证", r"专业机构论证", r"专家评审", r"专家咨询"])
@@ -72,6 +110,9 @@ def _unrest(f: ProcedureFacts) -> list[str]:
     return out
 
 
+_RISK_SUBSTANCE = r"风险点|风险因素|风险源|风险识别|防范|化解|预案|应对|处置|问卷|访谈|调查|走访"
+
+
 def check_risk(rule: Rule, p: RiskParams, f: ProcedureFacts) -> list[Finding]:
     """Major decisions that may affect social stability, public safety or the environment: 风险评估."""
     hits = _subject_hits(f, "risk")
@@ -81,31 +122,18 @@ def check_risk(rule: Rule, p: RiskParams, f: ProcedureFacts) -> list[Finding]:
     if not title_hits and not unrest and len(hits) < 3:
         return []
     done, neg = _done(f, "risk", [r"风险评估", r"稳评", r"稳定风险"])
-    if done:
+    # a report names the risks and how they are met (第二十二条、第二十三条); a one-line verdict is no assessment
+    bare = [m for m in f.of_kind("risk") if not re.search(_RISK_SUBSTANCE, m.text or "")]
+    if done and len(bare) < len(f.of_kind("risk")) or done and not f.of_kind("risk"):
         return []
     subject = "、".join(hits[:4]) if hits else "决策事项"
-    detail = f"材料称{quote(neg[0], 50)}" if neg else "材料中没有社会稳定风险评估报告"
+    if bare:
+        detail = f"《{material_stem(bare[0].name)}》只有评估结论，没有风险点、防范措施和处置预案"
+    else:
+        detail = f"材料称{quote(neg[0], 50)}" if neg else "材料中没有社会稳定风险评估报告"
     if unrest:
         detail += f"，且材料显示{quote(unrest[0], 50)}"
     return [procedure_finding(rule, p, f, detail, subject=subject)]
-
-
-def _majority_objection(f: ProcedureFacts) -> str | None:
-    spec = f.vocab.subjects.get("expropriation", {})
-    for m in f.materials:
-        for s in split_sentences(m.text):
-            if not any(re.search(pat, s) for pat in spec.get("objection", [])):
-                continue
-            if not any(re.search(pat, s) for pat in spec.get("parties", [])):
-                continue
-            if any(re.search(pat, s) for pat in spec.get("majority_words", [])):
-                return s
-            for pct in re.findall(r"(\d+(?:\.\d+)?)\s*[%％]", s):
-                if float(pct) > 50:
-                    return s
-            for pct in re.findall(r"(?:过|超过)(?:半数|一半|三分之二)", s):
-                return s
-    return None
 
 
 def check_hearing(rule: Rule, p: HearingParams, f: ProcedureFacts) -> list[Finding]:
@@ -123,16 +151,12 @@ def check_hearing(rule: Rule, p: HearingParams, f: ProcedureFacts) -> list[Findi
         why = (f"方案调整{re.search(utility_hit, title).group(0)}{re.search(price_hit, title).group(0)}，"
                "属于关系群众切身利益的公用事业（公益性服务）价格，依法应当举行听证")
     else:
-        exp = spec.get("expropriation", {})
-        body = f"{title}\n{text}"
-        old = any(re.search(pat, body) for pat in exp.get("old_town", []))
-        land = any(re.search(pat, body) for pat in exp.get("land", [])) and re.search(r"集体", body)
-        if old or land:
-            s = _majority_objection(f)
-            if s:
-                variant = "old_town" if old else "land"
-                who = "被征收人" if old else "被征地的农村集体经济组织成员"
-                why = f"材料显示{quote(s, 70)}，多数{who}认为方案不符合规定，依法应当组织听证"
+        s = majority_objection(f)
+        if s:
+            old = any(re.search(pat, f"{title}\n{text}") for pat in spec.get("expropriation", {}).get("old_town", []))
+            variant = "old_town" if old else "land"
+            who = "被征收人" if old else "被征地的农村集体经济组织成员"
+            why = f"材料显示{quote(s, 70)}，多数{who}认为方案不符合规定，依法应当组织听证"
     if variant is None:
         return []
     done, neg = _done(f, "hearing", [r"听证会", r"听证"])

@@ -4,14 +4,17 @@ review.comment_min_days_market, review.participation_min_days)."""
 
 from __future__ import annotations
 
+import re
+
 from assistant.models import CommentPeriod, DocType, Finding
 from assistant.review.checks.procedure import ProcedureParams, procedure_finding, quote
-from assistant.review.procedure_facts import ProcedureFacts, describe_window
+from assistant.review.procedure_facts import ProcedureFacts, describe_window, majority_objection
 from assistant.review.schema import Rule
+from assistant.review.sentences import split_sentences
 
 
 class PublicCommentParams(ProcedureParams):
-    variant_names = frozenset({"missing", "too_short", "too_short_operators", "no_adoption"})
+    variant_names = frozenset({"missing", "too_short", "too_short_operators", "local_only", "no_adoption"})
 
 
 class ParticipationParams(ProcedureParams):
@@ -90,20 +93,40 @@ def check_public_comment(rule: Rule, p: PublicCommentParams, f: ProcedureFacts) 
         return []
     operators = f.operators.value
     variant, parts = _comment_defects(f, min_days=minimum[0], min_workdays=minimum[1], reason_ok=False)
-    if variant is None:
-        return []
     if variant == "too_short" and operators:
         variant = "too_short_operators"
         parts[0] += "（草案与市场主体生产经营活动密切相关）"
+    local = _local_only(f) if operators and variant in (None, "no_adoption") else None
+    if local:
+        parts.insert(0, f"材料显示征求意见只{quote(local, 50)}，没有通过报纸、网络等向社会公开（草案与市场主体生产经营活动"
+                        "密切相关）")
+        variant = "local_only"
+    if variant is None:
+        return []
     return [procedure_finding(rule, p, f, "；".join(parts), variant=variant)]
+
+
+def _local_only(f: ProcedureFacts) -> str | None:
+    """The window's sentence when the draft was put out only on notice boards and in chat groups, no material naming a
+    website, a paper or another channel that reaches the public at large."""
+    w = f.best_window
+    st = f.vocab.statements
+    local, network = st.get("local_channels", []), st.get("network_channels", [])
+    if w is None or not any(re.search(p, w.sentence) for p in local):
+        return None
+    for m in f.materials:
+        for s in split_sentences(m.text):
+            if re.search(r"征求|公布|发布|公告|公示|刊登|反馈", s) and any(re.search(p, s) for p in network):
+                return None
+    return w.sentence
 
 
 def check_public_participation(rule: Rule, p: ParticipationParams, f: ProcedureFacts) -> list[Finding]:
     """Major decisions: public comment of at least 30 days (shorter only with a reason) and 采纳情况."""
     variant, parts = _comment_defects(f, min_days=f.settings.participation_min_days, min_workdays=None,
                                       reason_ok=bool(f.short_reason))
-    if variant is None:
-        return []
+    if variant is None or variant == "no_adoption" and majority_objection(f):
+        return []  # most of those concerned objected: answering them is the hearing's (P.HEARING)
     if variant == "too_short":
         parts[0] += "，且未说明缩短期限的理由"
     return [procedure_finding(rule, p, f, "；".join(parts), variant=variant)]
