@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 
 from assistant.config import KNOWLEDGE_BASE_DIR
 from assistant.models import Article, Level, Status
+from assistant.text.numerals import rate_over
 
 POWERS_FILE = KNOWLEDGE_BASE_DIR / "lexicon" / "powers.yaml"
 # Bump when extraction changes: an older table is rebuilt on the next ingest (and on open when missing).
@@ -364,6 +365,19 @@ _FEE_LEVELS = {Level.LAW, Level.ADMIN_REGULATION, Level.LOCAL_REGULATION, Level.
 def fee_in_catalog(sentence: str, catalog) -> Power | None:
     """A fee the sentence names that a current law, regulation or rule makes payable in so many words, though no
     authority is named collecting it ("……应当缴纳水土保持补偿费": 水土保持法第三十二条); None when none does."""
+    return next(_fee_rows(sentence, catalog), None)
+
+
+def fee_over_ceiling(sentence: str, catalog) -> tuple[Power, tuple[str, str]] | None:
+    """(the law's row, (the draft's rate, the law's ceiling)) when the sentence collects a fee the law makes payable
+    at a rate above the ceiling the law puts on it (百分之三十 against 城市房地产管理法第二十六条's 百分之二十以下)."""
+    for row in _fee_rows(sentence, catalog):
+        if over := rate_over(sentence, row.sentence):
+            return row, over
+    return None
+
+
+def _fee_rows(sentence: str, catalog) -> Iterator[Power]:
     for m in _FEE_NAME.finditer(sentence):
         words = m.group(1)
         for i in range(len(words) - 3):
@@ -373,12 +387,13 @@ def fee_in_catalog(sentence: str, catalog) -> Power | None:
             for a in catalog.articles_containing(stem):
                 if a.level not in _FEE_LEVELS or a.status == Status.REPEALED:
                     continue
-                said = re.search(rf"[^。；]*(?:{_PAYS}){re.escape(stem)}[^。；]*|[^。；]*{re.escape(stem)}的(?:收取|征收)[^。；]*",
+                # "征收相当于土地使用权出让金百分之二十以下的土地闲置费": the rate may stand between
+                said = re.search(rf"[^。；]*(?:{_PAYS})[^。；，]{{0,24}}{re.escape(stem)}[^。；]*"
+                                 rf"|[^。；]*{re.escape(stem)}的(?:收取|征收)[^。；]*",
                                  a.text)
                 if said:
-                    return Power(article_id=a.id, instrument=a.instrument_title, article=a.label, level=a.level,
-                                 authority="", tier="any", action="fee", role="subject", sentence=said.group(0))
-    return None
+                    yield Power(article_id=a.id, instrument=a.instrument_title, article=a.label, level=a.level,
+                                authority="", tier="any", action="fee", role="subject", sentence=said.group(0))
 
 
 _LICENCE_NAME = re.compile(r"《([^《》]{2,30}?(?:许可证|许可|执照|经营证|资格证|资质证书))》|([\u4e00-\u9fa5]{2,14}?许可证?)")

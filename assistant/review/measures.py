@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from assistant.config import KNOWLEDGE_BASE_DIR
-from assistant.kb.powers import Power, PowerTable, fee_in_catalog, fee_in_law, licence_in_law
+from assistant.kb.powers import Power, PowerTable, fee_in_catalog, fee_in_law, fee_over_ceiling, licence_in_law
 from assistant.models import Basis, Clause, Finding, SetAside
 from assistant.review.issuer import IssuerKind
 
@@ -421,15 +421,19 @@ def vet_findings(findings: list[Finding], *, owner: dict[str, bool] | None = Non
         if f.code != "C.BASIS_INVALID" and any(f.evidence.strip() in q or q in f.evidence
                                                for q in (quoted or {}).get(f.location or "", [])):
             reason = "摘录的法律条文，不是本文件设定的措施"
-        compared: list[Basis] = []
-        # a fee the law sets, named without a rate of the draft's own: the rate is the competent government's to fix
+        compared: list[Basis] = []  # a fee the law sets, without a sum of the draft's own: the law's, not a new fee
         if reason is None and f.code == "C.FEE" and table is not None and not _AMOUNT.search(f.evidence):
             # the fee the sentence collects, or the one the document is about (单位生活垃圾处理费征收管理实施细则)
             row = fee_in_law(f.evidence, table) or (fee_in_law(title, table) if _FEE_TITLE.search(title) else None) \
                 or (fee_in_catalog(f.evidence, catalog) if catalog is not None else None)
-            if row is not None:
+            over = fee_over_ceiling(f.evidence, catalog) if catalog is not None else None
+            row = over[0] if over else row
+            compared = [Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)] if row else []
+            if over:  # the law's fee, above the ceiling the law puts on it: the finding stands, compared with it
+                f = f.model_copy(update={"compared_with": compared, "explanation": f"本条按{over[1][0]}收取，超过{row.citation}"
+                                         f"规定的{over[1][1]}（“{row.sentence}”），超出部分没有法律依据。"})
+            elif row is not None:
                 reason = f"所称收费由{row.citation}规定（“{row.sentence}”），本条是对法定收费的执行，不是新设收费"
-                compared = [Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)]
         if reason is None and f.code == "C.LICENSE" and table is not None and not _rx("added_condition").search(f.evidence):
             row = licence_in_law(f.evidence, table) or sector_approval(reading, table)
             # a town granting a licence the law gives to a higher authority restates nothing: the finding stands

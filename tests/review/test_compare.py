@@ -168,3 +168,33 @@ def test_the_mandated_act_must_be_the_one_the_law_protects_from_compulsion():
     assert forbidden_duty("承包农户应当将土地经营权统一流转给村股份经济合作社。", table) is not None
     # a contract's form the law itself asks for (第四十条) mandates no 流转
     assert forbidden_duty("土地经营权流转应当签订书面流转合同。", table) is None
+
+
+def test_a_rate_above_the_ceiling_the_law_sets_for_its_fee(catalog, rules, tmp_path):
+    """城市房地产管理法第二十六条: 土地闲置费 up to 百分之二十 of the price — the law's fee at the law's rate restates it,
+    above it the excess has no basis (C.FEE, compared with the article)."""
+    import json
+
+    from assistant.review.dossier import load_case
+    from assistant.review.engine import review
+    from assistant.text.numerals import rate_over
+
+    assert rate_over("按照出让价款的百分之三十征收", "可以征收相当于出让金百分之二十以下的土地闲置费") == ("百分之三十", "百分之二十以下")
+    assert rate_over("按照出让价款的20%征收", "可以征收相当于出让金20%以下的土地闲置费") is None
+    assert rate_over("按照出让价款的百分之三十征收", "每年征收出让土地现值一定比例的土地闲置费") is None  # no ceiling
+
+    def found(rate: str):
+        case = tmp_path / rate
+        case.mkdir()
+        (case / "draft.md").write_text("某县国有建设用地供后监管办法\n第一条　为加强监管，制定本办法。\n第二条　受让人原因造成土地闲置满一年"
+                                       f"未动工开发的，由县自然资源局按照土地使用权出让价款的{rate}征收土地闲置费。\n"
+                                       "第三条　本办法自2026年12月1日起施行，有效期五年。\n", encoding="utf-8")
+        (case / "case.json").write_text(json.dumps({"doc_type": "normative", "stage": "备案", "issuer": "某县人民政府",
+                                                    "title": "某县国有建设用地供后监管办法", "draft": "draft.md"}),
+                                        encoding="utf-8")
+        report = review(load_case(case), catalog=catalog, rules=rules)
+        return [(f.code, f.location, [b.article for b in f.compared_with]) for f in report.findings
+                if f.code.startswith("C.")]
+
+    assert found("百分之三十") == [("C.FEE", "第二条", ["第二十六条"])]
+    assert found("百分之二十") == []

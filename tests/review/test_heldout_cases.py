@@ -68,6 +68,9 @@ KNOWN_DIFFERENCES = {
                         "地名管理条例 gives the approval to higher governments — not in the competence table",
     "q03-wuye-shoufei": "第八条: arrears collected from those whose transfer was registered since 2025 is reported as "
                         "C.RETROACTIVE; the writer labelled the condition on the transfer itself (C.OBLIGATION), not read",
+    "e05-lanzhu-liaohuang-gengdi": "第九条: 土地管理法第三十八条 (idle construction land) cited for taking back contracted "
+                                   "land — the article shares enough words (集体经济组织, 收回) to pass for a restatement; "
+                                   "the taking itself is found (C.OBLIGATION, 农村土地承包法第二十七条)",
     "q08-shouyao-jingying": "第9段: a bureau's plan deciding the 市场监管局's revocations and the police's detention is "
                             "reported as C.PENALTY (as the dev cases have a 发改委 deciding a revocation); this writer "
                             "chose C.ULTRA_VIRES",
