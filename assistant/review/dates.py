@@ -138,6 +138,18 @@ def date_lines(text: str) -> list[date]:
 _TERM = re.compile(r"施行|有效期|截止|截至|到期|期限|届满|之前|以前|以后")
 
 
+_ORG = re.compile(r"^[\u4e00-\u9fa5（）()]{4,40}(?:局|委员会|委|办公室|办|科|股|处|中心|人民政府|政府|管理委员会|所|站|公司|事务所)$")
+
+
+def signatory(text: str) -> str | None:
+    """The body that signs a letter: the name on the line above its 落款 date (浠川经济开发区安全生产监督管理局)."""
+    lines = [ln.strip(" \t\u3000#>*") for ln in (text or "").splitlines() if ln.strip(" \t\u3000#>*")]
+    for i in range(len(lines) - 1, 0, -1):
+        if date_line(lines[i]) is not None and _ORG.match(lines[i - 1]):
+            return lines[i - 1]
+    return None
+
+
 def signature_date(text: str) -> date | None:
     """The 落款 date: the last short line that is (or starts with) a date, before any 附 (attachment) line; else
     the last date that is not a term (施行, 有效期, 截止 …)."""

@@ -96,15 +96,25 @@ CONDUCT_SHARE = 0.6  # of the conduct's words the law's sentence must hold
 _ANY_CONDUCT = re.compile(r"逾期|仍|拒不|不予?|未按照?|未|按照|规定|改正|整改|补缴|缴纳|履行|职责|义务|责令|限期|要求|相关|有关|其")
 
 
+PERMIT = re.compile(r"[\u4e00-\u9fa5]{4}(?:许可证|执照)")
+
+
+def sanctions_within(sentence: str, law_sentence: str) -> bool:
+    """Whether every kind of sanction the draft names is the law's too: a fine added to the law's 责令停止建设 is new."""
+    return set(_SANCTIONS.findall(sentence)) <= set(_SANCTIONS.findall(law_sentence))
+
+
 def restates_penalty(sentence: str, law_sentence: str) -> bool:
     """Whether a draft's penalty is the law's for the same conduct, reworded: the conduct's words in the law's
     sentence, every sanction the draft names named there too, and the same actor level (see `restates`)."""
     m = _CONDUCT.search(sentence)
-    kinds = set(_SANCTIONS.findall(sentence))
-    if not m or not kinds or not kinds <= set(_SANCTIONS.findall(law_sentence)):
+    if not m or not _SANCTIONS.search(sentence) or not sanctions_within(sentence, law_sentence):
         return False
     conduct = bigrams(_ANY_CONDUCT.sub("，", m.group("conduct")))
     if len(conduct) < 3 or len(conduct & bigrams(law_sentence)) / len(conduct) < CONDUCT_SHARE:
+        return False
+    # building without a 乡村建设规划许可证 is another conduct than without a 建设工程规划许可证
+    if any(name not in law_sentence for name in PERMIT.findall(m.group("conduct"))):
         return False
     return not (_HIGHER.search(law_sentence) or re.search(r"(部门|机关)", law_sentence)) \
         or not _TOWN_ACTOR.search(sentence) or bool(_HIGHER.search(sentence))
@@ -162,6 +172,7 @@ def compare_with_law(findings: list[Finding], search: Search) -> tuple[list[Find
                 continue
             for para in _paragraphs(hit):
                 law = next((x for x in _sentences(para) if measure.search(x) and not encourages_only(x)
+                            and (f.code != "C.PENALTY" or sanctions_within(f.evidence, x))
                             and (restates(f.evidence, x, mine)
                                  or f.code == "C.PENALTY" and restates_penalty(f.evidence, x))), None)
                 if law is not None and measure.search(f.evidence):

@@ -417,3 +417,24 @@ def test_a_draft_for_operators_put_out_only_on_village_boards_and_chat_groups(ru
     assert set(found) == {"P.PUBLIC_COMMENT"} and "报纸、网络" in found["P.PUBLIC_COMMENT"].explanation
     also_web = (local[0], local[1] + "同期在县人民政府门户网站公布征求意见稿。")
     assert run(rules, dossier(materials=[COMPLETE_MARKET[0], also_web, COMPLETE_MARKET[2]]))[0] == {}
+
+
+def test_a_legality_opinion_signed_by_the_drafting_unit_itself(rules):
+    note = ("起草说明.md", NOTE.format(title="某县农贸市场管理办法").replace("某县市场监督管理局\n2026年9月5日",
+                                                                     "某县商务局\n2026年9月5日"))
+    own = ("合法性审核意见.md", "关于《某县农贸市场管理办法（送审稿）》的合法性审核意见\n县人民政府：我局对送审稿进行了合法性审核，"
+                             "审核结论：合法。\n某县商务局\n2026年9月12日")
+    found, _ = run(rules, dossier(materials=[note, *FILED[1:3], own, FILED[4]], stage=Stage.FILING))
+    assert set(found) == {"P.LEGALITY_REVIEW"} and "起草单位某县商务局自行出具" in found["P.LEGALITY_REVIEW"].explanation
+
+
+def test_a_decision_the_governments_catalogue_marks_for_a_hearing(rules):
+    draft = "某县城区道路停车泊位收费标准调整方案（送审稿）\n一、调整标准\n每小时由2元调整为3元。"
+    catalogue = ("重大行政决策事项目录（摘录）.md", "|序号|决策事项名称|是否听证|\n|---|---|---|\n"
+                                             "|3|某县城区道路停车泊位收费标准调整|是（列入省定价听证目录）|")
+    found, _ = run(rules, major([WATER_NOTE, WATER_COMMENT, WATER_FAIR, WATER_RISK, WATER_EXPERT, catalogue], draft=draft))
+    assert set(found) == {"P.HEARING"}
+    not_listed = (catalogue[0], catalogue[1].replace("是（列入省定价听证目录）", "否"))
+    draft2 = draft.replace("道路停车泊位收费标准调整", "公共自行车站点布局调整")
+    assert run(rules, major([WATER_NOTE, WATER_COMMENT, WATER_FAIR, WATER_RISK, WATER_EXPERT, not_listed],
+                            draft=draft2))[0] == {}

@@ -74,7 +74,8 @@ def check_citation_validity(rule: Rule, p: CitationParams, clause: Clause, ctx: 
                 if rewrite is None and written in clause.text:
                     rewrite = Rewrite(old=written, new=f"《{near}》")
         elif c.status == CitationStatus.VERIFIED and "topic" in p.report:
-            problem = _topic_mismatch(c, clean, ctx, ctx.cited_articles(clause)) or _restated_mismatch(c, clean, ctx)
+            problem = _topic_mismatch(c, clean, ctx, ctx.cited_articles(clause)) or _restated_mismatch(c, clean, ctx) \
+                or _neighbour_says_it(c, clean, ctx)
             right = None if problem else right_paragraph(c, clean, ctx)
             if right:
                 problem = f"{c.text}规定的是另一情形，本条所述情形见该条第{int_to_cn(right)}款"
@@ -135,14 +136,43 @@ PARAPHRASE_MIN_SHARE = 0.08  # … and paraphrases keeping the article's acts, �
 _ACTS = re.compile(r"授权|委托|检定|检验|许可|审批|核准|备案|登记|罚款|处罚|补偿|征收|收费|招标|认定|强制")
 
 
-def _restated_mismatch(c: Citation, text: str, ctx: ReviewContext) -> str | None:
+def _said(c: Citation, text: str) -> str | None:
+    """What "依据《X》第N条的规定，……" attributes to the article: the rest of its sentence."""
     if c.article_no is None or c.start is None or c.end is None \
             or not _RESTATE_LEAD.search(text[max(0, c.start - 6):c.start]):
         return None
     link = _RESTATE_LINK.match(text, c.end)
-    if not link:
+    return re.split(r"[。；]", text[link.end():])[0] if link else None
+
+
+NEIGHBOURS = 3  # articles either side of the one cited, where a wrong number usually lands
+NEIGHBOUR_SHARE = 0.5  # the neighbour says it: at least half the terms …
+NEIGHBOUR_MARGIN = 0.25  # … and clearly more of them than the article cited
+
+
+def _neighbour_says_it(c: Citation, text: str, ctx: ReviewContext) -> str | None:
+    """"依据《城乡规划法》第四十条的规定，在乡、村庄规划区内……": the article next to the one cited (第四十一条) says what
+    the sentence attributes to it, and the one cited much less of it — the number is wrong."""
+    said = _said(c, text)
+    inst = ctx.instrument(c.instrument) if said else None
+    if inst is None or not (cited := ctx.article_text(inst.title, c.article_no)):
         return None
-    said = re.split(r"[。；]", text[link.end():])[0]
+    terms = bigrams(said) - bigrams(inst.title) - _FUNCTION_BIGRAMS
+    if len(terms) < RESTATED_MIN_TERMS:
+        return None
+    share = len(terms & bigrams(cited)) / len(terms)
+    best = max(((len(terms & bigrams(t)) / len(terms), n) for n in range(c.article_no - NEIGHBOURS,
+               c.article_no + NEIGHBOURS + 1) if n > 0 and n != c.article_no
+               for t in [ctx.article_text(inst.title, n)] if t), default=(0.0, 0))
+    if best[0] >= NEIGHBOUR_SHARE and best[0] >= share + NEIGHBOUR_MARGIN:
+        return f"{c.text}规定的是另一事项，本条所述内容见该法第{int_to_cn(best[1])}条"
+    return None
+
+
+def _restated_mismatch(c: Citation, text: str, ctx: ReviewContext) -> str | None:
+    said = _said(c, text)
+    if said is None:
+        return None
     inst = ctx.instrument(c.instrument)
     article = ctx.article_text(inst.title, c.article_no) if inst is not None else None
     if inst is None or not article:

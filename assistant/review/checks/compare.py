@@ -287,6 +287,9 @@ def _cited_power(window: str, table: PowerTable) -> Power | None:
     return next((r for r in rows if r.tier in _ABOVE_TOWN), None)
 
 
+_THROUGH = re.compile(r"通过[^，。；,;]{0,40}(?:平台|系统|网站|小程序|APP|数据库)")
+
+
 def town_power(sentence: str, table: PowerTable, min_share: float) -> Power | None:
     """The row of the law that gives to a higher authority a power this sentence has a town actor exercise: the
     action the actor takes (登记, 审批, 处罚 …) on the same matter, and no row giving it to the 乡镇 level; or the row
@@ -298,7 +301,8 @@ def town_power(sentence: str, table: PowerTable, min_share: float) -> Power | No
     if issued is not None:
         return issued
     for actor, unit, end, subject in _town_actors(sentence):
-        window = sentence[end:end + _WINDOW]
+        # the platform an office checks through names no power of its own (通过……投诉举报信息平台核查)
+        window = _THROUGH.sub("", sentence[end:end + _WINDOW])
         cited = _cited_power(sentence[end:], table)
         if cited is not None:
             return cited

@@ -13,7 +13,7 @@ from typing import Protocol
 from assistant.models import NORMATIVE_LEVELS, CitationStatus, Clause, Instrument
 from assistant.review.context import ReviewContext
 from assistant.review.sentences import PARTIES, Segment, amounts, fine_bounds
-from assistant.review.upper import DUTY, encourages_only
+from assistant.review.upper import DUTY, PERMIT, encourages_only
 from assistant.text.grams import bigrams
 
 
@@ -223,6 +223,8 @@ def restates_law(seg: Segment, ctx: ReviewContext, threshold: float, *, measures
                 continue
             if encourages_only(para) and DUTY.search(seg.text):
                 continue  # the law encourages what the draft makes a duty (鼓励……投保 → 应当参加……保险)
+            if any(name not in para for name in PERMIT.findall(seg.text)):
+                continue  # another licence's article (建设工程规划许可证 for a 乡村建设规划许可证)
             if all(law.search(para) for law in wanted) and not (check_amount and exceeds(seg.text, [para], party)):
                 return True
     return False

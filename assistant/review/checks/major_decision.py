@@ -5,6 +5,7 @@ vocabulary (materials.yaml `subjects`)."""
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from assistant.models import Finding
 from assistant.review.checks.procedure import ProcedureParams, procedure_finding, quote
@@ -23,7 +24,25 @@ class RiskParams(ProcedureParams):
 
 
 class HearingParams(ProcedureParams):
-    variant_names = frozenset({"price", "old_town", "land"})
+    variant_names = frozenset({"price", "old_town", "land", "listed"})
+
+
+_LISTED = re.compile(r"听证目录|需(?:要)?(?:举行|召开|组织)?听证|应当(?:依法)?(?:组织|举行|召开)?听证|是否听证|[|｜]\s*是\s*[（(|]")
+_NOT_LISTED = re.compile(r"[|｜]\s*否\s*[|｜]|不需|无需|不属于|不在|不涉及")
+
+
+def _listed_for_hearing(f: ProcedureFacts) -> str | None:
+    """A line of the materials that lists this decision as one to be heard (the government's 决策事项目录 marks it
+    "是否听证：是", or "列入省定价听证目录")."""
+    title = re.sub(r"[（(](?:送审稿|征求意见稿|草案)[）)]", "", f.dossier.title or "")
+    for m in f.materials:
+        for line in (m.text or "").splitlines():
+            if not _LISTED.search(line) or _NOT_LISTED.search(line):
+                continue
+            same = SequenceMatcher(None, line, title, autojunk=False).find_longest_match(0, len(line), 0, len(title))
+            if same.size >= 8 or re.search(r"本(?:事项|方案|决策|项目)", line) and "听证" in line:
+                return line.strip(" |")
+    return None
 
 
 def _subject_hits(f: ProcedureFacts, key: str) -> list[str]:
@@ -52,6 +71,8 @@ def _done(f: ProcedureFacts, kind: str, words: list[str]) -> tuple[bool, list[st
 _OFFICIAL = re.compile(r"(?:县|区|市|镇|乡|街道|管委会)[^|（）()]{0,16}(?:局|委员会|委|办公室|办|人民政府|政府|中心|股|科|所|站|队)"
                        r"|(?:区属|县属|市属|镇属)|(?:有限公司|有限责任公司|集团)")
 _INDEPENDENT = re.compile(r"大学|学院|研究院|研究所|研究中心|设计院|科学院|律师事务所|会计师事务所|专家库|学会|协会|咨询")
+# whoever drew up, builds or runs what is decided (本工程可行性研究报告编制单位) has a direct interest
+_INTERESTED = re.compile(r"本(?:工程|项目|方案|决策)")
 
 
 def _expert_affiliations(f: ProcedureFacts) -> list[str]:
@@ -60,7 +81,8 @@ def _expert_affiliations(f: ProcedureFacts) -> list[str]:
     for m in f.of_kind("expert"):
         for line in (m.text or "").splitlines():
             cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.strip().startswith("|") else []
-            if len(cells) >= 2 and not re.fullmatch(r"[-: ]*", cells[1]) and not re.search(r"单位|职务|姓名", cells[1]):
+            header = len(cells[1]) <= 8 and re.search(r"单位|职务|姓名|职称", cells[1]) if len(cells) >= 2 else True
+            if len(cells) >= 2 and not re.fullmatch(r"[-: ]*", cells[1]) and not header:
                 out.append(" ".join(cells[1:]))
             elif re.search(r"专家|成员", line):
                 out += [a for a in re.findall(r"[\u4e00-\u9fa5]{2,4}[（(]([^（）()]{4,40})[）)]", line)
@@ -71,7 +93,11 @@ def _expert_affiliations(f: ProcedureFacts) -> list[str]:
 def _not_neutral(f: ProcedureFacts) -> str | None:
     """When every expert listed is an official of the local government or of a company the decision concerns."""
     listed = _expert_affiliations(f)
-    if len(listed) >= 2 and all(_OFFICIAL.search(a) and not _INDEPENDENT.search(a) for a in listed):
+    # the interested body's other staff are interested too (……设计院有限公司院长（本工程可研编制单位）, ……总工程师)
+    orgs = [m.group(0) for a in listed if _INTERESTED.search(a)
+            for m in [re.match(r"[\u4e00-\u9fa5]{4,30}?(?:有限责任公司|有限公司|集团|院|局|中心)", a)] if m]
+    if len(listed) >= 2 and all(_INTERESTED.search(a) or any(o in a for o in orgs)
+                                or _OFFICIAL.search(a) and not _INDEPENDENT.search(a) for a in listed):
         return listed[0]
     return None
 
@@ -119,11 +145,12 @@ def check_risk(rule: Rule, p: RiskParams, f: ProcedureFacts) -> list[Finding]:
     spec = f.vocab.subjects.get("risk", {})
     title_hits = [pat for pat in spec.get("title", []) if re.search(pat, f.dossier.title or "")]
     unrest = _unrest(f)
-    if not title_hits and not unrest and len(hits) < 3:
+    # a report names the risks and how they are met (第二十二条、第二十三条); a one-line verdict is no assessment, for
+    # a decision its own unit judged to need one
+    bare = [m for m in f.of_kind("risk") if not re.search(_RISK_SUBSTANCE, m.text or "")]
+    if not title_hits and not unrest and len(hits) < 3 and not bare:
         return []
     done, neg = _done(f, "risk", [r"风险评估", r"稳评", r"稳定风险"])
-    # a report names the risks and how they are met (第二十二条、第二十三条); a one-line verdict is no assessment
-    bare = [m for m in f.of_kind("risk") if not re.search(_RISK_SUBSTANCE, m.text or "")]
     if done and len(bare) < len(f.of_kind("risk")) or done and not f.of_kind("risk"):
         return []
     subject = "、".join(hits[:4]) if hits else "决策事项"
@@ -157,6 +184,9 @@ def check_hearing(rule: Rule, p: HearingParams, f: ProcedureFacts) -> list[Findi
             variant = "old_town" if old else "land"
             who = "被征收人" if old else "被征地的农村集体经济组织成员"
             why = f"材料显示{quote(s, 70)}，多数{who}认为方案不符合规定，依法应当组织听证"
+    if variant is None and (listed := _listed_for_hearing(f)):
+        variant = "listed"
+        why = f"材料显示本决策事项列为应当听证的事项（{quote(listed, 60)}）"
     if variant is None:
         return []
     done, neg = _done(f, "hearing", [r"听证会", r"听证"])
