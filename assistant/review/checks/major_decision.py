@@ -54,16 +54,16 @@ def _subject_hits(f: ProcedureFacts, key: str) -> list[str]:
     return hits + [h for h in text_hits if h not in hits] if hits else (text_hits if len(text_hits) >= 3 else [])
 
 
-def _done(f: ProcedureFacts, kind: str, words: list[str]) -> tuple[bool, list[str]]:
-    """(done, negated statements): a material of the kind, or a non-negated statement that it was done."""
+def _done(f: ProcedureFacts, kind: str, words: list[str]) -> tuple[list[str], list[str]]:
+    """(what shows it done, negated statements): a material of the kind, or non-negated statements that it was done."""
     if f.of_kind(kind):
-        return True, []
+        return [m.name for m in f.of_kind(kind)], []
     pos, neg = f.statement(words, exclude_kinds=(kind,))
     # said as done: "已组织", "于8月25日召开", "经专家论证" — not "……的，依法组织听证" (a condition) or "要求召开"
     done = [s for s in pos if re.search(r"(?:已|于[\d〇一二三四五六七八九十]|先后|分别)[^，。；]{0,20}(?:组织|召开|开展|进行|完成|委托|举行|形成)"
                                         r"|(?:组织|召开|开展|进行|完成|委托|举行|形成)了|经[^，。；]{0,10}(?:论证|评估|听证)|笔录", s)
             and not re.search(r"拟|将|计划|待|应当|建议|需要|请|要求|不再", s)]
-    return bool(done), neg
+    return done, neg
 
 
 # 专家 chosen for 专业性、代表性和中立性, none with a direct interest in the decision (重大行政决策程序暂行条例第二十条):
@@ -151,10 +151,15 @@ def check_risk(rule: Rule, p: RiskParams, f: ProcedureFacts) -> list[Finding]:
     if not title_hits and not unrest and len(hits) < 3 and not bare:
         return []
     done, neg = _done(f, "risk", [r"风险评估", r"稳评", r"稳定风险"])
-    if done and len(bare) < len(f.of_kind("risk")) or done and not f.of_kind("risk"):
+    # without a report, a sentence giving the verdict alone ("经评估，风险等级为低风险") is no assessment either
+    reports = f.of_kind("risk")
+    verdict_only = not reports and done and not any(re.search(_RISK_SUBSTANCE + r"|报告|第三方|委托", s) for s in done)
+    if done and not verdict_only and (not reports or len(bare) < len(reports)):
         return []
     subject = "、".join(hits[:4]) if hits else "决策事项"
-    if bare:
+    if verdict_only:
+        detail = f"材料只称{quote(done[0], 40)}，没有风险评估报告，也没有风险点、防范措施和处置预案"
+    elif bare:
         detail = f"《{material_stem(bare[0].name)}》只有评估结论，没有风险点、防范措施和处置预案"
     else:
         detail = f"材料称{quote(neg[0], 50)}" if neg else "材料中没有社会稳定风险评估报告"
