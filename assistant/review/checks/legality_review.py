@@ -59,7 +59,7 @@ def check_legality_review(rule: Rule, p: LegalityParams, f: ProcedureFacts) -> l
                 r"(?:政策法规|法规|法制)(?:科|股|处)", head):
             detail = f"《{material_stem(review.name)}》由起草单位内设机构出具，不是本级人民政府司法行政部门的合法性审核意见"
             return finding(detail, "wrong_body")
-    drafter = next((signatory(m.text) for m in f.of_kind("draft_note") if signatory(m.text)), None)
+    drafter = next(filter(None, (signatory(m.text) for m in f.of_kind("draft_note"))), None)
     if drafter and signatory(review.text) == drafter and drafter != (f.dossier.issuer or "") \
             and not re.search(r"司法|法制|法律顾问|法规", drafter):
         detail = f"《{material_stem(review.name)}》由起草单位{drafter}自行出具，不是制定机关的合法性审核机构的审核意见"

@@ -146,15 +146,14 @@ def check_risk(rule: Rule, p: RiskParams, f: ProcedureFacts) -> list[Finding]:
     title_hits = [pat for pat in spec.get("title", []) if re.search(pat, f.dossier.title or "")]
     unrest = _unrest(f)
     # a report names the risks and how they are met (第二十二条、第二十三条); a one-line verdict is no assessment, for
-    # a decision its own unit judged to need one
-    bare = [m for m in f.of_kind("risk") if not re.search(_RISK_SUBSTANCE, m.text or "")]
+    # a decision its own unit judged to need one, nor is a sentence giving the verdict with no report at all
+    reports = f.of_kind("risk")
+    bare = [m for m in reports if not re.search(_RISK_SUBSTANCE, m.text or "")]
     if not title_hits and not unrest and len(hits) < 3 and not bare:
         return []
     done, neg = _done(f, "risk", [r"风险评估", r"稳评", r"稳定风险"])
-    # without a report, a sentence giving the verdict alone ("经评估，风险等级为低风险") is no assessment either
-    reports = f.of_kind("risk")
     verdict_only = not reports and done and not any(re.search(_RISK_SUBSTANCE + r"|报告|第三方|委托", s) for s in done)
-    if done and not verdict_only and (not reports or len(bare) < len(reports)):
+    if done and not verdict_only and len(bare) < max(len(reports), 1):
         return []
     subject = "、".join(hits[:4]) if hits else "决策事项"
     if verdict_only:
