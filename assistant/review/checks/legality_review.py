@@ -59,9 +59,11 @@ def check_legality_review(rule: Rule, p: LegalityParams, f: ProcedureFacts) -> l
                 r"(?:政策法规|法规|法制)(?:科|股|处)", head):
             detail = f"《{material_stem(review.name)}》由起草单位内设机构出具，不是本级人民政府司法行政部门的合法性审核意见"
             return finding(detail, "wrong_body")
-    drafter = next(filter(None, (signatory(m.text) for m in f.of_kind("draft_note"))), None)
-    if drafter and signatory(review.text) == drafter and drafter != (f.dossier.issuer or "") \
-            and not re.search(r"司法|法制|法律顾问|法规", drafter):
+    # the drafting unit: the signatory of its 起草说明, or the unit it names ("镇经济发展办公室作为起草单位")
+    drafter = next(filter(None, (signatory(m.text) or _named_drafter(m.text) for m in f.of_kind("draft_note"))), None)
+    reviewer = signatory(review.text) or ""
+    if drafter and reviewer.endswith(drafter) and reviewer != (f.dossier.issuer or "") \
+            and not re.search(r"司法|法制|法律顾问|法规", reviewer):
         detail = f"《{material_stem(review.name)}》由起草单位{drafter}自行出具，不是制定机关的合法性审核机构的审核意见"
         return finding(detail, "wrong_body")
     when = signature_date(review.text)
@@ -114,6 +116,14 @@ def check_legality_review(rule: Rule, p: LegalityParams, f: ProcedureFacts) -> l
     detail = (f"《{material_stem(review.name)}》提出了修改意见（如{quote(proposals[0], 50)}），"
               "材料中没有采纳情况或者不采纳理由的说明，合法性审核意见未见落实")
     return finding(detail, "ignored")
+
+
+_DRAFTER = re.compile(r"([\u4e00-\u9fa5]{3,20}?(?:局|办公室|办|中心|科|股|所))(?:作为起草单位|负责起草|起草了)")
+
+
+def _named_drafter(text: str) -> str | None:
+    m = _DRAFTER.search(text or "")
+    return m.group(1) if m else None
 
 
 def _without(text: str, patterns: list[str]) -> str:

@@ -72,7 +72,7 @@ _OFFICIAL = re.compile(r"(?:县|区|市|镇|乡|街道|管委会)[^|（）()]{0,
                        r"|(?:区属|县属|市属|镇属)|(?:有限公司|有限责任公司|集团)")
 _INDEPENDENT = re.compile(r"大学|学院|研究院|研究所|研究中心|设计院|科学院|律师事务所|会计师事务所|专家库|学会|协会|咨询")
 # whoever drew up, builds or runs what is decided (本工程可行性研究报告编制单位) has a direct interest
-_INTERESTED = re.compile(r"本(?:工程|项目|方案|决策)")
+_INTERESTED = re.compile(r"本(?:工程|项目|方案|决策)|项目法人|(?:项目|工程)建设单位|编制单位")
 
 
 def _expert_affiliations(f: ProcedureFacts) -> list[str]:
@@ -80,7 +80,8 @@ def _expert_affiliations(f: ProcedureFacts) -> list[str]:
     out: list[str] = []
     for m in f.of_kind("expert"):
         for line in (m.text or "").splitlines():
-            cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.strip().startswith("|") else []
+            # a table row, in Markdown ("| 姓名 | 单位 |") or as a .docx table reads ("姓名 | 单位")
+            cells = [c.strip() for c in line.strip().strip("|").split("|")] if "|" in line else []
             header = len(cells[1]) <= 8 and re.search(r"单位|职务|姓名|职称", cells[1]) if len(cells) >= 2 else True
             if len(cells) >= 2 and not re.fullmatch(r"[-: ]*", cells[1]) and not header:
                 out.append(" ".join(cells[1:]))
