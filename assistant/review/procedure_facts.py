@@ -251,7 +251,7 @@ def detect_internal(title: str, text: str, vocab: Vocabulary) -> Verdict:
 
 # --- public comment ---------------------------------------------------------------------------------
 
-_COMMENT_WORD = re.compile(r"征求意见|意见征集|征集意见|公示|公告|听取意见")
+_COMMENT_WORD = re.compile(r"征求意见|意见征集|征集意见|公示|公告|听取意见|提出(?:意见|建议)|反馈意见|意见建议")
 _SKIP_FOR_WINDOWS = ("risk", "expert", "hearing", "legality_review", "fair_competition", "collective", "cost_audit",
                      "funding", "sign_off", "filing_report", "consultation_reply")
 
@@ -332,6 +332,8 @@ def majority_objection(f: ProcedureFacts) -> str | None:
             continue
         if not any(re.search(pat, line) for pat in spec.get("parties", [])):
             continue
+        if re.search(r"未(?:达到|超过|过)|不足|少数", s):
+            continue  # "提出方案不符合法律法规意见的为11户，未达到多数"
         if any(re.search(pat, s) for pat in spec.get("majority_words", [])):
             return s
         if any(float(pct) > 50 for pct in re.findall(r"(\d+(?:\.\d+)?)\s*[%％]", s)):

@@ -438,3 +438,17 @@ def test_a_decision_the_governments_catalogue_marks_for_a_hearing(rules):
     draft2 = draft.replace("道路停车泊位收费标准调整", "公共自行车站点布局调整")
     assert run(rules, major([WATER_NOTE, WATER_COMMENT, WATER_FAIR, WATER_RISK, WATER_EXPERT, not_listed],
                             draft=draft2))[0] == {}
+
+
+def test_circulation_admitted_in_a_material_is_no_meeting_whatever_the_notice_says(rules):
+    draft = MARKET_DRAFT + "（经局务会议研究同意）\n"
+    sheet = ("班子成员传阅意见单.md", "备注：因局务会时间安排较紧，本件采取班子成员传阅方式研究。\n局长：同意。副局长：同意。")
+    found, _ = run(rules, dossier(draft, materials=[*FILED[:4], sheet], stage=Stage.FILING, issuer="某县市场监督管理局"))
+    assert set(found) == {"P.COLLECTIVE"} and "传阅" in found["P.COLLECTIVE"].explanation
+
+
+def test_objections_short_of_a_majority_call_for_no_hearing(rules):
+    draft = "某县某片区集体土地征收补偿安置方案（送审稿）\n一、补偿标准\n按省定区片综合地价执行。"
+    few = ("公告期间意见汇总.md", "2026年7月6日至8月5日在县政府门户网站和村务公开栏公告。\n集体经济组织成员共86户。"
+                              "经统计，提出方案不符合法律法规意见的为11户，未达到多数，无需组织听证。收到意见11条，均已答复，未采纳。")
+    assert run(rules, major([WATER_NOTE, few, WATER_FAIR, WATER_RISK, WATER_EXPERT], draft=draft))[0] == {}

@@ -22,6 +22,7 @@ _BODY_NAME = {IssuerKind.GOVERNMENT: "政府常务会议或者全体会议", Iss
               IssuerKind.DEPARTMENT: "部门办公会议（局务会议、委务会议）", IssuerKind.UNKNOWN: "制定机关办公会议"}
 _PAST_DECISION = (r"经[^，。；]{0,24}?(?:第[\d一二三四五六七八九十]+次)?", r"[^，。；]{0,12}?(?:审议|讨论|研究)(?:通过|决定|同意)")
 _VAGUE = r"研究同意|研究决定|领导同意|研究通过|同意后印发"
+_CIRCULATED = re.compile(r"(?:采取|采用|以|通过)[^。；，]{0,8}传阅(?:方式|形式|的方式)?(?:研究|审议|审定|签批|征求)")
 
 
 def _decided_in_words(f: ProcedureFacts, right: list[str]) -> bool:
@@ -54,6 +55,9 @@ def check_collective(rule: Rule, p: CollectiveParams, f: ProcedureFacts) -> list
                 return finding(f"《{material_stem(m.material)}》的会议日期{m.when.year}年{m.when.month}月{m.when.day}日"
                                f"晚于{issued.year}年{issued.month}月{issued.day}日的印发日期，文件印发时未经集体审议")
             return []
+    circulated = next((s for m in f.materials for s in split_sentences(m.text) if _CIRCULATED.search(s)), None)
+    if circulated:  # "本件采取班子成员传阅方式研究": no meeting, whatever the issuing notice says
+        return finding(f"材料显示{quote(circulated, 40, _CIRCULATED.pattern)}，未召开会议集体审议")
     if _decided_in_words(f, right_bodies(kind, f.vocab.statements.get("bodies", {}))):
         return []
     if meetings:

@@ -50,7 +50,7 @@ def check_legality_review(rule: Rule, p: LegalityParams, f: ProcedureFacts) -> l
     own = [m for m in reviews if mentions_title(m.text, f.dossier.title) or not re.search(r"《[^》]{4,}》", m.text or "")]
     if not own:
         return finding(f"{f.names(reviews)}针对的不是本文件，材料中没有对本文件的合法性审核意见", "missing")
-    review = own[0]
+    review = next((m for m in own if "draft_note" not in m.kinds), own[0])
     # A government's document is reviewed by its 司法行政部门 (国办发〔2018〕115号), not by a unit inside the
     # drafting department.
     if f.issuer_kind == IssuerKind.GOVERNMENT and f.doc_type == DocType.NORMATIVE:
@@ -140,7 +140,7 @@ _DELETE_REQUEST = re.compile(r"(?:建议|应当|应予|要求|须|请)[^，,]{0,
 _CHANGE_REQUEST = re.compile(r"(?:建议|应当|应予|要求|须|请)[^，,。]{0,20}?(?:删除|删去|修改|改为|调整|取消)")
 _ALREADY_DELETED = re.compile(r"已[^，,]{0,10}(?:删除|删去)|予以确认")
 # the wording an item wants in place of the old: not what it asks to remove ("建议删除，保留“责令改正”")
-_WANTED = re.compile(r"(?:保留|修改为|改为|表述为|调整为|增加|补充|增设)[^。；]*")
+_WANTED = re.compile(r"(?:保留|修改为|(?<!原)改为|(?<!原)表述为|调整为|增加|补充|增设)[^。；]*")
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{2,200})[”\"]")
 
 

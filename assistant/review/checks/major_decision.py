@@ -91,8 +91,16 @@ def _expert_affiliations(f: ProcedureFacts) -> list[str]:
     return out
 
 
+_OWN_STAFF_PANEL = re.compile(r"由[^。；]{0,30}(?:局|委|办|中心|公司)[^。；]{0,6}(?:业务骨干|工作人员|干部|职工)[^。；]{0,10}"
+                              r"(?:组成|参加|担任)[^。；]{0,6}(?:论证组|专家组|论证)")
+
+
 def _not_neutral(f: ProcedureFacts) -> str | None:
-    """When every expert listed is an official of the local government or of a company the decision concerns."""
+    """When every expert listed is an official of the local government or of a company the decision concerns, or a
+    material says the panel was made of the units' own staff ("由……局业务骨干5人组成论证组")."""
+    said = next((s for m in f.materials for s in split_sentences(m.text) if _OWN_STAFF_PANEL.search(s)), None)
+    if said:
+        return said
     listed = _expert_affiliations(f)
     # the interested body's other staff are interested too (……设计院有限公司院长（本工程可研编制单位）, ……总工程师)
     orgs = [m.group(0) for a in listed if _INTERESTED.search(a)
