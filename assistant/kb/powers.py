@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from assistant.config import KNOWLEDGE_BASE_DIR
 from assistant.models import Article, Level, Status
-from assistant.text.numerals import rate_over
+from assistant.text.numerals import RATE, rate_over
 
 POWERS_FILE = KNOWLEDGE_BASE_DIR / "lexicon" / "powers.yaml"
 # Bump when extraction changes: an older table is rebuilt on the next ingest (and on open when missing).
@@ -371,6 +371,8 @@ def fee_in_catalog(sentence: str, catalog) -> Power | None:
 def fee_over_ceiling(sentence: str, catalog) -> tuple[Power, tuple[str, str]] | None:
     """(the law's row, (the draft's rate, the law's ceiling)) when the sentence collects a fee the law makes payable
     at a rate above the ceiling the law puts on it (百分之三十 against 城市房地产管理法第二十六条's 百分之二十以下)."""
+    if not RATE.search(sentence):
+        return None  # no rate of the draft's own: nothing to compare (and no scan of the catalog)
     for row in _fee_rows(sentence, catalog):
         if over := rate_over(sentence, row.sentence):
             return row, over

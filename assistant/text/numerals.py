@@ -82,7 +82,7 @@ def parse_article_label(label: str) -> tuple[int, int]:
     return cn_to_int(m.group(1)), cn_to_int(m.group(2)) if m.group(2) else 0
 
 
-_RATE = re.compile(r"百分之([零〇一二两三四五六七八九十百点]+)|(\d+(?:\.\d+)?)\s*[%％]")
+RATE = re.compile(r"百分之([零〇一二两三四五六七八九十百点]+)|(\d+(?:\.\d+)?)\s*[%％]")
 
 
 def _rate(m: re.Match[str]) -> float | None:
@@ -98,12 +98,12 @@ def _rate(m: re.Match[str]) -> float | None:
 def rate_over(draft: str, law: str) -> tuple[str, str] | None:
     """(the draft's rate, the law's cap) when a rate the draft sets exceeds the ceiling a law sentence puts on it
     ("按照出让价款的百分之三十征收" against "……百分之二十以下的土地闲置费"), else None."""
-    caps = [(m, _rate(m)) for m in _RATE.finditer(law) if re.match(r"\s*(?:以下|以内|以下的|为限)", law[m.end():])]
+    caps = [(m, _rate(m)) for m in RATE.finditer(law) if re.match(r"\s*(?:以下|以内|以下的|为限)", law[m.end():])]
     caps = [(m, v) for m, v in caps if v is not None]
     if not caps:
         return None
     cap_m, cap = max(caps, key=lambda x: x[1])
-    for m in _RATE.finditer(draft):
+    for m in RATE.finditer(draft):
         v = _rate(m)
         if v is not None and v > cap:
             return m.group(0), cap_m.group(0) + "以下"
