@@ -225,7 +225,8 @@ def detect_operators(title: str, text: str, materials: list[Material], vocab: Vo
     if affirm_other and (n_actor or n_act or n_strong):
         points += 2
     value = points >= 3 or (n_actor + n_strong >= 1 and n_act >= 4)
-    if value and not strong and _any(spec.get("individual_subjects", []), core_title(title)):
+    # a welfare subject (残疾人, 救助) concerns operators only when they are its applicants many times over
+    if value and not strong and n_actor < 6 and _any(spec.get("individual_subjects", []), core_title(title)):
         value = False
     if affirm_fc:
         value = True

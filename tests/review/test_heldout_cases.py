@@ -74,6 +74,9 @@ KNOWN_DIFFERENCES = {
     "p06-yuanxi-chengxiang-gongjiao-piaojia": "第19段: fares raised from a day before the draft is reviewed (新票价自2026年1月1日"
                                               "起执行, reviewed 2026-03-20) — the sentence is read as the draft's own 施行日期, "
                                               "and a 施行日期 before review is compared only where the draft is burdensome",
+    "w05-quzhengfu-gongren-wenhuagong-xuanzhi": "a 工人文化宫's site, paid by the budget, read as concerning operators "
+                                                "because company representatives sat in a consultation (企业代表): "
+                                                "P.FAIR_COMPETITION reported where the writer expected none",
     "q08-shouyao-jingying": "第9段: a bureau's plan deciding the 市场监管局's revocations and the police's detention is "
                             "reported as C.PENALTY (as the dev cases have a 发改委 deciding a revocation); this writer "
                             "chose C.ULTRA_VIRES",

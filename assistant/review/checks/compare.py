@@ -287,6 +287,8 @@ def _cited_power(window: str, table: PowerTable) -> Power | None:
     return next((r for r in rows if r.tier in _ABOVE_TOWN), None)
 
 
+# a body's leader extending the body's own time to handle a matter (经镇人民政府分管负责人批准，可以适当延长办理期限)
+_OWN_DEADLINE = re.compile(r"延长[^。；，]{0,6}(?:办理|办结|处理|答复|审查|受理)期限")
 _THROUGH = re.compile(r"通过[^，。；,;]{0,40}(?:平台|系统|网站|小程序|APP|数据库)")
 
 
@@ -295,7 +297,7 @@ def town_power(sentence: str, table: PowerTable, min_share: float) -> Power | No
     action the actor takes (登记, 审批, 处罚 …) on the same matter, and no row giving it to the 乡镇 level; or the row
     in which a higher authority issues the licence the town issues. The town's discipline of its own staff is no
     such power."""
-    if _OWN_STAFF.search(sentence) or _HANDS_UP.search(sentence):
+    if _OWN_STAFF.search(sentence) or _HANDS_UP.search(sentence) or _OWN_DEADLINE.search(sentence):
         return None
     issued = _licence_issuer(sentence, table)
     if issued is not None:

@@ -68,7 +68,7 @@ def _done(f: ProcedureFacts, kind: str, words: list[str]) -> tuple[list[str], li
 
 # 专家 chosen for 专业性、代表性和中立性, none with a direct interest in the decision (重大行政决策程序暂行条例第二十条):
 # officials of the local government's own units and the companies the decision concerns are not independent experts
-_OFFICIAL = re.compile(r"(?:县|区|市|镇|乡|街道|管委会)[^|（）()]{0,16}(?:局|委员会|委|办公室|办|人民政府|政府|中心|股|科|所|站|队)"
+_OFFICIAL = re.compile(r"(?:县|区|市|镇|乡|街道|管委会)[^|（）()]{0,16}(?:局|委员会|委|办公室|办|人民政府|政府|中心|股|科|所|站|队|院)"
                        r"|(?:区属|县属|市属|镇属)|(?:有限公司|有限责任公司|集团)")
 _INDEPENDENT = re.compile(r"大学|学院|研究院|研究所|研究中心|设计院|科学院|律师事务所|会计师事务所|专家库|学会|协会|咨询")
 # whoever drew up, builds or runs what is decided (本工程可行性研究报告编制单位) has a direct interest
@@ -85,6 +85,8 @@ def _expert_affiliations(f: ProcedureFacts) -> list[str]:
             header = len(cells[1]) <= 8 and re.search(r"单位|职务|姓名|职称", cells[1]) if len(cells) >= 2 else True
             if len(cells) >= 2 and not re.fullmatch(r"[-: ]*", cells[1]) and not header:
                 out.append(" ".join(cells[1:]))
+            elif item := re.match(r"^\s*[-*·•]\s*[\u4e00-\u9fa5]{2,4}[，,：:]\s*(.{4,60})$", line):
+                out.append(item.group(1))  # "- 王海燕，县民政局养老服务股股长"
             elif re.search(r"专家|成员", line):
                 out += [a for a in re.findall(r"[\u4e00-\u9fa5]{2,4}[（(]([^（）()]{4,40})[）)]", line)
                         if not re.search(r"稿|草案|简称", a)]
