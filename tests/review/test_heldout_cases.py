@@ -77,6 +77,10 @@ KNOWN_DIFFERENCES = {
     "w05-quzhengfu-gongren-wenhuagong-xuanzhi": "a 工人文化宫's site, paid by the budget, read as concerning operators "
                                                 "because company representatives sat in a consultation (企业代表): "
                                                 "P.FAIR_COMPETITION reported where the writer expected none",
+    "u04-liaochuan-danganguan-xinguan-xuanzhi": "an archive's site, its works to be tendered (招标投标), read as concerning "
+                                                "operators: P.FAIR_COMPETITION reported where the writer expected none",
+    "u03-zhelin-zhen-yingji-guangbo": "第八条 cites 《广播电视管理条例》第二十条 for what it does not say — found against the "
+                                      "national knowledge base, which holds that 行政法规; the test catalog does not",
     "q08-shouyao-jingying": "第9段: a bureau's plan deciding the 市场监管局's revocations and the police's detention is "
                             "reported as C.PENALTY (as the dev cases have a 发改委 deciding a revocation); this writer "
                             "chose C.ULTRA_VIRES",
