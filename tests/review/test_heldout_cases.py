@@ -71,9 +71,6 @@ KNOWN_DIFFERENCES = {
     "e05-lanzhu-liaohuang-gengdi": "第九条: 土地管理法第三十八条 (idle construction land) cited for taking back contracted "
                                    "land — the article shares enough words (集体经济组织, 收回) to pass for a restatement; "
                                    "the taking itself is found (C.OBLIGATION, 农村土地承包法第二十七条)",
-    "p06-yuanxi-chengxiang-gongjiao-piaojia": "第19段: fares raised from a day before the draft is reviewed (新票价自2026年1月1日"
-                                              "起执行, reviewed 2026-03-20) — the sentence is read as the draft's own 施行日期, "
-                                              "and a 施行日期 before review is compared only where the draft is burdensome",
     "w05-quzhengfu-gongren-wenhuagong-xuanzhi": "a 工人文化宫's site, paid by the budget, read as concerning operators "
                                                 "because company representatives sat in a consultation (企业代表): "
                                                 "P.FAIR_COMPETITION reported where the writer expected none",
