@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from assistant.config import KNOWLEDGE_BASE_DIR
-from assistant.models import Article, Level, Status
+from assistant.models import Article, Basis, Level, Status
 from assistant.text.numerals import RATE, rate_over
 
 POWERS_FILE = KNOWLEDGE_BASE_DIR / "lexicon" / "powers.yaml"
@@ -61,6 +61,11 @@ class Power(BaseModel):
     @property
     def citation(self) -> str:
         return f"《{self.instrument}》{self.article}"
+
+
+def power_basis(row: Power) -> Basis:
+    """A row of the competence table as a verified basis (it was read from the knowledge base's own text)."""
+    return Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from assistant.kb.powers import PowerTable
+from assistant.kb.powers import PowerTable, power_basis
 from assistant.models import Basis, Clause
-from assistant.review.checks.compare import forbidden_duty, power_basis, town_power
+from assistant.review.checks.compare import forbidden_duty, town_power
 from assistant.review.measures import Reading, read
 from assistant.review.sentences import segments
 

@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from assistant.config import KNOWLEDGE_BASE_DIR
-from assistant.kb.powers import Power, PowerTable, fee_in_catalog, fee_in_law, fee_over_ceiling, licence_in_law
+from assistant.kb.powers import Power, PowerTable, fee_in_catalog, fee_in_law, fee_over_ceiling, licence_in_law, power_basis
 from assistant.models import Basis, Clause, Finding, SetAside
 from assistant.review.issuer import IssuerKind
 
@@ -428,7 +428,7 @@ def vet_findings(findings: list[Finding], *, owner: dict[str, bool] | None = Non
                 or (fee_in_catalog(f.evidence, catalog) if catalog is not None else None)
             over = fee_over_ceiling(f.evidence, catalog) if catalog is not None else None
             row = over[0] if over else row
-            compared = [Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)] if row else []
+            compared = [power_basis(row)] if row else []
             if over:  # the law's fee, above the ceiling the law puts on it: the finding stands, compared with it
                 f = f.model_copy(update={"compared_with": compared, "explanation": f"本条按{over[1][0]}收取，超过{row.citation}"
                                          f"规定的{over[1][1]}（“{row.sentence}”），超出部分没有法律依据。"})
@@ -440,7 +440,7 @@ def vet_findings(findings: list[Finding], *, owner: dict[str, bool] | None = Non
             town = row is not None and row.tier != "town" and town_grants(f.evidence, issuer_kind)
             if row is not None and not town and not any(a.kind == PartyKind.INTERNAL for a in reading.approvals):
                 reason = f"所称许可由{row.citation}设定（“{row.sentence}”），本条是对法定许可的重申，不是新设许可"
-                compared = [Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)]
+                compared = [power_basis(row)]
         if reason is None:
             kept.append(f)
         else:

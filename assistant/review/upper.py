@@ -54,10 +54,6 @@ def article_basis(a: Article, quote: str) -> Basis:
     return Basis(instrument=a.instrument_title, article=a.label, verified=True, quote=quote)
 
 
-def _basis(hit: Hit, quote: str) -> Basis:
-    return article_basis(hit.article, quote)
-
-
 # Words every penalty clause shares, left out so that only the matter is compared.
 _BOILERPLATE = re.compile(r"[\d一二三四五六七八九十百千万两.]+(?:万)?(?:元|日|个月|年|倍)?|以上|以下|拒不改正|责令改正|限期改正|并处|处以?|"
                           r"罚款|违反本(?:办法|规定|法|条例|细则)(?:的)?规定|依法|予以|可以|应当|的")
@@ -191,7 +187,7 @@ def compare_with_law(findings: list[Finding], search: Search) -> tuple[list[Find
             hit, para = restated
             aside.append(SetAside(code=f.code, location=f.location, evidence=f.evidence, source=f.source,
                                   reason=f"本条复述{hit.article.citation}（“{para[:80]}”），不是新设的措施",
-                                  compared_with=[_basis(hit, para)]))
+                                  compared_with=[article_basis(hit.article, para)]))
             continue
         related.sort(key=lambda t: -t[0])
         if f.code == "C.PENALTY" and departs is None:
@@ -204,13 +200,13 @@ def compare_with_law(findings: list[Finding], search: Search) -> tuple[list[Find
         if departs:
             hit, law, changed = departs
             seen.add(hit.article.id)
-            compared.append(_basis(hit, law))
+            compared.append(article_basis(hit.article, law))
             f = f.model_copy(update={"explanation": (f.explanation or "")
                                      + f"（比对：{hit.article.citation}，{changed}，不在上位法规定的幅度内。）"})
         for _, hit, para in related:
             if hit.article.id not in seen and len(compared) < 2:
                 seen.add(hit.article.id)
-                compared.append(_basis(hit, para))
+                compared.append(article_basis(hit.article, para))
         f = f.model_copy(update={"compared_with": [*f.compared_with, *compared]})
         if not f.compared_with and f.explanation and NOT_FOUND not in f.explanation:
             f = f.model_copy(update={"explanation": f.explanation + NOT_FOUND})

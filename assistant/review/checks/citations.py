@@ -74,8 +74,7 @@ def check_citation_validity(rule: Rule, p: CitationParams, clause: Clause, ctx: 
                 if rewrite is None and written in clause.text:
                     rewrite = Rewrite(old=written, new=f"《{near}》")
         elif c.status == CitationStatus.VERIFIED and "topic" in p.report:
-            problem = _topic_mismatch(c, clean, ctx, ctx.cited_articles(clause)) or _restated_mismatch(c, clean, ctx) \
-                or _neighbour_says_it(c, clean, ctx)
+            problem = _topic_mismatch(c, clean, ctx, ctx.cited_articles(clause)) or _restated_mismatch(c, clean, ctx)
             right = None if problem else right_paragraph(c, clean, ctx)
             if right:
                 problem = f"{c.text}规定的是另一情形，本条所述情形见该条第{int_to_cn(right)}款"
@@ -150,32 +149,13 @@ NEIGHBOUR_SHARE = 0.5  # the neighbour says it: at least half the terms …
 NEIGHBOUR_MARGIN = 0.25  # … and clearly more of them than the article cited
 
 
-def _neighbour_says_it(c: Citation, text: str, ctx: ReviewContext) -> str | None:
-    """"依据《城乡规划法》第四十条的规定，在乡、村庄规划区内……": the article next to the one cited (第四十一条) says what
-    the sentence attributes to it, and the one cited much less of it — the number is wrong."""
-    said = _said(c, text)
-    inst = ctx.instrument(c.instrument) if said else None
-    if inst is None or not (cited := ctx.article_text(inst.title, c.article_no)):
-        return None
-    terms = bigrams(said) - bigrams(inst.title) - _FUNCTION_BIGRAMS
-    if len(terms) < RESTATED_MIN_TERMS:
-        return None
-    share = len(terms & bigrams(cited)) / len(terms)
-    best = max(((len(terms & bigrams(t)) / len(terms), n) for n in range(c.article_no - NEIGHBOURS,
-               c.article_no + NEIGHBOURS + 1) if n > 0 and n != c.article_no
-               for t in [ctx.article_text(inst.title, n)] if t), default=(0.0, 0))
-    if best[0] >= NEIGHBOUR_SHARE and best[0] >= share + NEIGHBOUR_MARGIN:
-        return f"{c.text}规定的是另一事项，本条所述内容见该法第{int_to_cn(best[1])}条"
-    return None
-
-
 def _restated_mismatch(c: Citation, text: str, ctx: ReviewContext) -> str | None:
+    """"依据《X》第N条的规定，<what the article is said to require>", read once: the article cited does not say it, or
+    the article next to it does (城乡规划法第四十条 cited for the 乡村建设规划许可 of 第四十一条: the number is wrong)."""
     said = _said(c, text)
-    if said is None:
-        return None
-    inst = ctx.instrument(c.instrument)
+    inst = ctx.instrument(c.instrument) if said is not None else None
     article = ctx.article_text(inst.title, c.article_no) if inst is not None else None
-    if inst is None or not article:
+    if not article:
         return None
     shown = f"{c.text}并未规定“{said[:30]}{'…' if len(said) > 30 else ''}”，所述内容与条文不符"
     # an exemption said to be the article's, with a figure the article does not hold (……400万元以下的，可以不进行招标)
@@ -185,13 +165,17 @@ def _restated_mismatch(c: Citation, text: str, ctx: ReviewContext) -> str | None
     if len(terms) < RESTATED_MIN_TERMS:
         return None
     share = len(terms & bigrams(article)) / len(terms)
-    if share > RESTATED_MAX_SHARE:
-        return None
     # a paraphrase that keeps every legal act the article provides for (授权……检定) attributes nothing new to it
     acts = set(_ACTS.findall(said))
-    if acts and acts <= set(_ACTS.findall(article)) and share > PARAPHRASE_MIN_SHARE:
-        return None
-    return shown
+    paraphrase = bool(acts) and acts <= set(_ACTS.findall(article)) and share > PARAPHRASE_MIN_SHARE
+    if share <= RESTATED_MAX_SHARE and not paraphrase:
+        return shown
+    best = max(((len(terms & bigrams(t)) / len(terms), n) for n in range(c.article_no - NEIGHBOURS,
+               c.article_no + NEIGHBOURS + 1) if n > 0 and n != c.article_no
+               for t in [ctx.article_text(inst.title, n)] if t), default=(0.0, 0))
+    if best[0] >= NEIGHBOUR_SHARE and best[0] >= share + NEIGHBOUR_MARGIN:
+        return f"{c.text}规定的是另一事项，本条所述内容见该法第{int_to_cn(best[1])}条"
+    return None
 
 
 _EXEMPTION = re.compile(r"可以不|可不|无需|不需要?|免于|免予|不必")

@@ -23,8 +23,8 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.kb.powers import Power, PowerTable, actions_in, tier_label, tier_rank
-from assistant.models import Basis, Clause, Finding
+from assistant.kb.powers import Power, PowerTable, actions_in, power_basis, tier_label, tier_rank
+from assistant.models import Clause, Finding
 from assistant.review.checks.patterns import make_finding, segments_of
 from assistant.review.context import ReviewContext
 from assistant.review.issuer import IssuerKind
@@ -68,11 +68,6 @@ _ACT = re.compile(r"委托|购买|参加|参与|使用|接受|选择|选用|缴�
 # designating a supplier (not appointing one's own staff: 指定部门或者人员负责)
 _DESIGNATES = re.compile(r"指定(?!(?:专门)?(?:部门|人员|专人|联系人|负责人|机构负责))|限定|只能|仅限|统一(?:由|向|到|在)|一律(?:由|向|到|在)")
 MIN_SHARE = 0.5
-
-
-def power_basis(row: Power) -> Basis:
-    """A row of the competence table as a verified basis (it was read from the knowledge base's own text)."""
-    return Basis(instrument=row.instrument, article=row.article, verified=True, quote=row.sentence)
 
 
 def _first_compared(rule: Rule, clause: Clause, ctx: ReviewContext, find: Callable[[str, PowerTable], Power | None],

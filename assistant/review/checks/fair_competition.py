@@ -65,16 +65,17 @@ def check_fair_competition(rule: Rule, p: FairCompetitionParams, f: ProcedureFac
     subject = "；".join(reasons[:2]) or "涉及经营者"
     reviews = f.of_kind("fair_competition")
     conclusion = st.get("fair_conclusion", [])
+    reached = conclusion[1:]  # what the review concluded (the first pattern is the bare "审查结论：" heading)
     not_applicable = st.get("fair_not_applicable", [])
     no_conclusion = st.get("fair_no_conclusion", [])
     for m in reviews:
         text = m.text or ""
         lines = [ln for ln in text.splitlines() if re.search(r"结论", ln)]
         if any(re.search(pat, ln) for pat in no_conclusion for ln in lines) and not any(
-                re.search(pat, text) for pat in conclusion[1:] + not_applicable):
+                re.search(pat, text) for pat in reached + not_applicable):
             continue
         said = [ln for ln in lines for pat in not_applicable if re.search(pat, ln)]
-        if said and not any(re.search(pat, text) for pat in conclusion[1:]):
+        if said and not any(re.search(pat, text) for pat in reached):
             # "审查结论：本政策措施不涉及经营者经济活动，无需开展公平竞争审查" for a draft that does concern them
             return [procedure_finding(rule, p, f, f"《{material_stem(m.name)}》以{quote(said[0], 40)}为由未作审查",
                                       variant="missing", subject=subject)]
