@@ -112,7 +112,7 @@ def neutralize(text: str) -> str:
 # -- sentences -------------------------------------------------------------------------------------------------
 
 # "监督" as a verb ("实施监督："), not inside an agency's name ("向市场监督管理部门提交下列材料：" lists documents)
-_VIOLATION_LEAD = re.compile(r"有?下列[^。；：]{0,12}(行为|情形|情况|事项)之一"
+_VIOLATION_LEAD = re.compile(r"有?(?:下列|以下)[^。；：]{0,12}(行为|情形|情况|事项)之一"
                              r"|(罚款|责令|追究|处分|处罚|查处|监督(?!管理)|违法行为)[^。；：:]{0,30}[：:]\s*$"
                              # the measure in the lead-in, the items its conditions (……的，由区发改委将其调整出名录：)
                              r"|(将其|取消其|暂停其|对其)[^。；：:]{0,30}[：:]\s*$"

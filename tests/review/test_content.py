@@ -126,6 +126,8 @@ def test_an_agency_named_in_a_lead_in_does_not_make_it_a_list_of_violations():
     assert not docs[-1].violation_list  # the items are documents demanded, read as the draft's own measures
     sanctions = segments("有下列行为之一的，由区市场监督管理局责令改正：\n（一）未公示证照的；")
     assert sanctions[-1].violation_list
+    # "以下" as "下列", the measure after the lead's 的 (有以下情形之一的，认定为严重失信行为：)
+    assert segments("从业单位有以下情形之一的，认定为严重失信行为：\n（一）被吊销许可证件的；")[-1].violation_list
 
 
 # -- findings: fields, evidence, precedence -----------------------------------------------------------------------
@@ -415,6 +417,8 @@ SNIPPETS = [
     (None, '对取得显著成效的企业，由县人民政府予以通报表扬。'),
     (None, '街道办事处、镇人民政府应当指导业主成立业主大会，选举产生业主委员会。'),
     (None, '住房保障部门应当对公共租赁住房的申请人进行审核，对符合条件的申请人予以登记，并向社会公开。'),
+    # a revocation done under the law, listed as a circumstance of the lead-in's measure, is no measure of the draft
+    (None, '从业单位有以下情形之一的，认定为严重失信行为：\n（一）违反相关法律法规，由相关交通运输管理部门撤销相关经营资格或者吊销相关许可证件的；'),
     (None, '承租人有下列行为之一的，应当退回公共租赁住房：\n（一）转借、转租或者擅自调换所承租公共租赁住房的；\n（二）改变所承租公共租赁住房用途的。'),
     (None, '对拒不退回公共租赁住房的，市住房和城乡建设局可以依法申请人民法院强制执行。'),
     (None, '有关部门应当在各自职责范围内依法查处违法行为，不得推诿。'),
