@@ -196,6 +196,8 @@ def detect_operators(title: str, text: str, materials: list[Material], vocab: Vo
     """Whether the draft concerns 经营者经济活动 (公平竞争审查条例 第二条), with the words that show it."""
     spec = vocab.subjects.get("operators", {})
     body = f"{title}\n{text}"
+    for p in spec.get("incidental", []):  # the project's own tendering done by law, a levy on companies ruled out
+        body = re.sub(p, "", body)
     n_strong, strong = _count(spec.get("strong", []), body)
     n_actor, actors = _count(spec.get("actors", []), body)
     n_act, acts = _count(spec.get("activities", []), body)

@@ -452,3 +452,15 @@ def test_objections_short_of_a_majority_call_for_no_hearing(rules):
     few = ("公告期间意见汇总.md", "2026年7月6日至8月5日在县政府门户网站和村务公开栏公告。\n集体经济组织成员共86户。"
                               "经统计，提出方案不符合法律法规意见的为11户，未达到多数，无需组织听证。收到意见11条，均已答复，未采纳。")
     assert run(rules, major([WATER_NOTE, few, WATER_FAIR, WATER_RISK, WATER_EXPERT], draft=draft))[0] == {}
+
+
+def test_a_public_buildings_site_is_no_policy_on_operators():
+    from assistant.review.materials import load_vocabulary
+    from assistant.review.procedure_facts import detect_operators
+    vocab = load_vocabulary()
+    site = ("某县档案馆新馆选址方案\n一、新馆总投资约6800万元，资金由县级财政预算安排，不向企业和职工摊派。\n"
+            "二、项目建设单位为县档案馆，依法履行项目审批、规划许可、招标投标等建设程序。")
+    assert not detect_operators("某县档案馆新馆选址方案", site, [], vocab).value
+    # a draft choosing the operators itself does concern them
+    venue = site.replace("依法履行项目审批、规划许可、招标投标等建设程序", "通过招标投标选定运营企业，运营企业享受运营补贴")
+    assert detect_operators("某县档案馆新馆选址方案", venue, [], vocab).value
