@@ -35,8 +35,8 @@ KNOWN_DIFFERENCES = {
                        "catalog does not: there it reads as a local preference",
     "f16-anquanshengchan": "第15段 restates the 查封、扣押 of 安全生产法第六十五条, verified against the national knowledge base "
                            "(clean there), not against the test catalog",
-    "g08-hedao-baojie": "an article cited for what it does not say (河道管理条例第四十五条 for the fine of 第四十四条): "
-                        "citations are checked for existence and figures, not for their subject",
+    "g08-hedao-baojie": "河道管理条例第四十五条 cited for the 弃置、堆放 第四十四条 sanctions: found against the national "
+                        "knowledge base, which holds the 条例; the test catalog does not (tests/review/test_upper.py checks it)",
     "g09-jiegan-jinshao": "a town's enforcement team fining without a delegation: reported as C.PENALTY (a fine the plan "
                           "sets), the writer chose C.ULTRA_VIRES",
     "g15-nongmao-shichang-tisheng": "a collective's market handed to the town's company: reported as C.COMPETITION "

@@ -6,6 +6,7 @@ import pytest
 from assistant.models import Article, Finding, Hit, Level
 from assistant.review.sentences import fine_bounds
 from assistant.review.upper import compare_with_law, encourages_only, outside_range
+from assistant.text.numerals import int_to_cn
 
 FIRE_LAW = ("单位违反本法规定，有下列行为之一的，责令改正，处五千元以上五万元以下罚款；"
             "个人有前款第二项、第三项行为之一的，处警告或者五百元以下罚款。")
@@ -142,3 +143,31 @@ def test_a_paragraph_cited_for_another_paragraphs_conduct_is_named(cited, expect
     c = Citation(text=cited_text, instrument=title, article="第六十五条", article_no=65, paragraph=cited, start=start,
                  end=start + len(cited_text))
     assert right_paragraph(c, text, ctx) == expected
+
+
+RIVER = {44: "违反本条例规定，有下列行为之一的，县级以上地方人民政府河道主管机关除责令其纠正违法行为、采取补救措施外，可以并处警告、"
+             "罚款、没收非法所得：（一）在河道管理范围内弃置、堆放阻碍行洪物体的；种植阻碍行洪的林木或者高秆植物的；",
+         45: "违反本条例规定，有下列行为之一的，县级以上地方人民政府河道主管机关除责令其纠正违法行为、赔偿损失、采取补救措施外，可以并处"
+             "警告、罚款：（一）损毁堤防、护岸、闸坝、水工程建筑物，损毁防汛设施、水文监测和测量设施；（三）非管理人员操作河道上的涵闸闸门的。",
+         24: "在河道管理范围内，禁止弃置、堆放阻碍行洪的物体；禁止种植阻碍行洪的林木和高秆作物。"}
+
+
+@pytest.mark.parametrize("cited, expected", [(45, "第四十四条"), (44, None), (24, None)])
+def test_a_conduct_the_next_article_sanctions_shows_the_number_is_wrong(cited, expected):
+    """The conduct before "的，由……依照" is what the cited penalty article must sanction; the duty's own article
+    (第二十四条, no sanction) is no better neighbour."""
+    from assistant.models import Citation
+    from assistant.review.checks.citations import _conduct_mismatch
+
+    title = "中华人民共和国河道管理条例"
+    ctx = type("Ctx", (), {"instrument": lambda self, name: type("I", (), {"title": title})(),
+                           "article_text": lambda self, t, n, suffix=0: RIVER.get(n)})()
+    cited_text = f"《{title}》第{int_to_cn(cited)}条"
+    text = f"在河道管理范围内弃置、堆放垃圾、渣土等阻碍行洪物体的，由县水利局依照{cited_text}的规定，责令其纠正违法行为，并可以处罚款。"
+    c = Citation(text=cited_text, instrument=title, article=f"第{int_to_cn(cited)}条", article_no=cited,
+                 start=text.index("《"), end=text.index("《") + len(cited_text))
+    problem = _conduct_mismatch(c, text, ctx)
+    if expected is None:
+        assert problem is None
+    else:
+        assert problem.endswith(f"本条所述内容见该法{expected}")

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.models import Basis, Citation, CitationStatus, Clause, Finding, Instrument, Rewrite, Stage
-from assistant.review.checks.law import right_paragraph
+from assistant.review.checks.law import conduct_terms, right_paragraph
 from assistant.review.checks.patterns import make_finding
 from assistant.review.context import ReviewContext
 from assistant.review.schema import Rule
@@ -74,7 +74,8 @@ def check_citation_validity(rule: Rule, p: CitationParams, clause: Clause, ctx: 
                 if rewrite is None and written in clause.text:
                     rewrite = Rewrite(old=written, new=f"《{near}》")
         elif c.status == CitationStatus.VERIFIED and "topic" in p.report:
-            problem = _topic_mismatch(c, clean, ctx, ctx.cited_articles(clause)) or _restated_mismatch(c, clean, ctx)
+            problem = (_topic_mismatch(c, clean, ctx, ctx.cited_articles(clause)) or _restated_mismatch(c, clean, ctx)
+                       or _conduct_mismatch(c, clean, ctx))
             right = None if problem else right_paragraph(c, clean, ctx)
             if right:
                 problem = f"{c.text}规定的是另一情形，本条所述情形见该条第{int_to_cn(right)}款"
@@ -170,12 +171,43 @@ def _restated_mismatch(c: Citation, text: str, ctx: ReviewContext) -> str | None
     paraphrase = bool(acts) and acts <= set(_ACTS.findall(article)) and share > PARAPHRASE_MIN_SHARE
     if share <= RESTATED_MAX_SHARE and not paraphrase:
         return shown
-    best = max(((len(terms & bigrams(t)) / len(terms), n) for n in range(c.article_no - NEIGHBOURS,
-               c.article_no + NEIGHBOURS + 1) if n > 0 and n != c.article_no
-               for t in [ctx.article_text(inst.title, n)] if t), default=(0.0, 0))
+    return _neighbour_says(c, inst, terms, share, ctx)
+
+
+def _neighbour_says(c: Citation, inst: Instrument, terms: set[str], share: float, ctx: ReviewContext,
+                    *, sanctions: bool = False) -> str | None:
+    """The article next to the one cited says what the draft attributes to it, clearly better: the number is wrong.
+    For a sanctioned conduct (`sanctions`), only a neighbour that sanctions it counts, and not the article of the
+    duty that the cited penalty article itself refers to (违反本条例第二十四条规定的)."""
+    cited = ctx.article_text(inst.title, c.article_no) or ""
+    best = (0.0, 0)
+    for n in range(c.article_no - NEIGHBOURS, c.article_no + NEIGHBOURS + 1):
+        t = ctx.article_text(inst.title, n) if n > 0 and n != c.article_no else None
+        if not t or (sanctions and (not _SANCTION.search(t) or f"第{int_to_cn(n)}条" in cited)):
+            continue
+        best = max(best, (len(terms & bigrams(t)) / len(terms), n))
     if best[0] >= NEIGHBOUR_SHARE and best[0] >= share + NEIGHBOUR_MARGIN:
         return f"{c.text}规定的是另一事项，本条所述内容见该法第{int_to_cn(best[1])}条"
     return None
+
+
+# "<conduct>的，由<body>依照《X》第N条的规定处罚": a conduct the next article sanctions, and the cited one does not,
+# means the number is wrong (河道管理条例第四十五条 cited for the 弃置、堆放 of 第四十四条).
+_CONDUCT_LEAD = re.compile(r"的[，,]\s*(?:由[^。；，,]{2,24}?)?(?:依照|依据|按照|根据)\s*$")
+_SANCTION = re.compile(r"罚款|处罚|警告|没收|吊销|责令")
+
+
+def _conduct_mismatch(c: Citation, text: str, ctx: ReviewContext) -> str | None:
+    lead = _CONDUCT_LEAD.search(text, max(0, c.start - 40), c.start) if c.article_no and c.start is not None else None
+    if lead is None or "《" in text[max(text.rfind(x, 0, c.start) for x in "。；\n") + 1:c.start] \
+            or re.match(r"\s*[、，,和及]\s*第", text[c.end or 0:]):
+        return None  # a conduct told by reference to a law, or one of several articles cited together
+    inst = ctx.instrument(c.instrument)
+    article = ctx.article_text(inst.title, c.article_no) if inst is not None else None
+    terms = conduct_terms(text, lead.start())  # the conduct, before 的，由……依照
+    if not article or not _SANCTION.search(article) or terms is None or len(terms := terms - bigrams(inst.title)) < 6:
+        return None
+    return _neighbour_says(c, inst, terms, len(terms & bigrams(article)) / len(terms), ctx, sanctions=True)
 
 
 _EXEMPTION = re.compile(r"可以不|可不|无需|不需要?|免于|免予|不必")

@@ -97,14 +97,20 @@ WRONG_PARAGRAPH_GAP = 0.25    # … this much more than the 款 cited
 _CONDUCT_NOISE = {"依照", "依据", "根据", "按照", "规定", "应当", "由县", "由区", "由市"}
 
 
+def conduct_terms(text: str, end: int) -> set[str] | None:
+    """The words of what the sentence tells up to `end` (……未按规定进行备案的，由……依照《X》第N条: the citation's
+    start), less those every such sentence has; None when too few to compare."""
+    begin = max(text.rfind(x, 0, end) for x in "。；\n") + 1
+    terms = bigrams(text[begin:end]) - _CONDUCT_NOISE
+    return terms if len(terms) >= 6 else None
+
+
 def right_paragraph(c, text: str, ctx: ReviewContext) -> int | None:
     """The 款 of the cited article whose conduct the sentence describes, where the citation names another one."""
     paras = ctx.article_paragraphs(c.instrument, c.article_no) if c.paragraph and c.start is not None else None
     if not paras or len(paras) < 2 or c.paragraph > len(paras):
         return None
-    begin = max(text.rfind(x, 0, c.start) for x in "。；\n") + 1
-    terms = bigrams(text[begin:c.start]) - _CONDUCT_NOISE
-    if len(terms) < 6:
+    if (terms := conduct_terms(text, c.start)) is None:
         return None
     shares = [len(terms & bigrams(p)) / len(terms) for p in paras]
     best = max(range(len(paras)), key=shares.__getitem__)
