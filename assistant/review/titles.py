@@ -57,6 +57,16 @@ def draft_titles(dossier: Dossier) -> tuple[str, ...]:
     return tuple(found)
 
 
+# rules and plans: a document of one kind is not a draft of the other, whatever subject they share
+_KINDS = (re.compile(r"(办法|规定|细则|规则|制度|条例|标准|规范)(（[^）]*）)?$"),
+          re.compile(r"(方案|计划|规划|纲要|要点)(（[^）]*）)?$"))
+
+
+def _other_kind(name: str, core: str) -> bool:
+    a, b = ([bool(k.search(strip_markup(t))) for k in _KINDS] for t in (name, core))
+    return any(a) and any(b) and a != b
+
+
 def mentions_title(text: str, title: str) -> bool:
     """Whether a text speaks of the draft: its title (with or without the place name), a close 《…》, or a long
     common stretch of the name ("审议通过了物业服务管理实施细则")."""
@@ -71,6 +81,9 @@ def mentions_title(text: str, title: str) -> bool:
         return True
     mine = bigrams(core)
     for q in _QUOTED.findall(plain):
+        if _other_kind(q, core):  # the 三年行动计划 of the same subject is another document than its 奖励办法
+            plain = plain.replace(f"《{q}》", "")
+            continue
         theirs = bigrams(q)
         inter = len(mine & theirs)
         if mine and (inter / len(mine) >= 0.6 or (theirs and inter >= 5 and inter / len(theirs) >= 0.8)):

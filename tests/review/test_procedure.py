@@ -195,6 +195,19 @@ def test_minutes_silent_on_the_draft(rules):
     assert set(found) == {"P.COLLECTIVE"} and "未记载审议本文件" in found["P.COLLECTIVE"].explanation
 
 
+def test_minutes_of_the_meeting_named_that_decided_another_document_of_the_subject(rules):
+    """The filing report says 第12次常务会议 decided it; that meeting's minutes passed the subject's plan and sent the
+    draft back to be completed — no collective decision, whatever the report says."""
+    minutes = ("县政府第12次常务会议纪要.md", "某县人民政府第12次常务会议纪要\n2026年9月25日，县长主持召开第12次常务会议。会议审议"
+                                       "通过了《某县农贸市场建设三年行动计划（2026—2028年）》。会议要求抓紧完善配套管理制度，修改完善后按程序报县政府审定。")
+    report = ("备案报告.md", "现将经县人民政府第12次常务会议审议通过的《某县农贸市场管理办法》报送备案。")
+    found, _ = run(rules, dossier(materials=[*FILED[:4], minutes, report], stage=Stage.FILING))
+    assert set(found) == {"P.COLLECTIVE"} and "未记载审议本文件" in found["P.COLLECTIVE"].explanation
+    # the minutes of another meeting than the one named say nothing against it
+    other = (minutes[0].replace("12", "11"), minutes[1].replace("12次", "11次"))
+    assert run(rules, dossier(materials=[*FILED[:4], other, report], stage=Stage.FILING))[0] == {}
+
+
 def test_department_document_needs_its_office_meeting(rules):
     signoff = ("发文稿纸.md", "发文稿纸\n拟稿：某科\n核稿：法规科\n分管领导意见：同意\n签发：同意印发。")
     found, _ = run(rules, dossier(materials=[*FILED[:4], signoff], stage=Stage.FILING, issuer="某县市场监督管理局"))
@@ -385,6 +398,10 @@ def test_experts_who_are_all_officials_or_interested_companies_are_no_expert_arg
                            "| 甲 | 县发展和改革局价格股股长 |\n| 乙 | 县自来水有限公司总经理 |\n| 丙 | 县财政局经建股副股长 |")
     found, _ = run(rules, major([*base, staff]))
     assert set(found) == {"P.EXPERT"} and "中立性" in found["P.EXPERT"].explanation
+    listed = ("专家论证会纪要.md", "参加论证人员：\n- 县水务局供水科科长　张明\n- 县自来水有限公司总经理　李强\n- 县财政局经建股副股长　王芳\n"
+                             "论证结论：与会人员一致同意方案。")
+    found, _ = run(rules, major([*base, listed]))
+    assert set(found) == {"P.EXPERT"}  # a bullet list, each affiliation before the name
     mixed = (staff[0], staff[1] + "\n| 丁 | 某大学经济学院教授 |")
     assert run(rules, major([*base, mixed]))[0] == {}  # one independent expert beside the officials
 

@@ -97,6 +97,10 @@ _TOPIC = re.compile(r"\s*(?:第[一二三四五六七八九十百零〇\d]+款)?
 _CHAIN = re.compile(r"^[、，,和及与以及]{1,3}$")
 
 
+# who acts, in the words of every article that gives a power: no part of what an article is about
+_AUTHORITY_BIGRAMS = bigrams("县级以上地方各级人民政府及其有关主管部门")
+
+
 def _topic_mismatch(c: Citation, text: str, ctx: ReviewContext, cites: list[Citation]) -> str | None:
     m = _TOPIC.match(text, c.end or 0)  # anchored at the end of the citation
     if not m or c.article_no is None:
@@ -115,7 +119,7 @@ def _topic_mismatch(c: Citation, text: str, ctx: ReviewContext, cites: list[Cita
                         for t in [ctx.article_text(inst.title, x.article_no) or ""])
     if not article:
         return None
-    terms = bigrams(m.group(1)) - bigrams(inst.title)
+    terms = bigrams(m.group(1)) - bigrams(inst.title) - _AUTHORITY_BIGRAMS
     if len(terms) < 4:
         return None  # too little to judge
     shared = len(terms & bigrams(article)) / len(terms)

@@ -9,7 +9,7 @@ from assistant.models import DocType, Finding
 from assistant.review.checks.procedure import ProcedureParams, procedure_finding, quote
 from assistant.review.issuer import IssuerKind
 from assistant.review.materials import material_stem
-from assistant.review.procedure_facts import ProcedureFacts, right_bodies
+from assistant.review.procedure_facts import Meeting, ProcedureFacts, right_bodies
 from assistant.review.schema import Rule
 from assistant.review.sentences import split_sentences
 
@@ -25,7 +25,7 @@ _VAGUE = r"研究同意|研究决定|领导同意|研究通过|同意后印发"
 _CIRCULATED = re.compile(r"(?:采取|采用|以|通过)[^。；，]{0,8}传阅(?:方式|形式|的方式)?(?:研究|审议|审定|签批|征求)")
 
 
-def _decided_in_words(f: ProcedureFacts, right: list[str]) -> bool:
+def _decided_in_words(f: ProcedureFacts, right: list[str]) -> str | None:
     """A specific past-tense statement in the issued text or the filing report: "经县人民政府第15次常务会议审议通过"."""
     future = "|".join(f.vocab.statements.get("future", ["拟"]))
     for text in [f.dossier.draft_text] + [m.text for m in f.of_kind("filing_report", "cover_letter")]:
@@ -33,8 +33,18 @@ def _decided_in_words(f: ProcedureFacts, right: list[str]) -> bool:
             for b in right:
                 hit = re.search(_PAST_DECISION[0] + b + _PAST_DECISION[1], s)
                 if hit and not re.search(future, s[:hit.start() + 1]):
-                    return True
-    return False
+                    return hit.group(0)
+    return None
+
+
+_SESSION = re.compile(r"第([\d一二三四五六七八九十百]+)次")
+
+
+def _same_session(said: str, minutes: Meeting, f: ProcedureFacts) -> bool:
+    """The meeting a statement names (第19次常务会议) is the one whose minutes are in the dossier."""
+    number = _SESSION.search(said)
+    text = next((m.text or "" for m in f.materials if m.name == minutes.material), "")
+    return bool(number) and number.group(0) in f"{minutes.material}{text[:200]}"
 
 
 def check_collective(rule: Rule, p: CollectiveParams, f: ProcedureFacts) -> list[Finding]:
@@ -58,11 +68,12 @@ def check_collective(rule: Rule, p: CollectiveParams, f: ProcedureFacts) -> list
     circulated = next((s for m in f.materials for s in split_sentences(m.text) if _CIRCULATED.search(s)), None)
     if circulated:  # "本件采取班子成员传阅方式研究": no meeting, whatever the issuing notice says
         return finding(f"材料显示{quote(circulated, 40, _CIRCULATED.pattern)}，未召开会议集体审议")
-    if _decided_in_words(f, right_bodies(kind, f.vocab.statements.get("bodies", {}))):
+    silent = [m for m in meetings if m.right_body and not m.mentions_draft]
+    said = _decided_in_words(f, right_bodies(kind, f.vocab.statements.get("bodies", {})))
+    if said and not any(_same_session(said, m, f) for m in silent):  # the minutes of that very meeting speak
         return []
     if meetings:
         wrong = [m for m in meetings if not m.right_body]
-        silent = [m for m in meetings if m.right_body and not m.mentions_draft]
         undecided = [m for m in meetings if m.right_body and m.mentions_draft and not m.decided]
         if undecided:
             return finding(f"《{material_stem(undecided[0].material)}》未记载会议审议通过本文件")
