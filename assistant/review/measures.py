@@ -33,6 +33,7 @@ class PartyKind(StrEnum):
     """Who a phrase names."""
 
     PRIVATE = "private"                  # a neighbour, lessor, owner, contractor, the parties to a contract
+    INSTITUTION = "institution"          # a school, on its own pupils' part in what it provides
     INTERNAL = "internal"                # the issuer's own meeting, leadership, project office
     SELF_GOVERNMENT = "self_government"  # 村（居）委会, 集体经济组织
     AUTHORITY = "authority"              # an administrative body: the issuer, its offices, another authority
@@ -189,11 +190,8 @@ def read(sentence: str) -> Reading:
 
 # -- vetting a proposed finding against the reading ----------------------------------------------------------
 
-
 _PURPOSE = re.compile(r"^\s*(?:第[一二三四五六七八九十]+条\s*)?(?:[（(]?[一二三四五六七八九十]+[）)、]\s*)?为(?:了)?[^。；]{2,200}(?:制定本|特制定|制定如下|现就|结合本)")
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万)?元|[一二两三四五六七八九十百千万]+元")
-
-
 # "依法采取下列惩戒措施：" — the measures are the document's own list, not the law's
 _LISTED_HERE = re.compile(r"依法[^，,。；;]{0,6}(?:采取|实施|给予)(?:下列|以下|如下)")
 
@@ -357,8 +355,9 @@ def _vet_licence(reading: Reading, owner: bool) -> str | None:
         return None
     kinds = {a.kind for a in reading.approvals}
     who = "、".join(dict.fromkeys(a.approver for a in reading.approvals))
-    if kinds == {PartyKind.PRIVATE}:
-        return f"需经“{who}”同意属于民事主体之间的约定或者同意，不是行政机关的许可"
+    if kinds <= {PartyKind.PRIVATE, PartyKind.INSTITUTION}:
+        why = "属于民事主体之间的约定或者同意" if kinds == {PartyKind.PRIVATE} else "是学校对其学生参加本校服务作出的安排"
+        return f"需经“{who}”同意{why}，不是行政机关的许可"
     internal = kinds <= {PartyKind.PRIVATE, PartyKind.INTERNAL, PartyKind.SELF_GOVERNMENT}
     # on the issuer's own projects, its own offices approve as the owner; a higher authority's approval stays external
     if owner and not internal:

@@ -71,6 +71,8 @@ KNOWN_DIFFERENCES = {
     "e05-lanzhu-liaohuang-gengdi": "第九条: 土地管理法第三十八条 (idle construction land) cited for taking back contracted "
                                    "land — the article shares enough words (集体经济组织, 收回) to pass for a restatement; "
                                    "the taking itself is found (C.OBLIGATION, 农村土地承包法第二十七条)",
+    "y01-kehou-fuwu": "第十条: pupils bound to an after-school service the draft itself calls voluntary, leaving only with the "
+                      "school's consent — a duty read against the draft's own principle is not read",
     "u03-zhelin-zhen-yingji-guangbo": "第八条 cites 《广播电视管理条例》第二十条 for what it does not say — found against the "
                                       "national knowledge base, which holds that 行政法规; the test catalog does not",
     "q08-shouyao-jingying": "第9段: a bureau's plan deciding the 市场监管局's revocations and the police's detention is "

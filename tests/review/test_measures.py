@@ -36,6 +36,13 @@ def test_consent_of_a_private_party_is_no_licence(sentence):
     assert "民事主体" in vet("C.LICENSE", read(sentence))
 
 
+def test_a_school_letting_its_pupils_skip_its_service_is_no_licence_and_a_hospital_gating_a_clinic_is_one():
+    school = read("家长不让学生参加的，应当向学校提交书面申请，经班主任和学校分管负责人签字同意后方可不参加。")
+    assert "学校" in vet("C.LICENSE", school)
+    clinic = read("社会办医疗机构新增诊疗科目的，须报片区医共体牵头医院审核同意后，方可向卫生健康部门申请办理相关手续。")
+    assert vet("C.LICENSE", clinic) is None
+
+
 def test_internal_approval_in_an_owners_document_is_no_licence_but_stays_one_for_the_public():
     internal = "工程量调整的，项目管理人应当报领导小组审核同意后方可实施。"
     assert vet("C.LICENSE", read(internal), owner=True) is not None

@@ -380,6 +380,16 @@ def test_a_refinement_the_opinion_suggests_needs_no_adoption_record(rules):
     assert run(rules, dossier(materials=[*FILED[:3], refine, FILED[4]], stage=Stage.FILING))[0] == {}
 
 
+def test_a_rewording_by_a_word_and_a_finding_of_no_conflict_need_no_adoption_record(rules):
+    reword = _opinion("一、建议将第三条中的“经营者应当亮照经营”修改为“经营者应当依法亮照经营”。\n"
+                      "综上，送审稿未发现与上位法相抵触的情形，可以按程序审定后印发。")
+    assert run(rules, dossier(materials=[*FILED[:3], reword, FILED[4]], stage=Stage.FILING))[0] == {}
+    # a change of substance stays a request whose fate must show
+    change = _opinion("一、建议将第三条中的“经营者应当亮照经营”修改为“经营者应当在醒目位置公示营业执照和食品经营许可证”。")
+    found, _ = run(rules, dossier(materials=[*FILED[:3], change, FILED[4]], stage=Stage.FILING))
+    assert set(found) == {"P.LEGALITY_REVIEW"}
+
+
 def test_a_fair_competition_review_that_stops_at_not_applicable(rules):
     # the form answers "不涉及" for a draft about market operators: no review was made (公平竞争审查条例第二条)
     na = ("公平竞争审查表.md", "| 项目 | 内容 |\n|---|---|\n| 是否涉及经营者经济活动 | 否 |\n"
@@ -478,6 +488,11 @@ def test_a_public_buildings_site_is_no_policy_on_operators():
     site = ("某县档案馆新馆选址方案\n一、新馆总投资约6800万元，资金由县级财政预算安排，不向企业和职工摊派。\n"
             "二、项目建设单位为县档案馆，依法履行项目审批、规划许可、招标投标等建设程序。")
     assert not detect_operators("某县档案馆新馆选址方案", site, [], vocab).value
+    # a household's 土地经营权 and the government's own care homes are no market (特困人员 入住)
+    care = ("某县特困人员集中供养入住管理办法\n第一条　特困人员入住供养服务机构，由乡镇人民政府受理申请。\n"
+            "第二条　供养服务机构应当为入住人员提供生活照料。供养服务机构实行岗位责任制。\n"
+            "第三条　入住人员的承包地，其土地经营权可以自愿委托流转。供养服务机构不得收取押金。")
+    assert not detect_operators("某县特困人员集中供养入住管理办法", care, [], vocab).value
     # a draft choosing the operators itself does concern them
     venue = site.replace("依法履行项目审批、规划许可、招标投标等建设程序", "通过招标投标选定运营企业，运营企业享受运营补贴")
     assert detect_operators("某县档案馆新馆选址方案", venue, [], vocab).value

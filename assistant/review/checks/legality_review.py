@@ -85,8 +85,8 @@ def check_legality_review(rule: Rule, p: LegalityParams, f: ProcedureFacts) -> l
     text = review.text or ""
     body = text.split("\n附", 1)[0]
     cosmetic = st.get("legality_cosmetic", [])
-    proposals = [s for s in split_sentences(body)
-                 if any(re.search(pat, _without(s, cosmetic)) for pat in st.get("legality_proposals", []))]
+    proposals = [s for s in split_sentences(body) if not _rewording(s)
+                 and any(re.search(pat, _without(s, cosmetic)) for pat in st.get("legality_proposals", []))]
     clean = any(re.search(pat, body) for pat in st.get("legality_clean", []))
     if not proposals or clean:
         return []
@@ -119,6 +119,16 @@ def check_legality_review(rule: Rule, p: LegalityParams, f: ProcedureFacts) -> l
 
 
 _DRAFTER = re.compile(r"([\u4e00-\u9fa5]{3,20}?(?:局|办公室|办|中心|科|股|所))(?:作为起草单位|负责起草|起草了)")
+
+
+def _rewording(sentence: str) -> bool:
+    """A proposal that changes a quoted wording by a word or two ("等法律、法规"改为"等有关法律、法规"): editing, which
+    no adoption record need answer."""
+    quotes = _QUOTED.findall(sentence)
+    if len(quotes) < 2 or not re.search(r"改为|修改为|表述为|调整为", sentence):
+        return False
+    ops = SequenceMatcher(None, quotes[0], quotes[1], autojunk=False).get_opcodes()
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal") <= 2
 
 
 def _named_drafter(text: str) -> str | None:
