@@ -31,6 +31,11 @@ def core_title(title: str) -> str:
     return DRAFT_MARK.sub("", t).strip()
 
 
+def place_free_title(title: str) -> str:
+    """The draft's name without its place (某县、某镇): 村级公益事业建设一事一议筹资筹劳管理办法."""
+    return _PLACE.sub("", core_title(title))
+
+
 def draft_titles(dossier: Dossier) -> tuple[str, ...]:
     """The draft's own title(s), with and without 送审稿/征求意见稿, for 本办法-style self-references."""
     found: list[str] = []
@@ -76,7 +81,7 @@ def mentions_title(text: str, title: str) -> bool:
     plain = DRAFT_MARK.sub("", text or "")
     if core in plain:
         return True
-    short = _PLACE.sub("", core)
+    short = place_free_title(title)
     if len(short) >= 4 and short in plain:
         return True
     mine = bigrams(core)

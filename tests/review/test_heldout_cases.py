@@ -73,6 +73,10 @@ KNOWN_DIFFERENCES = {
                                    "the taking itself is found (C.OBLIGATION, 农村土地承包法第二十七条)",
     "y01-kehou-fuwu": "第十条: pupils bound to an after-school service the draft itself calls voluntary, leaving only with the "
                       "school's consent — a duty read against the draft's own principle is not read",
+    "z07-xiling-zhen-yishiyiyi-chouzi-choulao": "第一条 founds the document on 村民委员会组织法第二十四条, the article's number "
+                                                "before the 2025 amendment: the national knowledge base links the two "
+                                                "versions and names 第二十八条; the test catalog holds no versions "
+                                                "(tests/review/test_upper.py checks the comparison)",
     "u03-zhelin-zhen-yingji-guangbo": "第八条 cites 《广播电视管理条例》第二十条 for what it does not say — found against the "
                                       "national knowledge base, which holds that 行政法规; the test catalog does not",
     "q08-shouyao-jingying": "第9段: a bureau's plan deciding the 市场监管局's revocations and the police's detention is "

@@ -396,6 +396,12 @@ def test_a_fair_competition_review_that_stops_at_not_applicable(rules):
                           "| 审查结论 | 本政策措施不涉及经营者经济活动，无需开展公平竞争审查 |")
     found, _ = run(rules, dossier(materials=[*COMPLETE_MARKET[:2], na]))
     assert set(found) == {"P.FAIR_COMPETITION"} and "为由未作审查" in found["P.FAIR_COMPETITION"].explanation
+    # "……无需开展公平竞争审查，可以出台" reaches nothing either; a form that says what it does not restrict and
+    # then concludes has reviewed
+    waved = (na[0], na[1].replace("无需开展公平竞争审查 |", "无需开展公平竞争审查，可以出台。 |"))
+    assert set(run(rules, dossier(materials=[*COMPLETE_MARKET[:2], waved]))[0]) == {"P.FAIR_COMPETITION"}
+    done = (na[0], "审查意见：不涉及给予特定经营者优惠政策。结论：未发现排除、限制竞争内容，可以出台。")
+    assert run(rules, dossier(materials=[*COMPLETE_MARKET[:2], done]))[0] == {}
     # a conclusion in the 起草说明's section on the review, a sentence after the one naming it, is accepted
     note = ("起草说明.md", NOTE.format(title="某县农贸市场管理办法") + "\n四、公平竞争审查情况\n县市场监督管理局会同我局开展了公平竞争"
                        "审查。经审查，未设置市场准入条件。审查结论：未发现排除、限制竞争的内容，可以出台。\n五、其他")

@@ -171,3 +171,33 @@ def test_a_conduct_the_next_article_sanctions_shows_the_number_is_wrong(cited, e
         assert problem is None
     else:
         assert problem.endswith(f"本条所述内容见该法{expected}")
+
+
+def test_an_article_cited_to_found_the_document_by_its_number_before_an_amendment_is_named():
+    """村民委员会组织法 2025 moved the 筹资筹劳 of the old 第二十四条 to 第二十八条: a 2026 document founded on
+    "第二十四条" cites the work handover of the text in force."""
+    from types import SimpleNamespace as NS
+
+    from assistant.models import Citation
+    from assistant.review.checks.citations import _renumbered
+
+    title = "中华人民共和国村民委员会组织法"
+    old, new = NS(id="old", title=title), NS(id="new", title=title)
+    texts = {("old", 24): "涉及村民利益的下列事项，经村民会议讨论决定方可办理：（四）本村公益事业的兴办和筹资筹劳方案及建设承包方案；",
+             ("new", 24): "村民委员会应当自新一届村民委员会产生之日起十日内完成工作移交。",
+             ("new", 28): "涉及村民利益的下列事项，经村民会议讨论决定方可办理：（四）本村公益事业的兴办和筹资筹劳方案及建设承包方案；"}
+    article = lambda iid, n: NS(text=texts[(iid, n)], number=n) if (iid, n) in texts else None  # noqa: E731
+    catalog = NS(versions=lambda inst: [old, new], get_article=article,
+                 articles_of=lambda iid: [a for (i, n) in texts if i == iid for a in [article(i, n)]])
+    ctx = NS(title="某镇村级公益事业建设一事一议筹资筹劳管理办法", catalog=catalog, instrument=lambda name: new,
+             article_text=lambda t, n, suffix=0: texts.get(("new", n)))
+
+    def problem(number: int) -> str | None:
+        cited = f"《{title}》第{int_to_cn(number)}条"
+        text = f"为规范一事一议筹资筹劳行为，根据{cited}等规定，结合本镇实际，制定本办法。"
+        c = Citation(text=cited, instrument=title, article=f"第{int_to_cn(number)}条", article_no=number,
+                     start=text.index("《"), end=text.index("《") + len(cited))
+        return _renumbered(c, text, ctx)
+
+    assert problem(24).endswith("修改前该条的内容现为第二十八条")
+    assert problem(28) is None

@@ -16,6 +16,7 @@ from assistant.review.checks.patterns import make_finding
 from assistant.review.context import ReviewContext
 from assistant.review.schema import Rule
 from assistant.review.sentences import neutralize, segments
+from assistant.review.titles import place_free_title
 from assistant.text.grams import bigrams
 from assistant.text.numerals import CN_NUM, cn_to_int, int_to_cn
 
@@ -75,7 +76,7 @@ def check_citation_validity(rule: Rule, p: CitationParams, clause: Clause, ctx: 
                     rewrite = Rewrite(old=written, new=f"《{near}》")
         elif c.status == CitationStatus.VERIFIED and "topic" in p.report:
             problem = (_topic_mismatch(c, clean, ctx, ctx.cited_articles(clause)) or _restated_mismatch(c, clean, ctx)
-                       or _conduct_mismatch(c, clean, ctx))
+                       or _conduct_mismatch(c, clean, ctx) or _renumbered(c, clean, ctx))
             right = None if problem else right_paragraph(c, clean, ctx)
             if right:
                 problem = f"{c.text}规定的是另一情形，本条所述情形见该条第{int_to_cn(right)}款"
@@ -212,6 +213,34 @@ def _conduct_mismatch(c: Citation, text: str, ctx: ReviewContext) -> str | None:
     if not article or not _SANCTION.search(article) or terms is None or len(terms := terms - bigrams(inst.title)) < 6:
         return None
     return _neighbour_says(c, inst, terms, len(terms & bigrams(article)) / len(terms), ctx, sanctions=True)
+
+
+# "根据《X》第N条……制定本办法": the article is cited for what the whole document is about. One that says nothing of
+# it, where an earlier version's article of that number did, was cited by its old number (村民委员会组织法 2025:
+# the 筹资筹劳 of the old 第二十四条 is now 第二十八条).
+_FOUNDING = re.compile(r"[^。]{0,80}制定本(?:办法|规定|细则|方案|意见|制度|规则|措施|决定|通知)")
+_DOC_WORDS = bigrams("管理办法实施细则暂行规定方案工作制度意见")
+FOUNDING_SHARE = 0.4  # of the title's words, the article that grounds the document holds (measured 0.47)
+
+
+def _renumbered(c: Citation, text: str, ctx: ReviewContext) -> str | None:
+    inst = ctx.instrument(c.instrument) if c.article_no and _FOUNDING.match(text, c.end or 0) else None
+    if inst is None or ctx.catalog is None:
+        return None
+    terms = bigrams(place_free_title(ctx.title)) - bigrams(inst.title) - _DOC_WORDS - _FUNCTION_BIGRAMS
+    if len(terms) < RESTATED_MIN_TERMS:
+        return None
+
+    def share(article_text: str | None) -> float:
+        return len(terms & bigrams(article_text or "")) / len(terms)
+    now = share(ctx.article_text(inst.title, c.article_no))
+    for old in ctx.catalog.versions(inst):
+        art = ctx.catalog.get_article(old.id, c.article_no) if old.id != inst.id else None
+        if art and now < RESTATED_MAX_SHARE and share(art.text) >= FOUNDING_SHARE:
+            best = max(ctx.catalog.articles_of(inst.id), key=lambda a: share(a.text))
+            where = f"，修改前该条的内容现为第{int_to_cn(best.number)}条" if share(best.text) >= FOUNDING_SHARE else ""
+            return f"{c.text}（现行文本）规定的不是本文件所涉事项，所引为修改前的条文序号{where}"
+    return None
 
 
 _EXEMPTION = re.compile(r"可以不|可不|无需|不需要?|免于|免予|不必")

@@ -12,6 +12,7 @@ from assistant.review.issuer import IssuerKind
 from assistant.review.materials import material_stem
 from assistant.review.procedure_facts import ProcedureFacts
 from assistant.review.schema import Rule
+from assistant.review.sentences import split_sentences
 
 
 class FairCompetitionParams(ProcedureParams):
@@ -74,10 +75,13 @@ def check_fair_competition(rule: Rule, p: FairCompetitionParams, f: ProcedureFac
         if any(re.search(pat, ln) for pat in no_conclusion for ln in lines) and not any(
                 re.search(pat, text) for pat in reached + not_applicable):
             continue
-        said = [ln for ln in lines for pat in not_applicable if re.search(pat, ln)]
-        if said and not any(re.search(pat, text) for pat in reached):
+        said = [x for ln in lines for x in split_sentences(ln) if any(re.search(pat, x) for pat in not_applicable)]
+        rest = text
+        for x in said:  # "不涉及……，无需开展审查，可以出台": the sentence that declines the review reaches nothing
+            rest = rest.replace(x, "")
+        if said and not any(re.search(pat, rest) for pat in reached):
             # "审查结论：本政策措施不涉及经营者经济活动，无需开展公平竞争审查" for a draft that does concern them
-            return [procedure_finding(rule, p, f, f"《{material_stem(m.name)}》以{quote(said[0], 40)}为由未作审查",
+            return [procedure_finding(rule, p, f, f"《{material_stem(m.name)}》以{quote(said[0].split('|')[-1].strip(), 40)}为由未作审查",
                                       variant="missing", subject=subject)]
         if any(re.search(pat, text, re.MULTILINE) for pat in conclusion):
             wrong = _self_review_only(f, text)
