@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.models import Basis, Citation, CitationStatus, Clause, Finding, Instrument, Rewrite, Stage
-from assistant.review.checks.law import conduct_terms, right_paragraph
+from assistant.review.checks.law import conduct_terms, right_paragraph, sentence_start
 from assistant.review.checks.patterns import make_finding
 from assistant.review.context import ReviewContext
 from assistant.review.schema import Rule
@@ -204,7 +204,7 @@ _SANCTION = re.compile(r"罚款|处罚|警告|没收|吊销|责令")
 
 def _conduct_mismatch(c: Citation, text: str, ctx: ReviewContext) -> str | None:
     lead = _CONDUCT_LEAD.search(text, max(0, c.start - 40), c.start) if c.article_no and c.start is not None else None
-    if lead is None or "《" in text[max(text.rfind(x, 0, c.start) for x in "。；\n") + 1:c.start] \
+    if lead is None or "《" in text[sentence_start(text, c.start):c.start] \
             or re.match(r"\s*[、，,和及]\s*第", text[c.end or 0:]):
         return None  # a conduct told by reference to a law, or one of several articles cited together
     inst = ctx.instrument(c.instrument)

@@ -97,11 +97,15 @@ WRONG_PARAGRAPH_GAP = 0.25    # … this much more than the 款 cited
 _CONDUCT_NOISE = {"依照", "依据", "根据", "按照", "规定", "应当", "由县", "由区", "由市"}
 
 
+def sentence_start(text: str, end: int) -> int:
+    """Where the sentence (or ；-part, or line) that runs up to `end` begins."""
+    return max(text.rfind(x, 0, end) for x in "。；\n") + 1
+
+
 def conduct_terms(text: str, end: int) -> set[str] | None:
     """The words of what the sentence tells up to `end` (……未按规定进行备案的，由……依照《X》第N条: the citation's
     start), less those every such sentence has; None when too few to compare."""
-    begin = max(text.rfind(x, 0, end) for x in "。；\n") + 1
-    terms = bigrams(text[begin:end]) - _CONDUCT_NOISE
+    terms = bigrams(text[sentence_start(text, end):end]) - _CONDUCT_NOISE
     return terms if len(terms) >= 6 else None
 
 

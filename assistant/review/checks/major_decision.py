@@ -75,6 +75,10 @@ _INDEPENDENT = re.compile(r"大学|学院|研究院|研究所|研究中心|设�
 _INTERESTED = re.compile(r"本(?:工程|项目|方案|决策)|项目法人|(?:项目|工程)建设单位|编制单位")
 
 
+# a bullet list of the panel: "- 王海燕，县民政局养老服务股股长" or "- 区财政局经济建设科副科长　梁雨"
+_LISTED_EXPERT = re.compile(r"^\s*[-*·•]\s*(?:[\u4e00-\u9fa5]{2,4}[，,：:]\s*(.{4,60})|(.{4,60}?)[ \u3000]+[\u4e00-\u9fa5]{2,4})\s*$")
+
+
 def _expert_affiliations(f: ProcedureFacts) -> list[str]:
     """The affiliations listed for the experts of the expert materials: a table's rows, or "张三（某大学教授）"."""
     out: list[str] = []
@@ -85,9 +89,8 @@ def _expert_affiliations(f: ProcedureFacts) -> list[str]:
             header = len(cells[1]) <= 8 and re.search(r"单位|职务|姓名|职称", cells[1]) if len(cells) >= 2 else True
             if len(cells) >= 2 and not re.fullmatch(r"[-: ]*", cells[1]) and not header:
                 out.append(" ".join(cells[1:]))
-            elif item := re.match(r"^\s*[-*·•]\s*(?:[\u4e00-\u9fa5]{2,4}[，,：:]\s*(.{4,60})|(.{4,60}?)[ \u3000]+[\u4e00-\u9fa5]{2,4})\s*$",
-                                  line):
-                out.append(item.group(1) or item.group(2))  # "- 王海燕，县民政局养老服务股股长" / "- 区财政局科长　梁雨"
+            elif item := _LISTED_EXPERT.match(line):
+                out.append(item.group(1) or item.group(2))
             elif re.search(r"专家|成员", line):
                 out += [a for a in re.findall(r"[\u4e00-\u9fa5]{2,4}[（(]([^（）()]{4,40})[）)]", line)
                         if not re.search(r"稿|草案|简称", a)]
