@@ -335,7 +335,7 @@ def majority_objection(f: ProcedureFacts) -> str | None:
             continue
         if not any(re.search(pat, line) for pat in spec.get("parties", [])):
             continue
-        if re.search(r"未(?:达到|超过|过)|不足|少数", s):
+        if re.search(r"未(?:达到|超过|过|出现|发现|有)|没有|不足|少数", s):
             continue  # "提出方案不符合法律法规意见的为11户，未达到多数"
         if any(re.search(pat, s) for pat in spec.get("majority_words", [])):
             return s

@@ -380,6 +380,15 @@ def test_a_refinement_the_opinion_suggests_needs_no_adoption_record(rules):
     assert run(rules, dossier(materials=[*FILED[:3], refine, FILED[4]], stage=Stage.FILING))[0] == {}
 
 
+def test_a_quoted_wording_kept_only_where_the_text_now_rules_it_out_was_acted_on(rules):
+    opinion = _opinion("一、送审稿第三条规定公示经营者“身份证号码”，建议删除，明确不公示身份证号码。")
+    ruled_out = MARKET_DRAFT.replace("经营者应当亮照经营。", "经营者应当亮照经营，档案不公示身份证号码。")
+    assert run(rules, dossier(ruled_out, materials=[*FILED[:3], opinion, FILED[4]], stage=Stage.FILING))[0] == {}
+    kept = MARKET_DRAFT.replace("经营者应当亮照经营。", "经营者应当亮照经营，并公示身份证号码。")
+    found, _ = run(rules, dossier(kept, materials=[*FILED[:3], opinion, FILED[4]], stage=Stage.FILING))
+    assert set(found) == {"P.LEGALITY_REVIEW"}
+
+
 def test_a_rewording_by_a_word_and_a_finding_of_no_conflict_need_no_adoption_record(rules):
     reword = _opinion("一、建议将第三条中的“经营者应当亮照经营”修改为“经营者应当依法亮照经营”。\n"
                       "综上，送审稿未发现与上位法相抵触的情形，可以按程序审定后印发。")
@@ -414,6 +423,10 @@ def test_experts_who_are_all_officials_or_interested_companies_are_no_expert_arg
                            "| 甲 | 县发展和改革局价格股股长 |\n| 乙 | 县自来水有限公司总经理 |\n| 丙 | 县财政局经建股副股长 |")
     found, _ = run(rules, major([*base, staff]))
     assert set(found) == {"P.EXPERT"} and "中立性" in found["P.EXPERT"].explanation
+    roll = ("专家论证会纪要.md", "参加人员：县教育局基础教育股股长　周慧；县教师发展中心主任　刘玉梅；梅坪中心小学校长　许建国\n"
+                           "论证意见：与会专家一致同意方案。")
+    found, _ = run(rules, major([*base, roll]))
+    assert set(found) == {"P.EXPERT"}  # one line of the bureau's staff and the receiving school's head
     listed = ("专家论证会纪要.md", "参加论证人员：\n- 县水务局供水科科长　张明\n- 县自来水有限公司总经理　李强\n- 县财政局经建股副股长　王芳\n"
                              "论证结论：与会人员一致同意方案。")
     found, _ = run(rules, major([*base, listed]))
@@ -441,6 +454,8 @@ def test_most_members_objecting_calls_for_a_hearing_and_answers_their_objection(
                                    "联名提出方案不符合法律规定并要求听证的共672人，占58.6%。")
     found, _ = run(rules, major([WATER_NOTE, objection, WATER_FAIR, WATER_RISK, WATER_EXPERT], draft=draft))
     assert set(found) == {"P.HEARING"}  # the objections unanswered are the hearing's, not a second finding
+    none = (objection[0], "两村集体经济组织成员共1146人，未出现多数成员认为方案不符合法律、法规规定的情形，也未收到听证申请。")
+    assert run(rules, major([WATER_NOTE, WATER_COMMENT, none, WATER_FAIR, WATER_RISK, WATER_EXPERT], draft=draft))[0] == {}
 
 
 def test_a_draft_for_operators_put_out_only_on_village_boards_and_chat_groups(rules):
@@ -450,6 +465,10 @@ def test_a_draft_for_operators_put_out_only_on_village_boards_and_chat_groups(ru
     assert set(found) == {"P.PUBLIC_COMMENT"} and "报纸、网络" in found["P.PUBLIC_COMMENT"].explanation
     also_web = (local[0], local[1] + "同期在县人民政府门户网站公布征求意见稿。")
     assert run(rules, dossier(materials=[COMPLETE_MARKET[0], also_web, COMPLETE_MARKET[2]]))[0] == {}
+    # the issued text published on the website afterwards put nothing out for comment
+    issued = ("备案报告.md", "《某县农贸市场管理办法》已于2026年10月8日印发，并在县人民政府门户网站公布。")
+    found, _ = run(rules, dossier(materials=[COMPLETE_MARKET[0], local, COMPLETE_MARKET[2], issued]))
+    assert set(found) == {"P.PUBLIC_COMMENT"}
 
 
 def test_a_legality_opinion_signed_by_the_drafting_unit_itself(rules):

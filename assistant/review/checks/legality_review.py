@@ -169,12 +169,19 @@ def _opinion_items(f: ProcedureFacts, opinion: str) -> Iterator[tuple[str, str, 
         yield line, old, {label: articles[label] for label in labels if articles.get(label)}
 
 
+_NEGATED = re.compile(r"(?:不|不得|禁止|严禁|无需|不再|不予)[^，。；]{0,4}$")
+
+
 def _still_said(quote_: str, named: dict[str, str], draft: str) -> bool:
     """Whether the issued text still says a quoted old wording: anywhere when it is long enough to be the clause's
-    own (articles are renumbered between 送审稿 and issue), in the named article when it is a word or two."""
+    own (articles are renumbered between 送审稿 and issue), in the named article when it is a word or two — and not
+    only where it is now ruled out ("不公示身份证号码": the opinion's own wording)."""
+    def affirmed(text: str) -> bool:
+        return any(not _NEGATED.search(text[max(0, m.start() - 8):m.start()])
+                   for m in re.finditer(re.escape(quote_), text))
     if len(quote_) >= 6:
-        return quote_ in draft
-    return any(quote_ in clause for clause in named.values())
+        return affirmed(draft)
+    return any(affirmed(clause) for clause in named.values())
 
 
 def _opinion_followed(f: ProcedureFacts, opinion: str) -> tuple[list[str], bool]:

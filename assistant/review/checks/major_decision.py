@@ -69,7 +69,9 @@ def _done(f: ProcedureFacts, kind: str, words: list[str]) -> tuple[list[str], li
 # 专家 chosen for 专业性、代表性和中立性, none with a direct interest in the decision (重大行政决策程序暂行条例第二十条):
 # officials of the local government's own units and the companies the decision concerns are not independent experts
 _OFFICIAL = re.compile(r"(?:县|区|市|镇|乡|街道|管委会)[^|（）()]{0,16}(?:局|委员会|委|办公室|办|人民政府|政府|中心|股|科|所|站|队|院)"
-                       r"|(?:区属|县属|市属|镇属)|(?:有限公司|有限责任公司|集团)")
+                       r"|(?:区属|县属|市属|镇属)|(?:有限公司|有限责任公司|集团)"
+                       # the public schools a bureau runs (the very schools a merger sends pupils to)
+                       r"|(?:小学|中学|学校|幼儿园)(?:校长|园长|书记|副校长)")
 _INDEPENDENT = re.compile(r"大学|学院|研究院|研究所|研究中心|设计院|科学院|律师事务所|会计师事务所|专家库|学会|协会|咨询")
 # whoever drew up, builds or runs what is decided (本工程可行性研究报告编制单位) has a direct interest
 _INTERESTED = re.compile(r"本(?:工程|项目|方案|决策)|项目法人|(?:项目|工程)建设单位|编制单位")
@@ -77,6 +79,9 @@ _INTERESTED = re.compile(r"本(?:工程|项目|方案|决策)|项目法人|(?:�
 
 # a bullet list of the panel: "- 王海燕，县民政局养老服务股股长" or "- 区财政局经济建设科副科长　梁雨"
 _LISTED_EXPERT = re.compile(r"^\s*[-*·•]\s*(?:[\u4e00-\u9fa5]{2,4}[，,：:]\s*(.{4,60})|(.{4,60}?)[ \u3000]+[\u4e00-\u9fa5]{2,4})\s*$")
+
+
+_ROLL = re.compile(r"^\s*(?:参加|出席|参会|论证)(?:论证)?(?:人员|专家|成员)[：:]\s*(.{8,})$")
 
 
 def _expert_affiliations(f: ProcedureFacts) -> list[str]:
@@ -91,6 +96,9 @@ def _expert_affiliations(f: ProcedureFacts) -> list[str]:
                 out.append(" ".join(cells[1:]))
             elif item := _LISTED_EXPERT.match(line):
                 out.append(item.group(1) or item.group(2))
+            elif roll := _ROLL.match(line):  # "参加人员：县教育局基础教育股股长　周慧；……"
+                out += [re.sub(r"[ \u3000]+[\u4e00-\u9fa5]{2,4}$", "", x.strip()) for x in re.split(r"[；;]", roll.group(1))
+                        if len(x.strip()) >= 6]
             elif re.search(r"专家|成员", line):
                 out += [a for a in re.findall(r"[\u4e00-\u9fa5]{2,4}[（(]([^（）()]{4,40})[）)]", line)
                         if not re.search(r"稿|草案|简称", a)]

@@ -116,7 +116,8 @@ def _local_only(f: ProcedureFacts) -> str | None:
         return None
     for m in f.materials:
         for s in split_sentences(m.text):
-            if re.search(r"征求|公布|发布|公告|公示|刊登|反馈", s) and any(re.search(p, s) for p in network):
+            # the draft put out online — not the issued text published on the website afterwards
+            if re.search(r"征求|征集|意见稿|草案|送审稿", s) and any(re.search(p, s) for p in network):
                 return None
     return w.sentence
 
