@@ -327,7 +327,9 @@ def majority_objection(f: ProcedureFacts) -> str | None:
     None."""
     spec = f.vocab.subjects.get("expropriation", {})
     body = f"{f.dossier.title or ''}\n{f.dossier.draft_text or ''}"
-    if not _any(spec.get("old_town", []), body) and not (_any(spec.get("land", []), body) and "集体" in body):
+    # the taking is what the decision is about (its title), not a step of a siting or building plan that needs land
+    if not _any(spec.get("old_town", []), body) and not (_any(spec.get("land", []), f.dossier.title or "")
+                                                         and "集体" in body):
         return None
     # sentence and its line: the parties may be named a sentence before ("成员总数……。……要求听证的共672人，占58.6%")
     for line, s in ((ln, s) for m in f.materials for ln in (m.text or "").splitlines() for s in split_sentences(ln)):

@@ -255,6 +255,15 @@ def major(materials, draft=WATER_DRAFT):
     return dossier(draft, materials, doc_type=DocType.MAJOR_DECISION)
 
 
+def test_a_utility_plan_that_fixes_the_users_price_needs_a_hearing_and_a_siting_plan_needing_land_does_not(rules):
+    gas = "某县城区管道燃气特许经营区域整合实施方案（送审稿）\n一、价格\n城区居民管道天然气销售价格统一执行每立方米2.86元。"
+    found, _ = run(rules, major([WATER_NOTE, WATER_COMMENT, WATER_FAIR, WATER_RISK, WATER_EXPERT], draft=gas))
+    assert set(found) == {"P.HEARING"}
+    site = "某县储气调峰站选址方案（送审稿）\n一、用地\n站址需征收石桥村集体土地20亩。"
+    against = ("征求意见情况.md", "石桥村多数村民代表反对将站址设在石桥村西侧。")
+    assert run(rules, major([WATER_NOTE, WATER_COMMENT, against, WATER_FAIR, WATER_RISK, WATER_EXPERT], draft=site))[0] == {}
+
+
 def test_public_utility_price_needs_hearing_and_experts(rules):
     complete = [WATER_NOTE, WATER_COMMENT, WATER_FAIR, WATER_RISK, WATER_EXPERT, WATER_HEARING]
     assert run(rules, major(complete))[0] == {}
@@ -384,6 +393,9 @@ def test_a_quoted_wording_kept_only_where_the_text_now_rules_it_out_was_acted_on
     opinion = _opinion("一、送审稿第三条规定公示经营者“身份证号码”，建议删除，明确不公示身份证号码。")
     ruled_out = MARKET_DRAFT.replace("经营者应当亮照经营。", "经营者应当亮照经营，档案不公示身份证号码。")
     assert run(rules, dossier(ruled_out, materials=[*FILED[:3], opinion, FILED[4]], stage=Stage.FILING))[0] == {}
+    elided = _opinion("一、建议删除第三条“经营者应当……经营”的表述。")  # a quote cut short: each stretch is looked for
+    found, _ = run(rules, dossier(materials=[*FILED[:3], elided, FILED[4]], stage=Stage.FILING))
+    assert set(found) == {"P.LEGALITY_REVIEW"}
     kept = MARKET_DRAFT.replace("经营者应当亮照经营。", "经营者应当亮照经营，并公示身份证号码。")
     found, _ = run(rules, dossier(kept, materials=[*FILED[:3], opinion, FILED[4]], stage=Stage.FILING))
     assert set(found) == {"P.LEGALITY_REVIEW"}
@@ -407,6 +419,9 @@ def test_a_fair_competition_review_that_stops_at_not_applicable(rules):
     assert set(found) == {"P.FAIR_COMPETITION"} and "为由未作审查" in found["P.FAIR_COMPETITION"].explanation
     # "……无需开展公平竞争审查，可以出台" reaches nothing either; a form that says what it does not restrict and
     # then concludes has reviewed
+    bare = (na[0], na[1].replace("本政策措施不涉及经营者经济活动，无需开展公平竞争审查", "不涉及公平竞争审查，无需开展审查"))
+    found, _ = run(rules, dossier(materials=[*COMPLETE_MARKET[:2], bare]))
+    assert "以“不涉及公平竞争审查，无需开展审查”为由" in found["P.FAIR_COMPETITION"].explanation
     waved = (na[0], na[1].replace("无需开展公平竞争审查 |", "无需开展公平竞争审查，可以出台。 |"))
     assert set(run(rules, dossier(materials=[*COMPLETE_MARKET[:2], waved]))[0]) == {"P.FAIR_COMPETITION"}
     done = (na[0], "审查意见：不涉及给予特定经营者优惠政策。结论：未发现排除、限制竞争内容，可以出台。")
@@ -423,6 +438,11 @@ def test_experts_who_are_all_officials_or_interested_companies_are_no_expert_arg
                            "| 甲 | 县发展和改革局价格股股长 |\n| 乙 | 县自来水有限公司总经理 |\n| 丙 | 县财政局经建股副股长 |")
     found, _ = run(rules, major([*base, staff]))
     assert set(found) == {"P.EXPERT"} and "中立性" in found["P.EXPERT"].explanation
+    author = ("专家论证会纪要.md", "参加论证专家：\n何建平　某县规划设计院有限公司　项目负责人\n彭丽娟　某县规划设计院有限公司　总工程师\n"
+                             "唐国庆　某镇自然资源所　所长\n\n论证意见：同意。")
+    commissioned = (WATER_NOTE[0], WATER_NOTE[1] + "\n四、编制。县水务局委托某县规划设计院有限公司编制方案。")
+    found, _ = run(rules, major([commissioned, *base[1:], author]))
+    assert set(found) == {"P.EXPERT"}  # the firm that wrote the plan, listed row by row under its heading
     roll = ("专家论证会纪要.md", "参加人员：县教育局基础教育股股长　周慧；县教师发展中心主任　刘玉梅；梅坪中心小学校长　许建国\n"
                            "论证意见：与会专家一致同意方案。")
     found, _ = run(rules, major([*base, roll]))
@@ -469,6 +489,14 @@ def test_a_draft_for_operators_put_out_only_on_village_boards_and_chat_groups(ru
     issued = ("备案报告.md", "《某县农贸市场管理办法》已于2026年10月8日印发，并在县人民政府门户网站公布。")
     found, _ = run(rules, dossier(materials=[COMPLETE_MARKET[0], local, COMPLETE_MARKET[2], issued]))
     assert set(found) == {"P.PUBLIC_COMMENT"}
+
+
+def test_a_government_office_document_reviewed_by_a_bureaus_own_legal_section(rules):
+    """Whom the opinion mentions (县司法局无意见) is not who wrote it: the drafting bureau's 政策法规科."""
+    own = ("合法性审查意见.md", "关于《某县农贸市场管理办法（送审稿）》的合法性审查意见\n局领导：\n政策法规科对送审稿进行了审查。"
+                             "送审稿已征求县司法局等单位意见，县司法局无意见。\n审查结论：合法。\n某县商务局政策法规科\n2026年9月12日")
+    found, _ = run(rules, dossier(materials=[*FILED[:3], own, FILED[4]], stage=Stage.FILING, issuer="某县人民政府办公室"))
+    assert set(found) == {"P.LEGALITY_REVIEW"} and "内设机构" in found["P.LEGALITY_REVIEW"].explanation
 
 
 def test_a_legality_opinion_signed_by_the_drafting_unit_itself(rules):

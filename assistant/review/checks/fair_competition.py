@@ -81,7 +81,7 @@ def check_fair_competition(rule: Rule, p: FairCompetitionParams, f: ProcedureFac
             rest = rest.replace(x, "")
         if said and not any(re.search(pat, rest) for pat in reached):
             # "审查结论：本政策措施不涉及经营者经济活动，无需开展公平竞争审查" for a draft that does concern them
-            declined = said[0].split("|")[-1].strip()  # the form's answer, not its row label
+            declined = [c for c in said[0].split("|") if c.strip()][-1].strip()  # the form's answer, not its row label
             return [procedure_finding(rule, p, f, f"《{material_stem(m.name)}》以{quote(declined, 40)}为由未作审查",
                                       variant="missing", subject=subject)]
         if any(re.search(pat, text, re.MULTILINE) for pat in conclusion):

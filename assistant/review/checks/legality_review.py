@@ -53,8 +53,11 @@ def check_legality_review(rule: Rule, p: LegalityParams, f: ProcedureFacts) -> l
     review = next((m for m in own if "draft_note" not in m.kinds), own[0])
     # A government's document is reviewed by its 司法行政部门 (国办发〔2018〕115号), not by a unit inside the
     # drafting department.
-    if f.issuer_kind == IssuerKind.GOVERNMENT and f.doc_type == DocType.NORMATIVE:
-        head = (review.name or "") + (review.text or "")
+    # (a government's office issues for the government: 县人民政府办公室; a major decision is reviewed by the
+    # government's own review body too, 重大行政决策程序暂行条例第二十五条)
+    if f.issuer_kind == IssuerKind.GOVERNMENT or re.search(r"人民政府办公室|政府办公室", f.dossier.issuer or ""):
+        lines = [ln for ln in (review.text or "").splitlines() if ln.strip()]
+        head = "\n".join([review.name or "", *lines[:2], *lines[-2:]])  # who writes and signs it, not whom it mentions
         if not re.search(r"司法局|司法行政|法制办|法制局|司法厅|法律顾问|政府法制机构", head) and re.search(
                 r"(?:政策法规|法规|法制)(?:科|股|处)", head):
             detail = f"《{material_stem(review.name)}》由起草单位内设机构出具，不是本级人民政府司法行政部门的合法性审核意见"
@@ -176,6 +179,10 @@ def _still_said(quote_: str, named: dict[str, str], draft: str) -> bool:
     """Whether the issued text still says a quoted old wording: anywhere when it is long enough to be the clause's
     own (articles are renumbered between 送审稿 and issue), in the named article when it is a word or two — and not
     only where it is now ruled out ("不公示身份证号码": the opinion's own wording)."""
+    if re.search(r"…|\.{3,}", quote_):  # "未取得上岗证的，不得……": each of its quoted stretches
+        parts = [x for x in re.split(r"…+|\.{3,}", quote_) if len(x) >= 3]
+        return bool(parts) and all(_still_said(x, named, draft) for x in parts)
+
     def affirmed(text: str) -> bool:
         return any(not _NEGATED.search(text[max(0, m.start() - 8):m.start()])
                    for m in re.finditer(re.escape(quote_), text))

@@ -84,11 +84,25 @@ _LISTED_EXPERT = re.compile(r"^\s*[-*·•]\s*(?:[\u4e00-\u9fa5]{2,4}[，,：:]\
 _ROLL = re.compile(r"^\s*(?:参加|出席|参会|论证)(?:论证)?(?:人员|专家|成员)[：:]\s*(.{8,})$")
 
 
+_ROLL_HEAD = re.compile(r"^\s*(?:参加|出席|参会)?(?:论证)?(?:专家|人员|成员)(?:名单)?[：:]\s*$")
+_ROLL_ROW = re.compile(r"^\s*[\u4e00-\u9fa5]{2,4}[ \u3000]+(.{4,80})$")  # "何建平　某设计院有限公司　总工程师"
+# the firm a material names as the author of what is decided (委托……设计院有限公司编制): an interested party
+_AUTHOR = re.compile(r"(?:委托|由)([\u4e00-\u9fa5]{4,30}?(?:有限责任公司|有限公司|设计院|研究院|集团))(?:负责)?(?:编制|起草)")
+
+
 def _expert_affiliations(f: ProcedureFacts) -> list[str]:
     """The affiliations listed for the experts of the expert materials: a table's rows, or "张三（某大学教授）"."""
     out: list[str] = []
     for m in f.of_kind("expert"):
+        in_roll = False
         for line in (m.text or "").splitlines():
+            if _ROLL_HEAD.match(line):
+                in_roll = True
+                continue
+            if in_roll and "|" not in line and (row := _ROLL_ROW.match(line)):
+                out.append(row.group(1))
+                continue
+            in_roll = False
             # a table row, in Markdown ("| 姓名 | 单位 |") or as a .docx table reads ("姓名 | 单位")
             cells = [c.strip() for c in line.strip().strip("|").split("|")] if "|" in line else []
             header = len(cells[1]) <= 8 and re.search(r"单位|职务|姓名|职称", cells[1]) if len(cells) >= 2 else True
@@ -119,6 +133,7 @@ def _not_neutral(f: ProcedureFacts) -> str | None:
     # the interested body's other staff are interested too (……设计院有限公司院长（本工程可研编制单位）, ……总工程师)
     orgs = [m.group(0) for a in listed if _INTERESTED.search(a)
             for m in [re.match(r"[\u4e00-\u9fa5]{4,30}?(?:有限责任公司|有限公司|集团|院|局|中心)", a)] if m]
+    orgs += [m.group(1) for x in f.materials for m in _AUTHOR.finditer(x.text or "")]
     if len(listed) >= 2 and all(_INTERESTED.search(a) or any(o in a for o in orgs)
                                 or _OFFICIAL.search(a) and not _INDEPENDENT.search(a) for a in listed):
         return listed[0]
@@ -190,6 +205,10 @@ def check_risk(rule: Rule, p: RiskParams, f: ProcedureFacts) -> list[Finding]:
     return [procedure_finding(rule, p, f, detail, subject=subject)]
 
 
+_PRICE_SET = re.compile(r"(?:销售价格|价格|水价|气价|票价|收费标准)[^。；]{0,20}(?:调整为|上调|统一执行|提高到|提高至)[^。；]{0,16}"
+                        r"\d+(?:\.\d+)?\s*元")
+
+
 def check_hearing(rule: Rule, p: HearingParams, f: ProcedureFacts) -> list[Finding]:
     """听证 where a law requires it: public-utility prices, 旧城区改建 or 征地 with most owners objecting."""
     spec = f.vocab.subjects
@@ -200,9 +219,12 @@ def check_hearing(rule: Rule, p: HearingParams, f: ProcedureFacts) -> list[Findi
     price = spec.get("utility_price", {})
     price_hit = next((pat for pat in price.get("price", []) if re.search(pat, title)), None)
     utility_hit = next((pat for pat in price.get("utility", []) if re.search(pat, title)), None)
-    if price_hit and utility_hit:
+    # a plan for a utility (管道燃气特许经营区域整合) that itself fixes the users' new price
+    set_here = _PRICE_SET.search(text) if utility_hit and not price_hit else None
+    if utility_hit and (price_hit or set_here):
         variant = "price"
-        why = (f"方案调整{re.search(utility_hit, title).group(0)}{re.search(price_hit, title).group(0)}，"
+        what = re.search(price_hit, title).group(0) if price_hit else "价格"
+        why = (f"方案调整{re.search(utility_hit, title).group(0)}{what}，"
                "属于关系群众切身利益的公用事业（公益性服务）价格，依法应当举行听证")
     else:
         s = majority_objection(f)
