@@ -69,6 +69,10 @@ def _sentences(para: str) -> list[str]:
     return parts + ["，".join(parts[i:i + n]) for n in (2, 3) for i in range(len(parts) - n + 1)]
 
 
+# an operator named by its own name: a place or brand and the kind of firm (汶阳农村商业银行, 绿源环保科技有限公司)
+_NAMED = re.compile(r"[\u4e00-\u9fa5]{2,12}(?:农村商业银行|农商银行|有限责任公司|股份有限公司|有限公司|集团)")
+
+
 def restates(sentence: str, law_sentence: str, mine: set[str] | None = None) -> bool:
     """Whether a draft sentence copies a sentence of the law: most words shared both ways, and the same actor level
     (a town body put where the law names a 县级以上 authority is not the law's rule)."""
@@ -79,6 +83,8 @@ def restates(sentence: str, law_sentence: str, mine: set[str] | None = None) -> 
     common = len(mine & theirs)
     if common / len(mine) < RESTATES or common / len(theirs) < COVERS:
         return False
+    if any(name not in law_sentence for name in _NAMED.findall(sentence)):
+        return False  # a bank or company the draft names, where the law names none (在汶阳农村商业银行开设)
     return not (_HIGHER.search(law_sentence) or re.search(r"(部门|机关)", law_sentence)) \
         or not _TOWN_ACTOR.search(sentence) or bool(_HIGHER.search(sentence))
 

@@ -79,8 +79,6 @@ KNOWN_DIFFERENCES = {
                                                 "(tests/review/test_upper.py checks the comparison)",
     "r04-ganshui-ranqi-tejing-quyu-zhenghe": "第15段: the gas group taking the merged franchise with no competition is "
                                              "reported (C.COMPETITION); the writer left it in neither findings nor clean",
-    "s03-wenyang-nongmingong-gongzi-zhuanhu-baozhengjin": "第五条: the wage account bound to one named bank reads as a "
-                                                          "restatement of 保障农民工工资支付条例第二十六条, which names none",
     "u03-zhelin-zhen-yingji-guangbo": "第八条 cites 《广播电视管理条例》第二十条 for what it does not say — found against the "
                                       "national knowledge base, which holds that 行政法规; the test catalog does not",
     "q08-shouyao-jingying": "第9段: a bureau's plan deciding the 市场监管局's revocations and the police's detention is "

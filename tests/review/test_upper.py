@@ -201,3 +201,11 @@ def test_an_article_cited_to_found_the_document_by_its_number_before_an_amendmen
 
     assert problem(24).endswith("修改前该条的内容现为第二十八条")
     assert problem(28) is None
+
+
+def test_a_sentence_naming_a_bank_the_law_does_not_name_restates_nothing():
+    from assistant.review.upper import restates
+
+    law = "施工总承包单位应当按照有关规定开设农民工工资专用账户，专项用于支付该工程建设项目农民工工资。"
+    assert restates("施工总承包单位应当按照有关规定开设农民工工资专用账户，专项用于支付农民工工资。", law)
+    assert not restates("施工总承包单位应当在汶阳农村商业银行开设农民工工资专用账户，专项用于支付农民工工资。", law)
