@@ -203,6 +203,9 @@ def test_minutes_of_the_meeting_named_that_decided_another_document_of_the_subje
     report = ("备案报告.md", "现将经县人民政府第12次常务会议审议通过的《某县农贸市场管理办法》报送备案。")
     found, _ = run(rules, dossier(materials=[*FILED[:4], minutes, report], stage=Stage.FILING))
     assert set(found) == {"P.COLLECTIVE"} and "未记载审议本文件" in found["P.COLLECTIVE"].explanation
+    # the session numbered in words is the same meeting
+    worded = (minutes[0], minutes[1].replace("第12次", "第十二次"))
+    assert set(run(rules, dossier(materials=[*FILED[:4], worded, report], stage=Stage.FILING))[0]) == {"P.COLLECTIVE"}
     # the minutes of another meeting than the one named say nothing against it
     other = (minutes[0].replace("12", "11"), minutes[1].replace("12次", "11次"))
     assert run(rules, dossier(materials=[*FILED[:4], other, report], stage=Stage.FILING))[0] == {}

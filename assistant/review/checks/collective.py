@@ -12,6 +12,7 @@ from assistant.review.materials import material_stem
 from assistant.review.procedure_facts import Meeting, ProcedureFacts, right_bodies
 from assistant.review.schema import Rule
 from assistant.review.sentences import split_sentences
+from assistant.text.numerals import cn_to_int
 
 
 class CollectiveParams(ProcedureParams):
@@ -40,11 +41,14 @@ def _decided_in_words(f: ProcedureFacts, right: list[str]) -> str | None:
 _SESSION = re.compile(r"第([\d一二三四五六七八九十百]+)次")
 
 
+def _sessions(text: str) -> set[int]:
+    return {int(n) if n.isdigit() else cn_to_int(n) for n in _SESSION.findall(text)}
+
+
 def _same_session(said: str, minutes: Meeting, f: ProcedureFacts) -> bool:
-    """The meeting a statement names (第19次常务会议) is the one whose minutes are in the dossier."""
-    number = _SESSION.search(said)
+    """The meeting a statement names (第19次常务会议) is the one whose minutes are in the dossier (第十九次 alike)."""
     text = next((m.text or "" for m in f.materials if m.name == minutes.material), "")
-    return bool(number) and number.group(0) in f"{minutes.material}{text[:200]}"
+    return bool(_sessions(said) & _sessions(f"{minutes.material}{text[:200]}"))
 
 
 def check_collective(rule: Rule, p: CollectiveParams, f: ProcedureFacts) -> list[Finding]:
