@@ -81,11 +81,17 @@ _INTERESTED = re.compile(r"本(?:工程|项目|方案|决策)|项目法人|(?:�
 _LISTED_EXPERT = re.compile(r"^\s*[-*·•]\s*(?:[\u4e00-\u9fa5]{2,4}[，,：:]\s*(.{4,60})|(.{4,60}?)[ \u3000]+[\u4e00-\u9fa5]{2,4})\s*$")
 
 
-_ROLL = re.compile(r"^\s*(?:参加|出席|参会|论证)(?:论证)?(?:人员|专家|成员)[：:]\s*(.{8,})$")
+# the panel's roll under its heading, its entries on the heading's line ("参加人员：县教育局股长　周慧；……") or on the rows
+# after it ("何建平　某设计院有限公司　总工程师")
+_ROLL = re.compile(r"^\s*(?:参加|出席|参会)?(?:论证)?(?:专家|人员|成员)(?:名单)?[：:]\s*(.*)$")
+_PERSON = re.compile(r"^[\u4e00-\u9fa5]{2,4}$")
 
 
-_ROLL_HEAD = re.compile(r"^\s*(?:参加|出席|参会)?(?:论证)?(?:专家|人员|成员)(?:名单)?[：:]\s*$")
-_ROLL_ROW = re.compile(r"^\s*[\u4e00-\u9fa5]{2,4}[ \u3000]+(.{4,80})$")  # "何建平　某设计院有限公司　总工程师"
+def _affiliation(entry: str) -> str:
+    """An entry of the roll without the person's name (a word of two to four characters standing alone)."""
+    return " ".join(w for w in re.split(r"[ \u3000]+", entry.strip()) if w and not _PERSON.match(w))
+
+
 # the firm a material names as the author of what is decided (委托……设计院有限公司编制): an interested party
 _AUTHOR = re.compile(r"(?:委托|由)([\u4e00-\u9fa5]{4,30}?(?:有限责任公司|有限公司|设计院|研究院|集团))(?:负责)?(?:编制|起草)")
 
@@ -96,11 +102,13 @@ def _expert_affiliations(f: ProcedureFacts) -> list[str]:
     for m in f.of_kind("expert"):
         in_roll = False
         for line in (m.text or "").splitlines():
-            if _ROLL_HEAD.match(line):
-                in_roll = True
+            if (roll := _ROLL.match(line)) and not re.search(r"[（(]", roll.group(1)):  # "张三（某大学教授）": below
+                entries = [x for x in re.split(r"[；;]", roll.group(1)) if len(x.strip()) >= 6]
+                out += [_affiliation(x) for x in entries]
+                in_roll = not entries
                 continue
-            if in_roll and "|" not in line and (row := _ROLL_ROW.match(line)):
-                out.append(row.group(1))
+            if in_roll and "|" not in line and re.match(r"^\s*[\u4e00-\u9fa5]{2,4}[ \u3000]+.{4,80}$", line):
+                out.append(_affiliation(line))
                 continue
             in_roll = False
             # a table row, in Markdown ("| 姓名 | 单位 |") or as a .docx table reads ("姓名 | 单位")
@@ -110,9 +118,6 @@ def _expert_affiliations(f: ProcedureFacts) -> list[str]:
                 out.append(" ".join(cells[1:]))
             elif item := _LISTED_EXPERT.match(line):
                 out.append(item.group(1) or item.group(2))
-            elif roll := _ROLL.match(line):  # "参加人员：县教育局基础教育股股长　周慧；……"
-                out += [re.sub(r"[ \u3000]+[\u4e00-\u9fa5]{2,4}$", "", x.strip()) for x in re.split(r"[；;]", roll.group(1))
-                        if len(x.strip()) >= 6]
             elif re.search(r"专家|成员", line):
                 out += [a for a in re.findall(r"[\u4e00-\u9fa5]{2,4}[（(]([^（）()]{4,40})[）)]", line)
                         if not re.search(r"稿|草案|简称", a)]
