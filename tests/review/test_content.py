@@ -250,6 +250,9 @@ DATE_CASES = [
      "第三条　本办法自2026年12月1日起施行，有效期五年。\n", {}, [("C.RETROACTIVE", "第二条")]),
     ("a past year's benefits recovered", HEAD + "第二条　2025年度已享受补贴但不符合本办法条件的，予以追回。\n" + TAIL, {},
      [("C.RETROACTIVE", "第二条")]),
+    # a status held since a past date is a condition of the right granted now, not the document applied to the past
+    ("a past date as an eligibility condition", HEAD + "第二条　认定承租人的，应当提供1983年12月17日前已有承租人户口报在"
+     "被征收房屋内的证明，并承担相应责任。\n" + TAIL, {}, []),
 ]
 
 

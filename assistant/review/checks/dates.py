@@ -242,7 +242,9 @@ def _statement_evidence(clause: Clause, ctx: ReviewContext) -> str:
 
 _DATED = re.compile(rf"(?:自|从|于|对)?\s*({_DATE})\s*(?:起|以来|以后|之后|开始|后|至今)")
 _YEAR_UNDER_THIS = re.compile(r"(\d{4})\s*年度[^。；]{0,24}按照?本(?:办法|规定|细则|方案|通知|意见)[^。；]{0,6}执行")
-_YEAR_DONE = re.compile(r"(\d{4}|[〇零○一二三四五六七八九]{4})\s*年度?(?:以来|以前|之前|内)?[^。；，]{0,4}[^。；]{0,12}已")
+# a thing done in a past year (已领取、已兑现、已收取) reopened; a status held since a past date (1983年12月17日前已有
+# 户口) is a condition of a right the document grants from now on, not the document applied to the past
+_YEAR_DONE = re.compile(r"(\d{4}|[〇零○一二三四五六七八九]{4})\s*年度?(?:以来|以前|之前|内)?[^。；，]{0,4}[^。；]{0,12}已(?!有|具有|在|经有)")
 
 
 def check_retroactive_dates(rule: Rule, p: RetroactiveParams, clause: Clause, ctx: ReviewContext) -> list[Finding]:
