@@ -50,3 +50,17 @@ def province_of(issuer: str | None, title: str | None) -> str | None:
             if any(name.startswith(d) for d in names):
                 return region
     return None
+
+
+_PROVINCIAL_TITLE = re.compile(r"《(?:中华人民共和国|全国|" + _PROVINCE.pattern[len("^(?:中共)?("):-1] + r")(?:省|市|自治区)?")
+_BELOW_PROVINCE = re.compile(r"^[\u4e00-\u9fa5]{1,7}?(?:区|县|旗)|^[\u4e00-\u9fa5]{1,4}(?:镇|乡)人民政府|街道办事处")
+
+
+def higher_titled(text: str, issuer: str | None) -> bool:
+    """Whether `text` names a paper titled by the state or a province (《上海市住宅交付使用许可证》) while the issuer is a
+    body below the province (上海市青浦区…): such a paper is set at that higher level, and the issuer refers to it."""
+    if not issuer or not _PROVINCIAL_TITLE.search(text):
+        return False
+    name = _PROVINCE.sub("", issuer.strip()).lstrip("省市自治区")
+    return bool(_BELOW_PROVINCE.match(name))
+

@@ -19,7 +19,7 @@ from assistant.models import Clause, Finding, Rewrite
 from assistant.review.checks.law import cited_measure_ok, restates_law
 from assistant.review.checks.words import on_word_boundaries
 from assistant.review.context import ReviewContext
-from assistant.review.issuer import IssuerKind
+from assistant.review.issuer import IssuerKind, higher_titled
 from assistant.review.measures import town_grants
 from assistant.review.schema import Rule
 from assistant.review.sentences import Segment, amounts, neutralize, segments
@@ -199,6 +199,8 @@ def _first_match(p: PatternParams, text: str, limit: tuple[int, int] | None = No
             named = next((n for x in p.statutory_names for n in [x.search(text[a:b])] if n), None)
             if named and not (town_grants(text, issuer_kind) and not town_competent(named.group(0))):
                 continue
+            if p.statutory_names and higher_titled(text[a:b], issuer):
+                continue  # 取得《上海市……许可证》 in a district's document: the province's licence, referred to
             if _anchored_hit(p.anchored_exceptions, text, a, b, m):
                 continue
             if p.negation or p.reference_exempt:
