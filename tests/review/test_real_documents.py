@@ -27,8 +27,6 @@ KNOWN_MISSES = {
 }
 # (document, code, location): why the engine still flags a clause the reviewers judged lawful
 KNOWN_FALSE_ALARMS = {
-    ("22-chongming-nongcun-cunmin-zhufang", "C.OBLIGATION", "第十五条"):
-        "the applicant's 承诺书 the city's rule requires (not in the national knowledge base)",
     ("36-jinshan-zhengshou-anzhi-zhufang", "C.COMPETITION", "第二十一条"):
         "the district assigning its own idle housing to its state-owned company reads as designating an operator",
     ("42-baoshan-lvrong-jianzhu-laji-yunshu", "C.COMPETITION", "第14段"):
