@@ -407,10 +407,16 @@ _LICENCE_NAME = re.compile(r"《([^《》]{2,30}?(?:许可证|许可|执照|经�
 _GENERIC_LICENCE = {"行政许可", "许可", "审批许可", "相关许可", "有关许可"}
 
 
+_HANDED_IN = re.compile(r"(?:提交|提供|报送|附送|附具|出示)[^。；]{0,80}?(?:等)?(?:材料|资料|复印件|文件)")
+
+
 def licence_in_law(sentence: str, table: PowerTable) -> Power | None:
     """The row of the law that sets a licence the sentence names (《港口经营许可证》 → 港口法 "港口经营许可"), or None
     when the sentence names none or the law has none of that name."""
+    handed_in = [x.span() for x in _HANDED_IN.finditer(sentence)]
     for m in _LICENCE_NAME.finditer(sentence):
+        if any(a <= m.start() < b for a, b in handed_in):
+            continue  # a licence among the papers an applicant hands in is not the approval the sentence requires
         name = (m.group(1) or m.group(2) or "").strip()
         stem = re.sub(r"^(?:取得|办理|申领|领取|申请|核发|颁发|依法|持有|更新|变更)+", "", name).removesuffix("证")
         if len(stem) < 4 or stem in _GENERIC_LICENCE:

@@ -92,7 +92,7 @@ def restates(sentence: str, law_sentence: str, mine: set[str] | None = None) -> 
 # A penalty restated in other words: the conduct (what stands before "的，") is the law's, and so is every kind of
 # sanction (对擅自占用绿地的，由区绿化市容局责令限期归还，恢复原状，并处罚款 — 城市绿化条例第二十七条)
 _CONDUCT = re.compile(r"^(?:对|凡)?(?:违反本[\u4e00-\u9fa5]{1,4}规定[，,]?)?(?P<conduct>[^，,。；]{4,40}?)的[，,]")
-_SANCTIONS = re.compile(r"罚款|没收|吊销|暂扣|责令停产停业|责令停业|警告|通报批评|拘留|责令关闭")
+_SANCTIONS = re.compile(r"罚款|没收|吊销|暂扣|(?:责令)?停(?:产|业)(?:停业|整治|整顿|整改)?|警告|通报批评|拘留|责令关闭")
 CONDUCT_SHARE = 0.6  # of the conduct's words the law's sentence must hold
 # words of any conduct (逾期仍不缴纳, 拒不改正, 未按照规定履行职责): the conduct compared is what is left
 _ANY_CONDUCT = re.compile(r"逾期|仍|拒不|不予?|未按照?|未|按照|规定|改正|整改|补缴|缴纳|履行|职责|义务|责令|限期|要求|相关|有关|其")
@@ -103,7 +103,12 @@ PERMIT = re.compile(r"[\u4e00-\u9fa5]{4}(?:许可证|执照)")
 
 def sanctions_within(sentence: str, law_sentence: str) -> bool:
     """Whether every kind of sanction the draft names is the law's too: a fine added to the law's 责令停止建设 is new."""
-    return set(_SANCTIONS.findall(sentence)) <= set(_SANCTIONS.findall(law_sentence))
+    return _sanction_kinds(sentence) <= _sanction_kinds(law_sentence)
+
+
+def _sanction_kinds(text: str) -> set[str]:
+    """The kinds of sanction a sentence names, 责令停产整治 and 责令停业整顿 alike one kind (行政处罚法第九条第四项)."""
+    return {"停产停业" if k.lstrip("责令").startswith("停") else k for k in _SANCTIONS.findall(text)}
 
 
 def restates_penalty(sentence: str, law_sentence: str) -> bool:

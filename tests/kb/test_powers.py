@@ -63,3 +63,14 @@ def test_prohibitions_of_compulsion_are_kept_with_what_they_forbid():
     rows = [r for r in extract(art, "中华人民共和国招标投标法", Level.LAW, None) if r.action == "forbid"]
     assert [(r.authority, r.matter) for r in rows] == [
         ("任何单位和个人", "指定招标代理机构"), ("任何单位和个人", "强制其委托招标代理机构办理招标事宜")]
+
+
+def test_a_licence_handed_in_among_the_papers_is_not_the_approval_required():
+    from assistant.kb.powers import licence_in_law
+
+    table = PowerTable(extract(_article("旅行社经营国内旅游业务，应当向旅游主管部门申请取得旅行社业务经营许可。", "第二十八条", 28),
+                               "中华人民共和国旅游法", Level.LAW, None))
+    assert licence_in_law("从事旅行社业务的，应当依法取得《旅行社业务经营许可证》。", table) is not None
+    # the papers of an application to the issuer's own list: the law's licence among them, the gate the issuer's
+    assert licence_in_law("拟承接研学活动的机构，应当提交营业执照、旅行社业务经营许可证、课程方案等材料，经县教育局审核同意"
+                          "入库后，方可承接研学活动。", table) is None

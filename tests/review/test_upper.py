@@ -5,7 +5,7 @@ import pytest
 
 from assistant.models import Article, Finding, Hit, Level
 from assistant.review.sentences import fine_bounds
-from assistant.review.upper import compare_with_law, encourages_only, outside_range
+from assistant.review.upper import compare_with_law, encourages_only, outside_range, sanctions_within
 from assistant.text.numerals import int_to_cn
 
 FIRE_LAW = ("单位违反本法规定，有下列行为之一的，责令改正，处五千元以上五万元以下罚款；"
@@ -209,3 +209,10 @@ def test_a_sentence_naming_a_bank_the_law_does_not_name_restates_nothing():
     law = "施工总承包单位应当按照有关规定开设农民工工资专用账户，专项用于支付该工程建设项目农民工工资。"
     assert restates("施工总承包单位应当按照有关规定开设农民工工资专用账户，专项用于支付农民工工资。", law)
     assert not restates("施工总承包单位应当在汶阳农村商业银行开设农民工工资专用账户，专项用于支付农民工工资。", law)
+
+
+def test_an_order_to_stop_production_added_to_the_laws_fine_is_a_sanction_of_its_own():
+    law = ("排水户未取得污水排入排水管网许可证向城镇排水设施排放污水的，由城镇排水主管部门责令停止违法行为，限期采取治理措施，"
+           "补办污水排入排水管网许可证，可以处50万元以下罚款")
+    assert not sanctions_within("由开发区管委会责令停产整治，并处一万元以上五万元以下罚款", law)
+    assert sanctions_within("由县城市管理局责令停业整顿，并处罚款", "责令停产停业，并处罚款")
