@@ -55,7 +55,8 @@ class Power(BaseModel):
     action: str = Field(description="approve | register | penalty | coerce | order | fee | certify | supervise | plan | forbid")
     role: str = Field(description="how the sentence names it: 由 (acts), 经/报 (approves), 向 (receives), subject")
     sentence: str
-    matter: str | None = Field(None, description="for a prohibition: what is forbidden (强制其委托招标代理机构…)")
+    matter: str | None = Field(None, description="for a prohibition: what is forbidden (强制其委托招标代理机构…); "
+                               "for a lead-in (有下列行为之一的，由……): the lead-in with the items it lists")
     terms: list[str] = Field(default_factory=list, description="the words its matter is compared by (read at ingest)")
 
     @property
@@ -149,6 +150,8 @@ def actions_in(text: str) -> list[str]:
 
 
 _SENTENCE = re.compile(r"[^。；;\n]+")
+_LEAD_IN = re.compile(r"(?:下列|以下)[^。；，]{0,8}之一")
+_ITEM = re.compile(r"[（(][一二三四五六七八九十]+[）)]([^；;。\n]+)")
 _ROLE = re.compile(r"(由|经|报|向|报经|报请|会同)$")
 _JOIN = re.compile(r"或者|和|及|、|或|以及|、或者")
 _ACTION_WINDOW = 24
@@ -178,8 +181,11 @@ def extract(article: Article, instrument_title: str, level: Level, region: str |
     """The powers one article gives, and the compulsions it forbids."""
     rows: list[Power] = []
     seen: set[tuple[str, str]] = set()
+    items = "；".join(_ITEM.findall(article.text))
     for sm in _SENTENCE.finditer(article.text):
         sentence = sm.group(0).strip()
+        # the conduct a lead-in refers to is in the items it lists: they are the power's matter
+        matter = sentence + "；" + items if items and _LEAD_IN.search(sentence) else None
         for m in vocabulary().prohibition.finditer(sentence):
             rows.append(Power(article_id=article.id, instrument=instrument_title, article=article.label, level=level,
                               region=region, authority=m.group("who"), tier="any", action="forbid", role="不得",
@@ -203,7 +209,7 @@ def extract(article: Article, instrument_title: str, level: Level, region: str |
                 seen.add((auth, action))
                 rows.append(Power(article_id=article.id, instrument=instrument_title, article=article.label,
                                   level=level, region=region, authority=auth, tier=tier, sector=sector_of(auth),
-                                  action=action, role=role, sentence=sentence))
+                                  action=action, role=role, sentence=sentence, matter=matter))
     return rows
 
 

@@ -230,7 +230,8 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
         return "“依法采取措施”只是援引法律规定，本条没有设定具体措施"
     if owner and code == "C.FEE" and _rx("own_costs").search(text):
         return "制定机关核定自身资金、成本的开支范围和列支方式，不是向公民、法人收费"
-    if owner and code == "C.COERCION" and _rx("own_funds").search(text) and not re.search(r"查封|扣押|冻结|强制执行", text):
+    if owner and code == "C.COERCION" and _rx("own_funds").search(text) \
+            and not re.search(r"查封|扣押|冻结|强制执行|(?:当事人|违法行为人|责任人|其)[^。；，]{0,4}(?:承担|负担)", text):
         return "制定机关管理自身资金、项目的分工和列支，不是设定行政强制措施"
     if code == "C.LICENSE":
         return _vet_licence(reading, owner)

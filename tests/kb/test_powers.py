@@ -1,6 +1,6 @@
 """The competence table: powers read from the law's own sentences (assistant/kb/powers.py)."""
 
-from assistant.kb.powers import PowerTable, extract, sector_of, tier_of
+from assistant.kb.powers import PowerTable, extract, sector_of, tier_of, with_terms
 from assistant.models import Article, Level
 
 
@@ -74,3 +74,14 @@ def test_a_licence_handed_in_among_the_papers_is_not_the_approval_required():
     # the papers of an application to the issuer's own list: the law's licence among them, the gate the issuer's
     assert licence_in_law("拟承接研学活动的机构，应当提交营业执照、旅行社业务经营许可证、课程方案等材料，经县教育局审核同意"
                           "入库后，方可承接研学活动。", table) is None
+
+
+def test_a_lead_in_takes_the_conduct_of_the_items_it_lists_as_its_matter():
+    art = _article("违反本条例规定，有下列行为之一的，由县级以上地方人民政府水行政主管部门责令停止违法行为，限期恢复原状或者"
+                   "采取补救措施：（一）堆放阻碍农田水利工程设施蓄水、输水、排水的物体；（二）建设妨碍农田水利工程设施蓄水、"
+                   "输水、排水的建筑物和构筑物。", "第四十三条", 43)
+    rows = with_terms(extract(art, "农田水利条例", Level.ADMIN_REGULATION, None))
+    assert {"堆放", "输水", "构筑物"} <= set(rows[0].terms)  # the items' words, not the lead-in's alone
+    table = PowerTable(rows)
+    hits = table.find("在灌溉渠道内堆放阻碍输水的物体的，由镇农业农村综合服务中心责令停止违法行为", actions=["order"])
+    assert [(p.article, p.tier) for p, _ in hits] == [("第四十三条", "county")]

@@ -150,3 +150,10 @@ def test_an_authority_reporting_to_another_is_no_licence():
 ])
 def test_the_public_named_like_an_office_still_needs_the_licence(sentence):
     assert vet("C.LICENSE", read(sentence)) is None
+
+
+def test_a_clearance_charged_to_the_party_is_no_management_of_the_issuers_own_funds():
+    own = "项目拆除所需资金由镇财政统一拨付，镇城建中心负责实施。"
+    assert vet("C.COERCION", read(own), owner=True) is not None
+    forced = "当事人逾期不恢复原状的，由镇人民政府组织人员强制清除、拆除，所需费用由当事人承担。"
+    assert vet("C.COERCION", read(forced), owner=True) is None
