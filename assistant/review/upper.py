@@ -92,10 +92,12 @@ def restates(sentence: str, law_sentence: str, mine: set[str] | None = None) -> 
 # A penalty restated in other words: the conduct (what stands before "的，") is the law's, and so is every kind of
 # sanction (对擅自占用绿地的，由区绿化市容局责令限期归还，恢复原状，并处罚款 — 城市绿化条例第二十七条)
 _CONDUCT = re.compile(r"^(?:对|凡)?(?:违反本[\u4e00-\u9fa5]{1,4}规定[，,]?)?(?P<conduct>[^，,。；]{4,40}?)的[，,]")
-_SANCTIONS = re.compile(r"罚款|没收|吊销|暂扣|(?:责令)?停(?:产|业)(?:停业|整治|整顿|整改)?|警告|通报批评|拘留|责令关闭")
+_SANCTIONS = re.compile(r"罚款|没收|吊销|暂扣|(?:责令)?停(?:产|业)(?:停业|整治|整顿|整改)?|暂停(?:经营|营业|生产)|警告|通报批评|拘留"
+                        r"|责令关闭")
 CONDUCT_SHARE = 0.6  # of the conduct's words the law's sentence must hold
 # words of any conduct (逾期仍不缴纳, 拒不改正, 未按照规定履行职责): the conduct compared is what is left
-_ANY_CONDUCT = re.compile(r"逾期|仍|拒不|不予?|未按照?|未|按照|规定|改正|整改|补缴|缴纳|履行|职责|义务|责令|限期|要求|相关|有关|其")
+_ANY_CONDUCT = re.compile(r"逾期|仍|拒不|不予?|未按照?|未|按照|规定|改正|整改|补缴|缴纳|履行|职责|义务|责令|限期|要求|相关|有关|其"
+                          r"|有?(?:下列|以下)[^，,]{0,4}之一")  # a lead-in's conduct is in its items, not in its words
 
 
 PERMIT = re.compile(r"[\u4e00-\u9fa5]{4}(?:许可证|执照)")
@@ -108,7 +110,7 @@ def sanctions_within(sentence: str, law_sentence: str) -> bool:
 
 def _sanction_kinds(text: str) -> set[str]:
     """The kinds of sanction a sentence names, 责令停产整治 and 责令停业整顿 alike one kind (行政处罚法第九条第四项)."""
-    return {"停产停业" if k.lstrip("责令").startswith("停") else k for k in _SANCTIONS.findall(text)}
+    return {"停产停业" if "停" in k else k for k in _SANCTIONS.findall(text)}
 
 
 def restates_penalty(sentence: str, law_sentence: str) -> bool:

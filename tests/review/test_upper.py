@@ -5,7 +5,7 @@ import pytest
 
 from assistant.models import Article, Finding, Hit, Level
 from assistant.review.sentences import fine_bounds
-from assistant.review.upper import compare_with_law, encourages_only, outside_range, sanctions_within
+from assistant.review.upper import compare_with_law, encourages_only, outside_range, restates_penalty, sanctions_within
 from assistant.text.numerals import int_to_cn
 
 FIRE_LAW = ("单位违反本法规定，有下列行为之一的，责令改正，处五千元以上五万元以下罚款；"
@@ -216,3 +216,8 @@ def test_an_order_to_stop_production_added_to_the_laws_fine_is_a_sanction_of_its
            "补办污水排入排水管网许可证，可以处50万元以下罚款")
     assert not sanctions_within("由开发区管委会责令停产整治，并处一万元以上五万元以下罚款", law)
     assert sanctions_within("由县城市管理局责令停业整顿，并处罚款", "责令停产停业，并处罚款")
+
+
+def test_two_lead_ins_share_no_conduct():
+    law = ("违反本法规定，疾病预防控制机构有下列情形之一的，由县级以上人民政府卫生健康主管部门责令改正，给予警告或者通报批评")
+    assert not restates_penalty("经营者有下列情形之一的，由县文广体旅局予以通报批评，并责令其暂停经营一至三个月：", law)
