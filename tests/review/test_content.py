@@ -662,6 +662,19 @@ def test_hand_written_clause(expected, clause, issuer, content_rules, catalog):
     assert sorted(f.code for f in found) == ([expected] if expected else []), [f.source for f in found]
 
 
+def test_a_state_council_style_regulation_the_knowledge_base_lacks_is_not_one(content_rules, catalog, monkeypatch):
+    from assistant.review.checks import citations
+
+    monkeypatch.setattr(citations, "MIN_REGULATIONS", 1)  # the test catalog holds a sample, the full ingest all of them
+    found = lambda clause: [f.code for f in _review(HEAD + f"第二条　{clause}\n" + TAIL, content_rules, catalog)
+                            if f.location == "第二条"]
+    assert found("根据《中华人民共和国老年人权益保障法》《养老机构管理条例》等规定，制定本办法。") == ["C.BASIS_INVALID"]
+    assert found("根据《上海港口条例》等规定，结合本市实际，制定本办法。") == []  # a province's own regulation
+    assert found("依照《条例》（以下简称《保护条例》）的规定执行。") == []
+    monkeypatch.setattr(citations, "MIN_REGULATIONS", 10_000)  # a sample of the family says nothing of a title's absence
+    assert found("根据《养老机构管理条例》等规定，制定本办法。") == []
+
+
 def test_hand_written_clauses_cover_every_code():
     codes = Counter(s[0] for s in SNIPPETS if s[0])
     for code in ("C.LICENSE", "C.PENALTY", "C.COERCION", "C.FEE", "C.OBLIGATION", "C.COMPETITION", "C.CERTIFICATE",

@@ -10,10 +10,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.models import Basis, Citation, CitationStatus, Clause, Finding, Instrument, Rewrite, Stage
+from assistant.models import Basis, Citation, CitationStatus, Clause, Finding, Instrument, Level, Rewrite, Stage, Status
 from assistant.review.checks.law import conduct_terms, right_paragraph, sentence_start
 from assistant.review.checks.patterns import make_finding
 from assistant.review.context import ReviewContext
+from assistant.review.issuer import province_of
 from assistant.review.schema import Rule
 from assistant.review.sentences import neutralize, segments
 from assistant.review.titles import place_free_title
@@ -68,12 +69,17 @@ def check_citation_validity(rule: Rule, p: CitationParams, clause: Clause, ctx: 
         elif c.status == CitationStatus.QUOTE_MISMATCH and "mismatch" in p.report:
             problem = c.reason or f"{c.text}与条文内容不符"
         elif c.status == CitationStatus.UNKNOWN_INSTRUMENT and "misnamed" in p.report:
-            near = ctx.suggest_title((c.instrument or "").strip("《》"))
+            name = (c.instrument or "").strip("《》")
+            near = ctx.suggest_title(name)
             if near:
                 problem = f"《{c.instrument}》名称有误，应为《{near}》"
-                written = f"《{(c.instrument or '').strip('《》')}》"
+                written = f"《{name}》"
                 if rewrite is None and written in clause.text:
                     rewrite = Rewrite(old=written, new=f"《{near}》")
+            elif _NATIONAL_REGULATION.match(name) and place_free_title(name) == name and not province_of(None, name) \
+                    and f"简称《{name}》" not in ctx.dossier.draft_text and _holds_regulations(ctx):
+                problem = (f"《{name}》不是现行行政法规的名称：知识库收录的全部{_holds_regulations(ctx)}部现行行政法规中"
+                           "没有这一名称，请核对所引依据的名称和制定机关")
         elif c.status == CitationStatus.VERIFIED and "topic" in p.report:
             problem = (_topic_mismatch(c, clean, ctx, ctx.cited_articles(clause)) or _restated_mismatch(c, clean, ctx)
                        or _conduct_mismatch(c, clean, ctx) or _renumbered(c, clean, ctx))
@@ -89,6 +95,21 @@ def check_citation_validity(rule: Rule, p: CitationParams, clause: Clause, ctx: 
     finding = make_finding(rule, clause, evidence, "；".join(dict.fromkeys(problems)))
     finding.rewrite = rewrite or finding.rewrite
     return [finding]
+
+
+# A title of the State Council's kind (……条例, no place, not the Party's): the knowledge base holds every 行政法规 in
+# force, so one it lacks is not one (issue #17: a misnamed instrument, where the KB holds its whole family).
+_NATIONAL_REGULATION = re.compile(r"^(?!中国共产党|中共|经济特区)[\u4e00-\u9fa5]{4,30}条例$")
+MIN_REGULATIONS = 500  # below this the catalog is a sample (tests, a partial ingest), not the whole family
+
+
+def _holds_regulations(ctx: ReviewContext) -> int:
+    """How many 行政法规 in force the knowledge base holds, when it holds them all (else 0)."""
+    def count() -> int:
+        n = sum(1 for i in ctx.catalog.instruments() if i.level == Level.ADMIN_REGULATION
+                and i.status == Status.CURRENT) if ctx.catalog is not None else 0
+        return n if n >= MIN_REGULATIONS else 0
+    return ctx.memo("regulations-held", count)
 
 
 # "《X》第N条关于Y的规定": the draft says what the article is about. An article that shares almost none of Y's terms
