@@ -32,6 +32,7 @@ def test_reading_names_the_approver_and_its_kind():
     "房屋翻建涉及共用墙体的，须经相邻农户书面同意后方可施工。",                       # private consent
     "转租须取得出租企业书面同意。",
     "学校应当书面告知家长活动内容和费用明细，经家长签字同意后方可安排学生参加。",  # a parent's consent
+    "新建住宅小区的二次供水设施，应当经供水企业验收合格并交其统一管理后，方可投入使用。",  # 城市供水条例第二十八条
 ])
 def test_consent_of_a_private_party_is_no_licence(sentence):
     assert "民事主体" in vet("C.LICENSE", read(sentence))
