@@ -456,6 +456,13 @@ def test_experts_who_are_all_officials_or_interested_companies_are_no_expert_arg
     assert set(found) == {"P.EXPERT"}  # a bullet list, each affiliation before the name
     mixed = (staff[0], staff[1] + "\n| 丁 | 某大学经济学院教授 |")
     assert run(rules, major([*base, mixed]))[0] == {}  # one independent expert beside the officials
+    # the panel introduced in a sentence, an entry a row; the firm the plan engages and the plan's author sit on it,
+    # with the deciding bureaus: one professor beside them makes it no independent argument (条例第十九条)
+    panel = ("专家论证意见.md", "论证专家5名：\n刘振华，某县公安局交通管理大队副大队长（组长）；\n魏国栋，某县智慧交通科技有限公司"
+                            "总工程师；\n石婧，某县交通运输局运输管理股副股长；\n唐晓岚，某县教育局安全管理股股长；\n"
+                            "王丽君，某大学土木工程学院副教授。\n论证意见：总体可行。")
+    draft = "某县学校周边交通组织调整方案（送审稿）\n一、设备由某县智慧交通科技有限公司负责供货、安装和维护。"
+    assert set(run(rules, major([*base, panel], draft=draft))[0]) == {"P.EXPERT"}
 
 
 def test_a_risk_assessment_that_is_only_its_verdict(rules):

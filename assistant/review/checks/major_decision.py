@@ -85,6 +85,8 @@ _LISTED_EXPERT = re.compile(r"^\s*[-*·•]\s*(?:[\u4e00-\u9fa5]{2,4}[，,：:]\
 # after it ("何建平　某设计院有限公司　总工程师")
 _ROLL = re.compile(r"^\s*(?:参加|出席|参会)?(?:论证)?(?:专家|人员|成员)(?:名单)?[：:]\s*(.*)$")
 _PERSON = re.compile(r"^[\u4e00-\u9fa5]{2,4}$")
+_ROLL_AFTER = re.compile(r"(?:专家|成员)[^。；：:]{0,8}[：:]\s*$")
+_NAMED_ENTRY = re.compile(r"^\s*[\u4e00-\u9fa5]{2,4}[，,]\s*(.{4,80}?)[；;。]?\s*$")
 
 
 def _affiliation(entry: str) -> str:
@@ -93,6 +95,7 @@ def _affiliation(entry: str) -> str:
 
 
 # the firm a material names as the author of what is decided (委托……设计院有限公司编制): an interested party
+_COMPANY = re.compile(r"[\u4e00-\u9fa5]{4,24}?(?:有限责任公司|有限公司)")
 _AUTHOR = re.compile(r"(?:委托|由)([\u4e00-\u9fa5]{4,30}?(?:有限责任公司|有限公司|设计院|研究院|集团))(?:负责)?(?:编制|起草)")
 
 
@@ -110,7 +113,13 @@ def _expert_affiliations(f: ProcedureFacts) -> list[str]:
             if in_roll and "|" not in line and re.match(r"^\s*[\u4e00-\u9fa5]{2,4}[ \u3000]+.{4,80}$", line):
                 out.append(_affiliation(line))
                 continue
-            in_roll = False
+            if in_roll and (entry := _NAMED_ENTRY.match(line)):  # "刘振华，某县公安局交通管理大队副大队长（组长）；"
+                out.append(entry.group(1))
+                continue
+            # a sentence introducing the panel, its entries on the rows after it (论证专家5名：)
+            in_roll = bool(_ROLL_AFTER.search(line))
+            if in_roll:
+                continue
             # a table row, in Markdown ("| 姓名 | 单位 |") or as a .docx table reads ("姓名 | 单位")
             cells = [c.strip() for c in line.strip().strip("|").split("|")] if "|" in line else []
             header = len(cells[1]) <= 8 and re.search(r"单位|职务|姓名|职称", cells[1]) if len(cells) >= 2 else True
@@ -129,7 +138,7 @@ _OWN_STAFF_PANEL = re.compile(r"由[^。；]{0,30}(?:局|委|办|中心|公司)[
 
 
 def _not_neutral(f: ProcedureFacts) -> str | None:
-    """When every expert listed is an official of the local government or of a company the decision concerns, or a
+    """When most experts listed are officials of the local government or of a company the decision concerns, or a
     material says the panel was made of the units' own staff ("由……局业务骨干5人组成论证组")."""
     said = next((s for m in f.materials for s in split_sentences(m.text) if _OWN_STAFF_PANEL.search(s)), None)
     if said:
@@ -139,9 +148,14 @@ def _not_neutral(f: ProcedureFacts) -> str | None:
     orgs = [m.group(0) for a in listed if _INTERESTED.search(a)
             for m in [re.match(r"[\u4e00-\u9fa5]{4,30}?(?:有限责任公司|有限公司|集团|院|局|中心)", a)] if m]
     orgs += [m.group(1) for x in f.materials for m in _AUTHOR.finditer(x.text or "")]
-    if len(listed) >= 2 and all(_INTERESTED.search(a) or any(o in a for o in orgs)
-                                or _OFFICIAL.search(a) and not _INDEPENDENT.search(a) for a in listed):
-        return listed[0]
+    # a company the decision itself names (the supplier it picks, the operator it engages) has a direct interest
+    orgs += [re.split(r"[的由和与及、]", m.group(0))[-1] for m in _COMPANY.finditer(f.dossier.draft_text or "")]
+    direct = [a for a in listed if _INTERESTED.search(a) or any(o in a for o in orgs)]
+    interested = [a for a in listed if a in direct or _OFFICIAL.search(a) and not _INDEPENDENT.search(a)]
+    # 条例第十九条: no expert with a direct interest; a panel of officials and interested firms, or one most of which
+    # is the deciding side's own with such an expert among them, is no independent argument
+    if len(listed) >= 2 and (len(interested) == len(listed) or direct and 2 * len(interested) > len(listed)):
+        return interested[0]
     return None
 
 
@@ -151,8 +165,8 @@ def check_expert(rule: Rule, p: ExpertParams, f: ProcedureFacts) -> list[Finding
     # an argument held, the unit judging the matter technical, by people who are no independent experts
     partial = _not_neutral(f)
     if partial:
-        detail = (f"参加论证的人员均为本级政府部门、决策承办单位或者与决策事项有利害关系的企业人员（如“{partial[:30]}”），"
-                  "不具有中立性，不构成专家论证")
+        detail = (f"参加论证的人员全部或者多数为本级政府部门、决策承办单位或者与决策事项有利害关系的企业人员"
+                  f"（如“{partial[:30]}”），不具有中立性，不构成专家论证")
         return [procedure_finding(rule, p, f, detail, subject="、".join(hits[:4]) or "决策事项")]
     if not hits:
         return []
