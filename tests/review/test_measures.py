@@ -158,3 +158,7 @@ def test_a_clearance_charged_to_the_party_is_no_management_of_the_issuers_own_fu
     assert vet("C.COERCION", read(own), owner=True) is not None
     forced = "当事人逾期不恢复原状的，由镇人民政府组织人员强制清除、拆除，所需费用由当事人承担。"
     assert vet("C.COERCION", read(forced), owner=True) is None
+
+
+def test_pulling_down_houses_already_vacated_is_no_enforcement():
+    assert "腾空" in vet("C.COERCION", read("组织拆除腾空房屋，对适宜复垦的地块实施复垦，按规定报县自然资源局验收。"))

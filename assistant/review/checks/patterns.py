@@ -86,6 +86,8 @@ _NEGATION = re.compile(r"(?:不得|严禁|禁止|不准|不应|杜绝|不允许|
                        r"|取消(?=[^。；，]{0,6}(收费|保证金|证明|许可|审批))|违反法定(权限|程序|条件)"
                        r"|违法(?=[^。；，]{0,2}(实施|查封|扣押|冻结|收取|收费|罚款|设定|要求))|违规(?=(收取|收费|设定|要求))")
 _REFERENCE = re.compile(r"依法(?!律)|依照(有关)?(法律|法规|规定)|按照(有关)?(法律|法规)|依据(有关)?(法律|法规)|法律、(行政)?法规(规定|另有规定)")
+# the measure "依法" taken on the document's own terms (……依法暂扣其音响设备，签署承诺书后予以返还): the document sets it
+_OWN_TERMS = re.compile(r"^[^。；]{0,30}[，,][^。；]{0,20}(?:签署|签订|缴纳|接受|完成|改正|整改)[^。；]{0,16}后[^。；]{0,4}(?:予以)?(?:返还|退还|解除|发还)")
 _CONTINUATION = re.compile(r"^\s*(或者|或|以及|也不|亦不|并不|更不|及)")
 _COMMA = "，,：:"
 _PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fa5]{0,12}?(省|市|县|区|镇|乡|旗)(?=[\u4e00-\u9fa5]{2})")
@@ -207,7 +209,8 @@ def _first_match(p: PatternParams, text: str, limit: tuple[int, int] | None = No
                 prefix = _comma_prefix(text, m.start())
                 if p.negation and _NEGATION.search(prefix):
                     continue
-                if p.reference_exempt and _REFERENCE.search(prefix) and not amounts(text):
+                if p.reference_exempt and _REFERENCE.search(prefix) and not amounts(text) \
+                        and not _OWN_TERMS.search(text[m.end():]):
                     continue
             return m
     return None
