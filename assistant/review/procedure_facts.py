@@ -108,7 +108,8 @@ class ProcedureFacts:
         """The 印发 date stated in the issued text or the filing report ("于2026年4月20日印发"), else None."""
         for text in [self.dossier.draft_text] + [m.text for m in self.of_kind("filing_report")]:
             for s in split_sentences(text):
-                m = re.search(r"于?([^，。；]{6,16}日)(?:印发|发布|公布)", s)
+                # (not "于2026年6月15日发布的《……通告》": another document's date)
+                m = re.search(r"于?([^，。；]{6,16}日)(?:印发|发布|公布)(?!的)", s)
                 if m:
                     ds = find_dates(m.group(1))
                     if ds:

@@ -140,6 +140,9 @@ class TotalBanParams(BaseModel):
 
 # 全面禁止销售、燃放烟花爆竹 / 一律禁止……: a ban with no place, time or condition of its own
 _TOTAL_BAN = re.compile(r"(?:全面|一律|全域|全部|全年)(?:禁止|禁售|禁放)(?P<what>[^。；，,]{2,30})")
+# a ban within areas the sentence draws (下列区域, a river's 干流, a road's 路段): the zoning the law lets a government
+# do (烟花爆竹安全管理条例第二十八条), not every place and time
+_ZONED = re.compile(r"(?:下列|以下)(?:区域|地点|水域|范围|路段)|干流|支流|河段|水域|路段|以内|(?<!行政)区域内|(?<!行政区域)范围内")
 # the activity banned must be one the law's row is about, not a word of the ban's manner
 _BAN_ACTS = re.compile(r"生产|经营|销售|燃放|运输|储存|饲养|养殖|设置|使用|从事|开办|举办")
 
@@ -160,7 +163,7 @@ def total_ban(sentence: str, table: PowerTable, min_common: int) -> Power | None
     """The law's licence of an activity the sentence bans outright (the law lets the competent authority approve
     what the draft forbids everyone to do), or None."""
     m = _TOTAL_BAN.search(sentence)
-    if not m or not _BAN_ACTS.search(m.group("what")):
+    if not m or not _BAN_ACTS.search(m.group("what")) or _ZONED.search(sentence[:m.start()]):
         return None
     thing = _BAN_ACTS.sub("", m.group("what")).strip("、和及或与")
     if len(thing) < min_common:
