@@ -267,7 +267,7 @@ def vet(code: str, reading: Reading, *, owner: bool = False) -> str | None:
         return "制定机关（或者其出资企业）以出租人身份在租赁合同中约定的条件，不是对外设定的义务"
     if code in ("C.FEE", "C.COMPETITION"):
         paid = _rx("rent").search(text) if code == "C.FEE" else _rx("rent_paid").search(text)
-        if paid and not _rx("conduct_deposit").search(text):
+        if paid and not _rx("conduct_deposit").search(text) and not _rx("skimmed").search(text):
             return "出租、出借公有资产按合同收取的租金、押金和使用费，不是行政收费"
         if code == "C.FEE" and _rx("budget").search(text) and not re.search(r"收取|缴纳|交纳", text):
             return "工作经费纳入部门预算，是财政保障，不是向公民、法人收费"

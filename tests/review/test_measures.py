@@ -162,3 +162,8 @@ def test_a_clearance_charged_to_the_party_is_no_management_of_the_issuers_own_fu
 
 def test_pulling_down_houses_already_vacated_is_no_enforcement():
     assert "腾空" in vet("C.COERCION", read("组织拆除腾空房屋，对适宜复垦的地块实施复垦，按规定报县自然资源局验收。"))
+
+
+def test_a_fee_skimmed_off_the_households_rent_is_no_rent():
+    assert vet("C.FEE", read("流转租金支付至村股份经济合作社账户，合作社按照每亩租金的5%提取管理服务费后，将余额发放给承包农户。")) is None
+    assert "租金" in vet("C.FEE", read("承租人应当按照租赁合同约定按时缴纳租金。"))

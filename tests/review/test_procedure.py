@@ -209,6 +209,9 @@ def test_minutes_of_the_meeting_named_that_decided_another_document_of_the_subje
     # the minutes of another meeting than the one named say nothing against it
     other = (minutes[0].replace("12", "11"), minutes[1].replace("12次", "11次"))
     assert run(rules, dossier(materials=[*FILED[:4], other, report], stage=Stage.FILING))[0] == {}
+    # the meeting named by its day, not its number
+    dated = ("备案报告.md", "现将经2026年9月25日县人民政府常务会议审议通过的《某县农贸市场管理办法》报送备案。")
+    assert set(run(rules, dossier(materials=[*FILED[:4], minutes, dated], stage=Stage.FILING))[0]) == {"P.COLLECTIVE"}
 
 
 def test_department_document_needs_its_office_meeting(rules):
@@ -559,3 +562,9 @@ def test_a_public_buildings_site_is_no_policy_on_operators():
     # a draft choosing the operators itself does concern them
     venue = site.replace("依法履行项目审批、规划许可、招标投标等建设程序", "通过招标投标选定运营企业，运营企业享受运营补贴")
     assert detect_operators("某县档案馆新馆选址方案", venue, [], vocab).value
+
+
+def test_another_documents_publication_date_is_no_issue_date():
+    draft = ("某县禁捕退捕渔民安置方案\n登记基准日已由县人民政府于2026年6月15日发布的《关于开展捕捞渔民登记工作的通告》向社会公布。\n"
+             "本方案于2026年10月16日印发。")
+    assert build_facts(dossier(draft, stage=Stage.FILING)).issue_date() == date(2026, 10, 16)

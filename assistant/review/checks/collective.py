@@ -7,6 +7,7 @@ import re
 
 from assistant.models import DocType, Finding
 from assistant.review.checks.procedure import ProcedureParams, procedure_finding, quote
+from assistant.review.dates import find_dates
 from assistant.review.issuer import IssuerKind
 from assistant.review.materials import material_stem
 from assistant.review.procedure_facts import Meeting, ProcedureFacts, right_bodies
@@ -46,9 +47,11 @@ def _sessions(text: str) -> set[int]:
 
 
 def _same_session(said: str, minutes: Meeting, f: ProcedureFacts) -> bool:
-    """The meeting a statement names (第19次常务会议) is the one whose minutes are in the dossier (第十九次 alike)."""
+    """The meeting a statement names (第19次常务会议, or 2026年10月13日局务会议) is the one whose minutes are in the
+    dossier (第十九次 alike, or held that day)."""
     text = next((m.text or "" for m in f.materials if m.name == minutes.material), "")
-    return bool(_sessions(said) & _sessions(f"{minutes.material}{text[:200]}"))
+    held = minutes.when is not None and any(d.value == minutes.when for d in find_dates(said))
+    return held or bool(_sessions(said) & _sessions(f"{minutes.material}{text[:200]}"))
 
 
 def check_collective(rule: Rule, p: CollectiveParams, f: ProcedureFacts) -> list[Finding]:
