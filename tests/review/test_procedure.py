@@ -567,4 +567,4 @@ def test_a_public_buildings_site_is_no_policy_on_operators():
 def test_another_documents_publication_date_is_no_issue_date():
     draft = ("某县禁捕退捕渔民安置方案\n登记基准日已由县人民政府于2026年6月15日发布的《关于开展捕捞渔民登记工作的通告》向社会公布。\n"
              "本方案于2026年10月16日印发。")
-    assert build_facts(dossier(draft, stage=Stage.FILING)).issue_date() == date(2026, 10, 16)
+    assert build_facts(dossier(draft, stage=Stage.FILING), settings=ReviewSettings()).issue_date() == date(2026, 10, 16)
