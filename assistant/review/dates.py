@@ -62,6 +62,9 @@ class DateMatch:
     has_year: bool = True
 
 
+_YEAR_NAMED = re.compile(r"(\d{4})\s*年")
+
+
 def find_dates(text: str, default_year: int | None = None) -> list[DateMatch]:
     """All dates in `text`, in order; a month-day takes the year of the nearest full date before it."""
     found: list[DateMatch] = []
@@ -89,7 +92,10 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMatch]:
     out = list(found)
     for m in partial:
         prior = [f for f in found if f.start < m.start()]
-        year = prior[-1].value.year if prior else (found[0].value.year if found else default_year)
+        # else the year last named before it (2026年9月……10月19日至11月6日), not a date further on (有效期至2032年)
+        named = [int(y) for y in _YEAR_NAMED.findall(text, 0, m.start()) if 1949 < int(y) < 2200]
+        year = prior[-1].value.year if prior else (named[-1] if named else
+                                                   (found[0].value.year if found else default_year))
         if year is None:
             continue
         try:

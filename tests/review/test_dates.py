@@ -26,6 +26,11 @@ def test_month_day_takes_year_from_the_date_before():
     assert [d.has_year for d in dates] == [True, False, False]
 
 
+def test_month_day_takes_the_year_last_named_before_it_not_a_date_further_on():
+    text = "2026年9月开展调研。10月19日至11月6日公开征求意见。\n五、有效期设定至2032年12月31日。"
+    assert [d.value for d in find_dates(text)][:2] == [date(2026, 10, 19), date(2026, 11, 6)]
+
+
 def test_month_day_without_any_year_uses_default_or_is_skipped():
     assert find_dates("3月2日至3月6日") == []
     assert parse_date("3月2日", default_year=2026) == date(2026, 3, 2)
