@@ -351,6 +351,10 @@ def test_fair_competition_table_with_an_empty_conclusion_cell(rules):
              "| 市场准入和退出 | 符合 |\n| 审查结论 |  |\n| 审查人 | 张三 |")
     found, _ = run(rules, dossier(materials=[*COMPLETE_MARKET[:2], ("公平竞争审查表.md", table)]))
     assert set(found) == {"P.FAIR_COMPETITION"} and found["P.FAIR_COMPETITION"].title == "公平竞争审查未作出审查结论"
+    # the conclusion left to a later review by the 市场监督管理部门
+    pending = ("公平竞争审查表.md", table.replace("| 审查结论 |  |", "| 审查结论 | 待报县市场监督管理局审查后形成。 |"))
+    found, _ = run(rules, dossier(materials=[*COMPLETE_MARKET[:2], pending]))
+    assert found["P.FAIR_COMPETITION"].title == "公平竞争审查未作出审查结论"
 
 
 def test_said_adopted_but_the_deleted_clause_is_still_there(rules):
