@@ -86,6 +86,29 @@ KNOWN_DIFFERENCES = {
                             "chose C.ULTRA_VIRES",
     "m09-cishan-mujuan": "第七条: a share of donations held in the county and the charity's spending plan made subject to the "
                          "bureau's changes — the charity's own decisions (慈善法) are not compared",
+    "a03-jingwan-tuiyi-junren-bangfu": "第十一条: a 街道 rating disability (军人抚恤优待条例第二十八条, the province's): the "
+                                       "law's item sentence shares too few words with the clause for the competence table",
+    "a07-yuantang-jinglaoyuan-gongjian-minying": "第13段: the operator's fee is set aside against the national knowledge "
+                                                 "base's article on it; the test catalog lacks it",
+    "b02-xingzhou-yufang-jiezhong": "第一条's misnamed basis is found against the national knowledge base, which holds "
+                                    "every 行政法规 in force; the test catalog holds a sample",
+    "o05-yuchuan-gonglu-shelu-shigong": "第一条's misnamed basis is found against the national knowledge base, which holds "
+                                        "every 行政法规 in force; the test catalog holds a sample",
+    "l05-cihu-shijian-yinhang": "第一条 (《养老机构管理条例》, no such 行政法规) needs the national knowledge base's whole "
+                                "family; 第六条's designation is set aside there against the article it restates",
+    "b06-longwan-gucheng-gengxin": "第24段: households moved in after a date before the 征收范围 was announced — the "
+                                   "announcement's date (国有土地上房屋征收与补偿条例第十六条) is not compared with the clause's",
+    "l02-penxi-nongtian-shuili": "第八条: contracted land taken back by the town is reported as C.ULTRA_VIRES (the government "
+                                 "taking it), the writer chose C.OBLIGATION; 第十四条 needs 农田水利条例 (national knowledge "
+                                 "base); the fair-competition form's n/a for a deposit on farms is not read as declined",
+    "l03-jiaowan-tuiyijunren-bangfu": "the legal adviser's request to delete a certificate is read as not acted on; the "
+                                      "writer found the issued text changed",
+    "o01-yuechuan-yingyexing-yanchu": "第七条's certificate is set aside in the test catalog; found against the national "
+                                      "knowledge base",
+    "o04-chuxi-shucai-chanyeyuan-tudi-liuzhuan": "P.EXPERT: a panelist of the company the 起草说明 (not the draft) names "
+                                                 "as the park's operator is not read as interested",
+    "o06-liyuan-kuaidi-yizhan": "第十三条: a 街道 having the 邮政管理部门 cancel a filing is reported as C.PENALTY; the writer "
+                                "chose C.ULTRA_VIRES (a town directing another authority)",
 }
 PARAMS = [pytest.param(c, id=c.name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[c.name]))
           if c.name in KNOWN_DIFFERENCES else pytest.param(c, id=c.name) for c in CASES]
