@@ -66,7 +66,8 @@ _YEAR_NAMED = re.compile(r"(\d{4})\s*年")
 
 
 def find_dates(text: str, default_year: int | None = None) -> list[DateMatch]:
-    """All dates in `text`, in order; a month-day takes the year of the nearest full date before it."""
+    """All dates in `text`, in order; a month-day takes the year of the nearest full date before it, else of the year
+    last named before it (2026年9月), else of the first full date, else `default_year`."""
     found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
 

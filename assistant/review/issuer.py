@@ -33,8 +33,9 @@ def issuer_kind(issuer: str | None) -> IssuerKind:
     return IssuerKind.UNKNOWN
 
 
-_PROVINCE = re.compile(r"^(?:中共)?(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|"
-                       r"云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆)")
+_PROVINCES = ("北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|"
+              "云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆")
+_PROVINCE = re.compile(rf"^(?:中共)?({_PROVINCES})")
 
 
 def province_of(issuer: str | None, title: str | None) -> str | None:
@@ -52,7 +53,7 @@ def province_of(issuer: str | None, title: str | None) -> str | None:
     return None
 
 
-_PROVINCIAL_TITLE = re.compile(r"《(?:中华人民共和国|全国|" + _PROVINCE.pattern[len("^(?:中共)?("):-1] + r")(?:省|市|自治区)?")
+_PROVINCIAL_TITLE = re.compile(rf"《(?:中华人民共和国|全国|{_PROVINCES})")
 _BELOW_PROVINCE = re.compile(r"^[\u4e00-\u9fa5]{1,7}?(?:区|县|旗)|^[\u4e00-\u9fa5]{1,4}(?:镇|乡)人民政府|街道办事处")
 
 
@@ -63,4 +64,3 @@ def higher_titled(text: str, issuer: str | None) -> bool:
         return False
     name = _PROVINCE.sub("", issuer.strip()).lstrip("省市自治区")
     return bool(_BELOW_PROVINCE.match(name))
-
