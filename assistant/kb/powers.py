@@ -151,6 +151,11 @@ def actions_in(text: str) -> list[str]:
 
 _SENTENCE = re.compile(r"[^。；;\n]+")
 _LEAD_IN = re.compile(r"(?:下列|以下)[^。；，]{0,8}之一")
+
+
+def _lead_in(p: Power) -> bool:
+    """A row whose matter is its lead-in sentence with the items it lists (see `extract`)."""
+    return bool(p.matter) and p.matter.startswith(p.sentence) and p.matter != p.sentence
 _ITEM = re.compile(r"[（(][一二三四五六七八九十]+[）)]([^；;。\n]+)")
 _ROLE = re.compile(r"(由|经|报|向|报经|报请|会同)$")
 _JOIN = re.compile(r"或者|和|及|、|或|以及|、或者")
@@ -287,12 +292,17 @@ class PowerTable:
         self.powers = list(powers)
         self._grams: list[set[str]] = []
         self._inverted: dict[str, list[int]] = {}
+        df: dict[str, int] = {}
         for i, p in enumerate(self.powers):
             grams = set(p.terms) or matter_terms(p.matter or p.sentence, [p.authority])
             self._grams.append(grams)
             for g in grams:
                 self._inverted.setdefault(g, []).append(i)
-        self._df = {g: len(ix) for g, ix in self._inverted.items()}
+            # how common a word is, counted on the sentences themselves: a lead-in's items (its matter) are found by
+            # their words, but do not make those words common (临时建设 stays rare though many penalties list it)
+            for g in (matter_terms(p.sentence, [p.authority]) & grams if _lead_in(p) else grams):
+                df[g] = df.get(g, 0) + 1
+        self._df = {g: df.get(g, 1) for g in self._inverted}
 
     def find(self, text: str, *, actions: Iterable[str] | None = None, k: int = 10,
              min_share: float = 0.4, min_shared: int = 2, rare: bool = False) -> list[tuple[Power, float]]:
