@@ -107,6 +107,8 @@ KNOWN_DIFFERENCES = {
                                       "knowledge base",
     "o04-chuxi-shucai-chanyeyuan-tudi-liuzhuan": "P.EXPERT: a panelist of the company the 起草说明 (not the draft) names "
                                                  "as the park's operator is not read as interested",
+    "kb02-lanqiao-zaocan-dianwei": "a comment notice giving only its closing day (公众可于11月23日前) is not read as a "
+                                   "15-day window; a 布局 plan of breakfast stalls is read as needing experts",
     "o06-liyuan-kuaidi-yizhan": "第十三条: a 街道 having the 邮政管理部门 cancel a filing is reported as C.PENALTY; the writer "
                                 "chose C.ULTRA_VIRES (a town directing another authority)",
 }
