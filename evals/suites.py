@@ -187,7 +187,7 @@ def heldout_suites() -> list[Suite]:
     qa_file = str(HELDOUT_DIR / "qa_heldout" / "heldout.jsonl")
     return [
         Suite(
-            name="review-heldout", description="自编审查留出集（review_heldout*，370 件，首次接触数据见各 INDEX.md）",
+            name="review-heldout", description="自编审查留出集（review_heldout*，382 件，首次接触数据见各 INDEX.md）",
             data=str(HELDOUT_DIR), load=_load_review_heldout, system=review.system, score=review.score_case,
             metrics=review.metrics, breakdowns=review.breakdowns, primary=review.PRIMARY,
             lower_is_better=review.LOWER_IS_BETTER,

@@ -46,7 +46,7 @@ def test_heldout_suites_read_the_sets_shipped_in_the_repository(tmp_path):
     suites = builtin_suites()
     counts = {name: len(suites[name].load(suites[name].data_path(tmp_path)))
               for name in sorted(HELDOUT - {"citations-corpus"})}  # that one reads every pack: tested in tests/kb
-    assert counts == {"qa-heldout": 60, "retrieval-qa-heldout": 55, "review-heldout": 370, "review-real-heldout": 20,
+    assert counts == {"qa-heldout": 60, "retrieval-qa-heldout": 55, "review-heldout": 382, "review-real-heldout": 20,
                       "review-real-heldout2": 20, "review-real-heldout3": 20, "review-real-heldout4": 20, "review-real-heldout5": 16, "review-real-heldout6": 20, "review-real-heldout7": 20, "review-real-heldout8": 20, "review-real-heldout9": 20, "review-real-heldout10": 20, "review-real-heldout11": 20, "review-real-heldout12": 20, "review-real-heldout13": 3, "review-real-heldout14": 3, "review-real-heldout15": 5, "review-real-heldout16": 2,
                       "review-reported": 14, "review-reported2": 25}
     ids = [c.id for c in suites["review-heldout"].load(suites["review-heldout"].data_path(tmp_path))]

@@ -107,6 +107,12 @@ KNOWN_DIFFERENCES = {
                                       "knowledge base",
     "o04-chuxi-shucai-chanyeyuan-tudi-liuzhuan": "P.EXPERT: a panelist of the company the 起草说明 (not the draft) names "
                                                  "as the park's operator is not read as interested",
+    "ka01-zhenchuan-meirong-yangsheng": "a 施行日期 before the review date of a draft still under review, and a comment "
+                                        "notice giving only its closing day (可于10月30日前), are not read",
+    "ka02-luoxi-huchenghe-shengtai-xiufu": "P.EXPERT: the plan's designer and the project's investor on the panel are "
+                                           "not read as interested when the plan names neither as its author",
+    "ka05-lanhu-dujiaqu-yuyue-xianliu": "第13段: a visitor's own forced entry (强行进入……的游客) is read as a measure of "
+                                        "enforcement beside the fine the writer labelled",
     "kb02-lanqiao-zaocan-dianwei": "a comment notice giving only its closing day (公众可于11月23日前) is not read as a "
                                    "15-day window; a 布局 plan of breakfast stalls is read as needing experts",
     "o06-liyuan-kuaidi-yizhan": "第十三条: a 街道 having the 邮政管理部门 cancel a filing is reported as C.PENALTY; the writer "
