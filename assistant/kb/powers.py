@@ -28,7 +28,7 @@ from assistant.text.numerals import RATE, rate_over
 
 POWERS_FILE = KNOWLEDGE_BASE_DIR / "lexicon" / "powers.yaml"
 # Bump when extraction changes: an older table is rebuilt on the next ingest (and on open when missing).
-POWERS_VERSION = 5
+POWERS_VERSION = 6
 # Instruments that give powers (a 规范性文件 or 司法解释 assigns none).
 SOURCE_LEVELS = {Level.LAW, Level.ADMIN_REGULATION, Level.LOCAL_REGULATION, Level.RULE}
 TIER_RANK: dict[str, int] = {}
@@ -58,6 +58,8 @@ class Power(BaseModel):
     matter: str | None = Field(None, description="for a prohibition: what is forbidden (强制其委托招标代理机构…); "
                                "for a lead-in (有下列行为之一的，由……): the lead-in with the items it lists")
     terms: list[str] = Field(default_factory=list, description="the words its matter is compared by (read at ingest)")
+    sentence_terms: list[str] = Field(default_factory=list, description="for a lead-in: the words of its sentence "
+                                      "alone, on which a word's commonness is counted (read at ingest)")
 
     @property
     def citation(self) -> str:
@@ -224,7 +226,12 @@ def with_terms(rows: list[Power]) -> list[Power]:
     """Rows with the words of their matter, so that loading the table needs no tokenising."""
     for p in rows:
         p.terms = sorted(matter_terms(p.matter or p.sentence, [p.authority]))
+        p.sentence_terms = sorted(_sentence_terms(p)) if _lead_in(p) else []
     return rows
+
+
+def _sentence_terms(p: Power) -> set[str]:
+    return matter_terms(p.sentence, [p.authority])
 
 
 def read_all(catalog) -> list[Power]:
@@ -300,7 +307,7 @@ class PowerTable:
                 self._inverted.setdefault(g, []).append(i)
             # how common a word is, counted on the sentences themselves: a lead-in's items (its matter) are found by
             # their words, but do not make those words common (临时建设 stays rare though many penalties list it)
-            for g in (matter_terms(p.sentence, [p.authority]) & grams if _lead_in(p) else grams):
+            for g in ((set(p.sentence_terms) or _sentence_terms(p)) & grams if _lead_in(p) else grams):
                 df[g] = df.get(g, 0) + 1
         self._df = {g: df.get(g, 1) for g in self._inverted}
 

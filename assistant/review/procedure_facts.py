@@ -97,6 +97,15 @@ class ProcedureFacts:
     def of_kind(self, *kinds: str) -> list[Material]:
         return [m for m in self.materials if any(k in m.kinds for k in kinds)]
 
+    def restricting(self) -> list[str]:
+        """Where the draft restricts competition (its C.COMPETITION findings): a draft that does so concerns operators,
+        whatever the materials say of it."""
+        return [x.location or "" for x in self.content_findings if x.code == "C.COMPETITION"]
+
+    def concerns_operators(self) -> bool:
+        """The draft concerns operators' economic activity: read so from its subject, or shown by a clause."""
+        return self.operators.value or bool(self.restricting())
+
     def names(self, mats: list[Material]) -> str:
         return "、".join(f"《{material_stem(m.name)}》" for m in mats)
 

@@ -57,10 +57,9 @@ def _concluded_in_section(f: ProcedureFacts, conclusion: list[str], not_applicab
 
 def check_fair_competition(rule: Rule, p: FairCompetitionParams, f: ProcedureFacts) -> list[Finding]:
     """Drafts concerning operators' economic activity: a 公平竞争审查 with a conclusion."""
-    # A clause that restricts competition shows the draft concerns operators, whatever the materials say of it.
-    restricting = [x.location or "" for x in f.content_findings if x.code == "C.COMPETITION"]
-    if (not f.operators.value and not restricting) or f.internal.value:
+    if not f.concerns_operators() or f.internal.value:
         return []
+    restricting = f.restricting()
     st = f.vocab.statements
     reasons = f.operators.reasons if f.operators.value else [f"草案{'、'.join(restricting[:3])}限定或者排斥经营者"]
     subject = "；".join(reasons[:2]) or "涉及经营者"

@@ -65,14 +65,9 @@ def comment_minimum(f: ProcedureFacts) -> tuple[int | None, int | None] | None:
         return f.settings.participation_min_days, None
     if f.internal.value:
         return None
-    if _concerns_operators(f):
+    if f.concerns_operators():
         return f.settings.comment_min_days_market, None
     return None, f.settings.comment_min_workdays
-
-
-def _concerns_operators(f: ProcedureFacts) -> bool:
-    """The draft concerns operators: read so from its subject, or shown by a clause that restricts competition."""
-    return f.operators.value or any(x.code == "C.COMPETITION" for x in f.content_findings)
 
 
 def comment_period(f: ProcedureFacts) -> CommentPeriod | None:
@@ -96,7 +91,7 @@ def check_public_comment(rule: Rule, p: PublicCommentParams, f: ProcedureFacts) 
     minimum = comment_minimum(f)
     if minimum is None:
         return []
-    operators = _concerns_operators(f)
+    operators = f.concerns_operators()
     variant, parts = _comment_defects(f, min_days=minimum[0], min_workdays=minimum[1], reason_ok=False)
     if variant == "too_short" and operators:
         variant = "too_short_operators"
